@@ -1,0 +1,106 @@
+# os2bos_plone: two commands on a fresh machine, 'make start' and 'make test'.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTANCE := instance
+PORT ?= 8080
+HOST ?= localhost
+SITE_ID ?= Plone
+ADMIN_USER ?= admin
+ADMIN_PASSWORD ?= admin
+STORAGE ?= filestorage
+export PORT HOST SITE_ID ADMIN_USER ADMIN_PASSWORD STORAGE
+
+PIP_INSTALL := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
+
+.PHONY: help
+help: ## Show the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-18s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python constraints.txt setup.cfg pyproject.toml
+	@echo "Installerer de fastlåste afhængigheder (constraints.txt) i $(VENV) ..."
+	$(PIP_INSTALL) pip setuptools wheel
+	$(PIP_INSTALL) --no-build-isolation -e '.[test,deploy]'
+	@touch $@
+
+.PHONY: install
+install: $(VENV)/.installed ## Create .venv and install the pinned dependencies
+
+.PHONY: instance
+instance: install ## Write instance/etc (zope.conf with FileStorage + blobs under var/)
+	@$(BIN)/python scripts/make_instance.py
+
+.PHONY: site
+site: instance ## Create the Plone site with the add-on and demo data (kept when it exists)
+	$(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/create_site.py
+
+.PHONY: demo
+demo: instance ## Load the demo data into the existing site (idempotent)
+	$(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/load_demo.py
+
+.PHONY: start
+start: site ## Install, create the site and serve it in the foreground
+	@echo ""
+	@echo "Bevilling og Styring kører på http://$(HOST):$(PORT)/$(SITE_ID)"
+	@echo "  Administrator: $(ADMIN_USER) / $(ADMIN_PASSWORD)"
+	@echo "  Demobrugere (adgangskode bosdemo2026): sagsbehandler, teamleder, afsnitsleder,"
+	@echo "  udvalgssekretaer, okonomi, ledelse, regelmotor"
+	@echo "Stop med Ctrl-C."
+	@echo ""
+	$(BIN)/runwsgi $(INSTANCE)/etc/zope.ini
+
+.PHONY: zeoserver
+zeoserver: instance ## Serve var/filestorage through ZEO (for STORAGE=zeo instances)
+	$(BIN)/runzeo -C $(INSTANCE)/etc/zeo.conf
+
+.PHONY: test
+test: install ## Lint (ruff) and the whole test suite
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/pytest
+
+.PHONY: lint
+lint: install ## Lint only
+	$(BIN)/ruff check src tests scripts
+
+.PHONY: format
+format: install ## Format and fix imports
+	$(BIN)/ruff check --fix src tests scripts
+	$(BIN)/ruff format src tests scripts
+
+.PHONY: backup
+backup: install ## Back up Data.fs with repozo into var/backups (blobs: copy var/blobstorage)
+	$(BIN)/repozo -B -r var/backups -f var/filestorage/Data.fs -z
+
+.PHONY: i18n
+i18n: install ## Rebuild the .pot and sync the Danish .po files
+	$(BIN)/i18ndude rebuild-pot --pot src/os2bos_plone/locales/os2bos_plone.pot --create os2bos_plone src/os2bos_plone
+	$(BIN)/i18ndude sync --pot src/os2bos_plone/locales/os2bos_plone.pot src/os2bos_plone/locales/da/LC_MESSAGES/os2bos_plone.po
+
+.PHONY: constraints
+constraints: ## Re-resolve constraints.txt from requirements/top-level.txt (deliberate!)
+	rm -rf /tmp/os2bos-constraints-venv
+	$(PYTHON) -m venv /tmp/os2bos-constraints-venv
+	/tmp/os2bos-constraints-venv/bin/pip install --quiet -U pip setuptools wheel
+	/tmp/os2bos-constraints-venv/bin/pip install --quiet -r requirements/top-level.txt
+	{ echo "# Complete pin set of a known-good Plone 6.2.2 resolution for os2bos_plone."; \
+	  echo "# Regenerate deliberately with 'make constraints' (see requirements/top-level.txt)."; \
+	  echo "# Every install (Makefile, CI, buildout versions.cfg) uses this file."; \
+	  /tmp/os2bos-constraints-venv/bin/pip freeze --all | grep -E '^(pip|setuptools|wheel)=='; \
+	  /tmp/os2bos-constraints-venv/bin/pip freeze | sort -f; } > constraints.txt
+	@! grep -E '^[A-Za-z0-9_.-]+==[0-9.]+(a|b|rc|\.dev)[0-9]*$$' constraints.txt || (echo "Pre-release pinned: check constraints.txt"; exit 1)
+	$(MAKE) buildout-versions
+
+.PHONY: buildout-versions
+buildout-versions: ## Regenerate versions.cfg (buildout pins) from constraints.txt
+	$(PYTHON) scripts/buildout_versions.py constraints.txt > versions.cfg
+
+.PHONY: clean
+clean: ## Remove the environment and generated instance config (keeps var/ data)
+	rm -rf $(VENV) $(INSTANCE) build src/*.egg-info

@@ -1,0 +1,26 @@
+"""zconsole script: create or update the site. Run by 'make site' / 'make start'.
+
+  .venv/bin/zconsole run instance/etc/zope.conf scripts/create_site.py
+
+Environment: SITE_ID (Plone), ADMIN_USER (admin), ADMIN_PASSWORD (admin),
+DEMO (1; 0 skips the demo data).
+"""
+
+import os
+
+import transaction
+from Testing.makerequest import makerequest
+
+from os2bos_plone.site import ensure_admin
+from os2bos_plone.site import ensure_site
+
+app = makerequest(globals()["app"])  # noqa: F821 - 'app' is injected by zconsole run
+site_id = os.environ.get("SITE_ID", "Plone")
+ensure_admin(app, os.environ.get("ADMIN_USER", "admin"), os.environ.get("ADMIN_PASSWORD", "admin"))
+transaction.commit()
+
+from AccessControl.SecurityManagement import newSecurityManager  # noqa: E402
+
+admin = app.acl_users.getUserById(os.environ.get("ADMIN_USER", "admin"))
+newSecurityManager(None, admin.__of__(app.acl_users))
+ensure_site(app, site_id=site_id, with_demo=os.environ.get("DEMO", "1") != "0")

@@ -1,0 +1,172 @@
+"""Danish formatting of money, numbers, dates and payment plans.
+
+Used by views, PDFs and e-mails. Everything is done by hand rather than through the ``locale``
+module, so the output does not depend on the locales installed on the server.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from datetime import datetime
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
+
+__all__ = [
+    "MONTH_NAMES",
+    "describe_plan",
+    "format_amount",
+    "format_date",
+    "format_date_short",
+    "format_money",
+    "format_month",
+    "format_number",
+    "month_name",
+]
+
+#: Danish month names, January first (lower case, as Danish writes them in running text).
+MONTH_NAMES: tuple[str, ...] = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def _to_decimal(value) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    raise TypeError(f"expected a Decimal, got {type(value).__name__}")
+
+
+def format_number(value, decimals: int = 2) -> str:
+    """A number with "." as thousands separator and "," as decimal mark.
+
+    Rounds half up to ``decimals`` places: ``format_number(Decimal("1234.5"))`` gives
+    "1.234,50", ``format_number(Decimal("2.5"), 1)`` gives "2,5". A value that rounds to zero is
+    shown without a minus sign.
+    """
+    if decimals < 0:
+        raise ValueError("decimals must be >= 0")
+    number = _to_decimal(value)
+    if not number.is_finite():
+        raise ValueError(f"cannot format {number}")
+    quantum = Decimal(1).scaleb(-decimals)
+    rounded = number.quantize(quantum, rounding=ROUND_HALF_UP)
+    negative = rounded < 0
+    digits = f"{abs(rounded):f}"
+    whole, _, fraction = digits.partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    text = ".".join(groups)
+    if decimals:
+        text = f"{text},{fraction}"
+    return f"-{text}" if negative else text
+
+
+def format_amount(value: Decimal | None) -> str:
+    """An amount in kroner with two decimals: "1.234,50" (None gives "")."""
+    if value is None:
+        return ""
+    return format_number(value, 2)
+
+
+def format_money(value: Decimal | None) -> str:
+    """An amount with currency: "1.234,50 kr.", "-1.234,50 kr." (None gives "")."""
+    if value is None:
+        return ""
+    return f"{format_number(value, 2)} kr."
+
+
+def _as_date(value: date) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raise TypeError(f"expected a date, got {type(value).__name__}")
+
+
+def month_name(month: int) -> str:
+    """The Danish name of month 1..12."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"month must be 1..12, got {month}")
+    return MONTH_NAMES[month - 1]
+
+
+def format_date(value: date | None) -> str:
+    """ "1. december 2025" (None gives "")."""
+    if value is None:
+        return ""
+    day = _as_date(value)
+    return f"{day.day}. {month_name(day.month)} {day.year}"
+
+
+def format_date_short(value: date | None) -> str:
+    """ "01.12.2025" (None gives "")."""
+    if value is None:
+        return ""
+    day = _as_date(value)
+    return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
+
+
+def format_month(value: date) -> str:
+    """ "december 2025" for any date in that month."""
+    day = _as_date(value)
+    return f"{month_name(day.month)} {day.year}"
+
+
+_PAYMENT_TYPES = {
+    "one_time": "one_time",
+    "one_time_payment": "one_time",
+    "running": "running",
+    "running_payment": "running",
+    "individual": "individual",
+    "individual_payment": "individual",
+}
+
+_FREQUENCY_TEXT = {
+    "daily": "Dagligt",
+    "weekly": "Ugentligt",
+    "biweekly": "Hver 14. dag",
+}
+
+
+def describe_plan(
+    payment_type: str, frequency: str | None = None, day_of_month: int | None = None
+) -> str:
+    """A one-line Danish description of a payment plan.
+
+    ``payment_type`` is "one_time", "running" or "individual" (the OS2BOS spellings
+    "ONE_TIME_PAYMENT", "RUNNING_PAYMENT", "INDIVIDUAL_PAYMENT" are accepted too, in any case);
+    ``frequency`` is "daily", "weekly", "biweekly" or "monthly" for running plans, and
+    ``day_of_month`` (default 1) is used for monthly ones. Unknown values raise ``ValueError``.
+    """
+    kind = _PAYMENT_TYPES.get((payment_type or "").strip().lower())
+    if kind is None:
+        raise ValueError(f"unknown payment type: {payment_type!r}")
+    if kind == "one_time":
+        return "Engangsudgift"
+    if kind == "individual":
+        return "Individuel betalingsplan"
+    freq = (frequency or "").strip().lower()
+    if freq == "monthly":
+        day = 1 if day_of_month is None else int(day_of_month)
+        if not 1 <= day <= 31:
+            raise ValueError(f"day of month must be 1..31, got {day_of_month}")
+        return f"Månedligt den {day}."
+    text = _FREQUENCY_TEXT.get(freq)
+    if text is None:
+        raise ValueError(f"unknown payment frequency: {frequency!r}")
+    return text

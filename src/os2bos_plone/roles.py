@@ -1,0 +1,71 @@
+"""The product's roles and the groups that carry them.
+
+One place defines them; the install handler, the uninstall handler, sharing.xml and the tests
+all follow this list.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ProductRole:
+    role_id: str
+    title: str
+    group_id: str
+    group_title: str
+    description: str
+
+
+PRODUCT_ROLES = (
+    ProductRole(
+        "BOSCaseWorker",
+        "BOS Sagsbehandler",
+        "bos_case_workers",
+        "BOS Sagsbehandlere",
+        "Opretter sager, bevillinger og ydelser og bevilger inden for egen kompetence.",
+    ),
+    ProductRole(
+        "BOSTeamLeader",
+        "BOS Teamleder",
+        "bos_team_leaders",
+        "BOS Teamledere",
+        "Godkender indstillinger på teamleder-niveau for sit team.",
+    ),
+    ProductRole(
+        "BOSSectionLeader",
+        "BOS Afsnitsleder",
+        "bos_section_leaders",
+        "BOS Afsnitsledere",
+        "Godkender indstillinger på afsnitsleder-niveau.",
+    ),
+    ProductRole(
+        "BOSCommitteeSecretary",
+        "BOS Udvalgssekretær",
+        "bos_committee_secretaries",
+        "BOS Udvalgssekretærer",
+        "Registrerer udvalgets og nævnets afgørelser.",
+    ),
+    ProductRole(
+        "BOSFinance",
+        "BOS Økonomi",
+        "bos_finance",
+        "BOS Økonomi",
+        "Læser sager og betalinger og registrerer betalinger.",
+    ),
+    ProductRole(
+        "BOSManagement",
+        "BOS Ledelse",
+        "bos_management",
+        "BOS Ledelse",
+        "Læser alt (ledelsesinformation), ændrer intet.",
+    ),
+    ProductRole(
+        "BOSClassificationAdmin",
+        "BOS Regelmotor",
+        "bos_classification_admins",
+        "BOS Regelmotor",
+        "Vedligeholder regelmotoren: paragraffer, ydelser, takster, leverandører og regler.",
+    ),
+)
+
+ROLE_IDS = tuple(role.role_id for role in PRODUCT_ROLES)
