@@ -13,11 +13,14 @@ class Os2BosPloneLayer(PloneSandboxLayer):
 
     def setUpZope(self, app, configurationContext):
         import collective.z3cform.datagridfield
+        import plone.classicui
         import plone.restapi
 
         import os2bos_plone
 
         self.loadZCML(package=plone.restapi)
+        # The "classic" distribution, so site creation can be tested as 'make start' does it.
+        self.loadZCML(package=plone.classicui)
         self.loadZCML(package=collective.z3cform.datagridfield)
         self.loadZCML(package=os2bos_plone)
 

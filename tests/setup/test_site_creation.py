@@ -1,0 +1,46 @@
+"""'make start' creates the site once and keeps it; demo data never doubles."""
+
+from plone import api
+from zope.component.hooks import setSite
+
+from os2bos_plone.demo import DEMO_USERS
+from os2bos_plone.demo import load_demo_data
+from os2bos_plone.site import ensure_site
+
+
+def _demo_user_ids():
+    return sorted(u.getId() for u in api.user.get_users() if u.getId() in _DEMO_IDS)
+
+
+_DEMO_IDS = {user.username for user in DEMO_USERS}
+
+
+class TestSiteCreation:
+    def test_creates_danish_classic_site_with_addon_and_demo(self, functional_app):
+        messages = []
+        portal, created = ensure_site(functional_app, site_id="bos", progress=messages.append)
+        setSite(portal)
+        assert created is True
+        assert portal.Language() == "da"
+        assert api.portal.get_registry_record("plone.portal_timezone") == "Europe/Copenhagen"
+        assert "os2bos_plone" in api.addon.get_addon_ids(limit="installed")
+        assert {"sager", "regelmotor"} <= set(portal.objectIds())
+        assert _demo_user_ids() == sorted(_DEMO_IDS)
+        assert any("[7/7] brugere" in message for message in messages)
+
+        # A second run keeps the site and its content and adds no demo data twice.
+        with api.env.adopt_roles(["Manager"]):
+            marker = api.content.create(portal, type="Document", id="keep-me", title="Behold")
+        again, created_again = ensure_site(functional_app, site_id="bos", progress=messages.append)
+        assert created_again is False
+        assert again.getPhysicalPath() == portal.getPhysicalPath()
+        assert "keep-me" in again.objectIds() and marker.title == "Behold"
+        assert _demo_user_ids() == sorted(_DEMO_IDS)
+
+    def test_demo_users_in_their_groups_and_idempotent(self, portal):
+        load_demo_data(portal, progress=lambda message: None)
+        load_demo_data(portal, progress=lambda message: None)
+        for user in DEMO_USERS:
+            members = [m.getId() for m in api.user.get_users(groupname=user.group_id)]
+            assert members.count(user.username) == 1
+        assert _demo_user_ids() == sorted(_DEMO_IDS)
