@@ -29,3 +29,41 @@ def manager(portal):
 
     setRoles(portal, TEST_USER_ID, ["Manager"])
     return portal
+
+
+@pytest.fixture
+def http(functional_portal):
+    """requests sessions against the live test server, one per user, JSON by default.
+
+    http("rasmus", roles=[...]) logs in as that user, created on demand with those global roles
+    and committed (the server runs in another thread); http() is the site owner.
+    """
+    import requests
+    import transaction
+    from plone import api
+    from plone.app.testing import SITE_OWNER_NAME
+    from plone.app.testing import SITE_OWNER_PASSWORD
+
+    from os2bos_plone.users import create_user
+
+    sessions = []
+
+    def session_for(username=None, roles=(), password="secret-pw-123"):
+        session = requests.Session()
+        session.headers.update({"Accept": "application/json", "Content-Type": "application/json"})
+        if username is None:
+            session.auth = (SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
+        else:
+            if api.user.get(username=username) is None:
+                create_user(username, password)
+                if roles:
+                    api.user.grant_roles(username=username, roles=list(roles))
+                transaction.commit()
+            session.auth = (username, password)
+        session.base = functional_portal.absolute_url()
+        sessions.append(session)
+        return session
+
+    yield session_for
+    for session in sessions:
+        session.close()

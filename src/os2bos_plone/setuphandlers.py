@@ -36,6 +36,7 @@ def post_install(context):
     register_roles_with_pas(portal)
     ensure_groups()
     ensure_containers(portal)
+    load_classification_seed()
 
 
 def uninstall(context):
@@ -52,6 +53,13 @@ def uninstall(context):
         if role_id in role_manager.listRoleIds():
             role_manager.removeRole(role_id)
     logger.info("os2bos_plone uninstalled; content in /sager and /regelmotor is kept")
+
+
+def load_classification_seed():
+    """The shipped classification: loaded on install, updated (by key) on a re-install."""
+    from os2bos_plone.classification_rows import load_seed
+
+    load_seed(progress=logger.info)
 
 
 def register_roles_with_pas(portal):

@@ -1,0 +1,117 @@
+"""Reading the classification from the site, in the shapes the plain-Python engine expects.
+
+Everything here reads the catalog or the one regelmotor container; list lookups never wake the
+thousands of objects a municipality has.
+"""
+
+from decimal import Decimal
+
+from plone import api
+
+from os2bos_plone.engine.approval import ApprovalLevel
+from os2bos_plone.engine.approval import ApprovalRule
+from os2bos_plone.engine.bankdays import BankCalendar
+
+REGELMOTOR_TYPE = "bos_regelmotor"
+
+# The list fields on the regelmotor container and the key of each row.
+LIST_KEYS = {
+    "target_groups": "key",
+    "effort_steps": "number",
+    "efforts": "key",
+    "school_districts": "key",
+    "teams": "key",
+    "municipalities": "code",
+    "activity_categories": "category_id",
+    "internal_recipients": "key",
+    "payment_date_exclusions": "date",
+}
+
+
+def regelmotor():
+    """The regelmotor container (None before the add-on is installed)."""
+    portal = api.portal.get()
+    container = portal.get("regelmotor")
+    if container is not None and container.portal_type == REGELMOTOR_TYPE:
+        return container
+    brains = api.content.find(portal_type=REGELMOTOR_TYPE, unrestricted=True)
+    return brains[0]._unrestrictedGetObject() if brains else None
+
+
+def list_rows(name):
+    """The rows of one of the small lists, e.g. list_rows("municipalities")."""
+    container = regelmotor()
+    return list(getattr(container, name, None) or []) if container is not None else []
+
+
+def list_row(name, key):
+    """One row of a list by its key, or None."""
+    key_field = LIST_KEYS[name]
+    for row in list_rows(name):
+        if str(row.get(key_field)) == str(key):
+            return row
+    return None
+
+
+def find_classification(portal_type, active_only=False, **query):
+    if active_only:
+        query["bos_active"] = True
+    return api.content.find(portal_type=portal_type, unrestricted=True, **query)
+
+
+def by_key(portal_type, key):
+    """The object of a classification type with this key (section key, service id, CVR, ...)."""
+    brains = find_classification(portal_type, bos_key=key)
+    return brains[0]._unrestrictedGetObject() if brains else None
+
+
+def by_uid(uid):
+    if not uid:
+        return None
+    brains = api.content.find(UID=uid, unrestricted=True)
+    return brains[0]._unrestrictedGetObject() if brains else None
+
+
+def approval_levels():
+    """All approval levels as engine objects (inactive ones too: old decisions name them)."""
+    levels = []
+    for brain in find_classification("bos_approval_level"):
+        obj = brain._unrestrictedGetObject()
+        levels.append(
+            ApprovalLevel(
+                key=obj.key,
+                title=obj.title,
+                rank=obj.rank,
+                role=obj.role,
+                committee=bool(obj.committee),
+            )
+        )
+    return sorted(levels, key=lambda level: level.rank)
+
+
+def _decimal_or_none(value):
+    if value in (None, ""):
+        return None
+    return Decimal(str(value))
+
+
+def rules_from_rows(rows):
+    return [
+        ApprovalRule(
+            section=(row.get("section") or "").strip(),
+            service=row.get("service") or "",
+            min_annual_cost=_decimal_or_none(row.get("min_annual_cost")),
+            max_annual_cost=_decimal_or_none(row.get("max_annual_cost")),
+            level=row.get("level"),
+        )
+        for row in rows
+    ]
+
+
+def approval_rules():
+    return rules_from_rows(list_rows("approval_rules"))
+
+
+def bank_calendar():
+    """The Danish bank calendar plus the administrator's extra non-payment dates."""
+    return BankCalendar(extra_dates=[row["date"] for row in list_rows("payment_date_exclusions")])
