@@ -20,3 +20,26 @@ def sync_team_groups(container, event=None):
             api.group.create(groupname=group_id, title=title)
         elif group.getProperty("title") != title:
             group.setGroupProperties({"title": title})
+
+
+# -- activities: payments and totals follow every change -------------------------------------
+
+
+def activity_changed(activity, event=None):
+    from os2bos_plone.activities import appropriation_of
+    from os2bos_plone.activities import refresh_payments
+    from os2bos_plone.activities import refresh_totals
+
+    refresh_payments(activity)
+    appropriation = appropriation_of(activity)
+    if appropriation is not None:
+        refresh_totals(appropriation)
+    activity.reindexObject()
+
+
+def activity_removed(activity, event):
+    from os2bos_plone.activities import refresh_totals
+
+    appropriation = event.oldParent
+    if getattr(appropriation, "portal_type", None) == "bos_appropriation":
+        refresh_totals(appropriation)

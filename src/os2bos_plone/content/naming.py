@@ -25,3 +25,26 @@ class ClassificationNames:
     def title(self):
         prefix, field = PREFIXES[self.context.portal_type]
         return f"{prefix}{getattr(self.context, field, '') or ''}".lower()
+
+
+@implementer(INameFromTitle)
+class CaseNames:
+    """Cases and appropriations are named by their SBSYS id, never by the child's name: URLs end
+    up in access logs and browser histories."""
+
+    def __init__(self, context):
+        self.context = context
+
+    @property
+    def title(self):
+        return getattr(self.context, "sbsys_id", None) or self.context.portal_type
+
+
+@implementer(INameFromTitle)
+class ActivityNames:
+    def __init__(self, context):
+        self.context = context
+
+    @property
+    def title(self):
+        return "ydelse"

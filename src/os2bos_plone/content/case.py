@@ -1,0 +1,174 @@
+"""The child's case (sag) and its grants (bevillinger)."""
+
+from plone.app.z3cform.widgets.select import AjaxSelectFieldWidget
+from plone.autoform import directives
+from plone.dexterity.content import Container
+from plone.supermodel import model
+from zope import schema
+from zope.interface import Invalid
+from zope.interface import implementer
+from zope.interface import invariant
+from zope.interface import provider
+from zope.schema.interfaces import IContextAwareDefaultFactory
+
+from os2bos_plone import _
+from os2bos_plone.engine.identifiers import validate_cpr
+from os2bos_plone.engine.identifiers import validate_sbsys_id
+from os2bos_plone.validation import constraint_from
+from os2bos_plone.validation import ensure_unique
+
+# The case fields whose changes are kept as a dated history (assessment and responsibility).
+HISTORY_FIELDS = (
+    "case_worker",
+    "effort_step",
+    "scaling_step",
+    "assessment_comment",
+    "acting_municipality",
+)
+
+REQUIRED_FIELD_LABELS = {
+    "district": "skoledistrikt",
+    "effort_step": "trin på indsatstrappen",
+    "scaling_step": "trin på skaleringstrappen",
+}
+
+
+@provider(IContextAwareDefaultFactory)
+def current_user_id(context):
+    """The creator, when the creator is a user of the site (not the Zope root administrator)."""
+    from plone import api
+
+    user = api.user.get_current()
+    user_id = None if user is None else user.getId()
+    return user_id if user_id and api.user.get(userid=user_id) is not None else None
+
+
+def _check_user(value):
+    from plone import api
+
+    if value and api.user.get(userid=value) is None:
+        raise ValueError(f"Brugeren »{value}« findes ikke.")
+
+
+def _check_cpr(value):
+    validate_cpr(value)
+
+
+def _check_sbsys_id(value):
+    validate_sbsys_id(value)
+
+
+class ICase(model.Schema):
+    sbsys_id = schema.TextLine(
+        title=_("SBSYS id"),
+        description=_("The main case number in SBSYS, e.g. 27.24.00-G01-1-25."),
+        constraint=constraint_from(_check_sbsys_id),
+    )
+    cpr_number = schema.TextLine(
+        title=_("CPR number"),
+        description=_("The child's CPR number (DDMMÅÅ-XXXX)."),
+        constraint=constraint_from(_check_cpr),
+    )
+    title = schema.TextLine(title=_("Child's name"))
+    directives.widget(
+        "case_worker", AjaxSelectFieldWidget, vocabulary="plone.app.vocabularies.Users"
+    )
+    case_worker = schema.TextLine(
+        title=_("Case worker"),
+        description=_("User name of the responsible case worker."),
+        defaultFactory=current_user_id,
+        constraint=constraint_from(_check_user),
+        required=False,
+    )
+    team = schema.Choice(
+        title=_("Team"), vocabulary="os2bos_plone.vocabularies.Teams", required=False
+    )
+    target_group = schema.Choice(
+        title=_("Target group"), vocabulary="os2bos_plone.vocabularies.TargetGroups"
+    )
+    district = schema.Choice(
+        title=_("School district"),
+        vocabulary="os2bos_plone.vocabularies.SchoolDistricts",
+        required=False,
+    )
+    paying_municipality = schema.Choice(
+        title=_("Paying municipality"), vocabulary="os2bos_plone.vocabularies.Municipalities"
+    )
+    acting_municipality = schema.Choice(
+        title=_("Acting municipality"), vocabulary="os2bos_plone.vocabularies.Municipalities"
+    )
+    residence_municipality = schema.Choice(
+        title=_("Residence municipality"), vocabulary="os2bos_plone.vocabularies.Municipalities"
+    )
+
+    model.fieldset(
+        "assessment",
+        label=_("Assessment"),
+        fields=["effort_step", "scaling_step", "assessment_comment", "efforts"],
+    )
+    effort_step = schema.Choice(
+        title=_("Effort step"), vocabulary="os2bos_plone.vocabularies.EffortSteps", required=False
+    )
+    scaling_step = schema.Int(title=_("Scaling step (1-10)"), min=1, max=10, required=False)
+    assessment_comment = schema.Text(title=_("Assessment comment"), required=False)
+    efforts = schema.List(
+        title=_("Efforts"),
+        value_type=schema.Choice(vocabulary="os2bos_plone.vocabularies.Efforts"),
+        required=False,
+        default=[],
+    )
+    note = schema.Text(title=_("Note"), required=False)
+
+    @invariant
+    def unique_sbsys_id(data):
+        ensure_unique(
+            data,
+            "bos_case",
+            "bos_sbsys_id",
+            data.sbsys_id,
+            f"Der findes allerede en sag med SBSYS-id »{data.sbsys_id}«.",
+        )
+
+    @invariant
+    def target_group_required_fields(data):
+        from os2bos_plone.classification import list_row
+
+        group = list_row("target_groups", data.target_group) if data.target_group else None
+        for name in (group or {}).get("required_fields") or []:
+            if getattr(data, name, None) in (None, ""):
+                label = REQUIRED_FIELD_LABELS.get(name, name)
+                raise Invalid(f"En sag med målgruppen »{group['title']}« skal have feltet {label}.")
+
+
+@implementer(ICase)
+class Case(Container):
+    def Title(self):
+        return self.title or ""
+
+
+class IAppropriation(model.Schema):
+    sbsys_id = schema.TextLine(
+        title=_("SBSYS id"),
+        description=_("The appropriation's own SBSYS case (foranstaltningssag)."),
+        constraint=constraint_from(_check_sbsys_id),
+    )
+    section = schema.Choice(
+        title=_("Section"), vocabulary="os2bos_plone.vocabularies.Sections", required=False
+    )
+    note = schema.Text(title=_("Note"), required=False)
+
+    @invariant
+    def unique_sbsys_id(data):
+        ensure_unique(
+            data,
+            "bos_appropriation",
+            "bos_sbsys_id",
+            data.sbsys_id,
+            f"Der findes allerede en bevilling med SBSYS-id »{data.sbsys_id}«.",
+        )
+
+
+@implementer(IAppropriation)
+class Appropriation(Container):
+    def Title(self):
+        return self.sbsys_id or ""
