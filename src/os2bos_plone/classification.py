@@ -115,3 +115,10 @@ def approval_rules():
 def bank_calendar():
     """The Danish bank calendar plus the administrator's extra non-payment dates."""
     return BankCalendar(extra_dates=[row["date"] for row in list_rows("payment_date_exclusions")])
+
+
+def required_level(section_key, service_id, annual_cost):
+    """The approval level a measure needs under the administrator's current rules."""
+    from os2bos_plone.engine.approval import required_level as evaluate
+
+    return evaluate(approval_rules(), approval_levels(), section_key, service_id, annual_cost)

@@ -14,12 +14,3 @@ class CasesListingView(BrowserView):
             sort_on="sortable_title",
         )
 
-
-class RegelmotorOverviewView(BrowserView):
-    """Entry page of the classification: what it holds, with links to each kind."""
-
-    def sections(self):
-        return [
-            {"title": obj.Title(), "url": obj.absolute_url(), "count": len(obj.objectIds())}
-            for obj in self.context.objectValues()
-        ]

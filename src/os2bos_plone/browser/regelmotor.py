@@ -1,0 +1,84 @@
+"""The regelmotor's entry page: each kind of classification as a table read from the catalog."""
+
+from os2bos_plone import _
+from os2bos_plone import classification
+from plone import api
+from Products.Five.browser import BrowserView
+
+KINDS = (
+    ("sections", "bos_section", _("Law sections")),
+    ("services", "bos_service", _("Services")),
+    ("rates", "bos_rate", _("Rates")),
+    ("service_providers", "bos_service_provider", _("Service providers")),
+    ("approval_levels", "bos_approval_level", _("Approval levels")),
+)
+
+LISTS = (
+    ("approval_rules", _("Approval rules"), "rules"),
+    ("target_groups", _("Target groups"), "case_lists"),
+    ("effort_steps", _("Effort steps (indsatstrappen)"), "case_lists"),
+    ("efforts", _("Efforts"), "case_lists"),
+    ("school_districts", _("School districts"), "case_lists"),
+    ("teams", _("Teams"), "case_lists"),
+    ("municipalities", _("Municipalities"), "payment_lists"),
+    ("activity_categories", _("Activity categories"), "payment_lists"),
+    ("internal_recipients", _("Internal payment recipients"), "payment_lists"),
+    ("payment_date_exclusions", _("Extra non-payment dates"), "payment_lists"),
+)
+
+
+class RegelmotorOverviewView(BrowserView):
+    def current_kind(self):
+        requested = self.request.form.get("kind")
+        return requested if requested in {kind for kind, _type, _title in KINDS} else None
+
+    def can_edit(self):
+        return api.user.has_permission("Modify portal content", obj=self.context)
+
+    def can_add(self):
+        return api.user.has_permission("os2bos_plone: Add Classification", obj=self.context)
+
+    def kinds(self):
+        current = self.current_kind()
+        return [
+            {
+                "kind": kind,
+                "title": title,
+                "count": len(classification.find_classification(portal_type)),
+                "url": f"{self.context.absolute_url()}?kind={kind}",
+                "add_url": f"{self.context.absolute_url()}/++add++{portal_type}",
+                "current": kind == current,
+            }
+            for kind, portal_type, title in KINDS
+        ]
+
+    def lists(self):
+        return [
+            {
+                "name": name,
+                "title": title,
+                "count": len(classification.list_rows(name)),
+                "edit_url": f"{self.context.absolute_url()}/edit#autotoc-item-autotoc-{fieldset}",
+            }
+            for name, title, fieldset in LISTS
+        ]
+
+    def rows(self):
+        kind = self.current_kind()
+        if kind is None:
+            return []
+        portal_type = dict((k, t) for k, t, _title in KINDS)[kind]
+        query_text = (self.request.form.get("q") or "").strip().lower()
+        rows = []
+        for brain in classification.find_classification(portal_type, sort_on="bos_key"):
+            if query_text and query_text not in f"{brain.bos_key} {brain.Title}".lower():
+                continue
+            rows.append(
+                {
+                    "key": brain.bos_key,
+                    "title": brain.Title,
+                    "url": brain.getURL(),
+                    "active": brain.bos_active,
+                }
+            )
+        return rows

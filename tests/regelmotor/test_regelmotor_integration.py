@@ -1,0 +1,120 @@
+"""The regelmotor read from the site: approval rules, rates, vocabularies with inactive entries."""
+
+from datetime import date
+from decimal import Decimal
+from os2bos_plone import classification
+from plone import api
+from zope.component import getUtility
+from zope.schema.interfaces import IVocabularyFactory
+
+import pytest
+
+
+def vocabulary(name, context):
+    return getUtility(IVocabularyFactory, f"os2bos_plone.vocabularies.{name}")(context)
+
+
+class TestApprovalRulesFromSite:
+    @pytest.mark.parametrize(
+        "section,service,cost,expected",
+        [
+            ("BL-32-1.5", "100206", Decimal("40000"), "egenkompetence"),  # no rule matches
+            ("BL-46", "", Decimal("10000"), "afsnitsleder"),  # placement
+            ("BL-43-1.6", "", Decimal("10000"), "afsnitsleder"),  # prefix BL-43
+            ("BL-47", "", Decimal("10000"), "boerne_og_ungeudvalget"),  # without consent
+            ("BL-32-1.5", "100206", Decimal("250000"), "boerne_og_ungeudvalget"),  # cost bound
+            ("BL-32-1.5", "100206", Decimal("249999.99"), "teamleder"),  # just below
+        ],
+    )
+    def test_seed_rules(self, portal, section, service, cost, expected):
+        assert classification.required_level(section, service, cost).key == expected
+
+    def test_rules_are_data(self, manager):
+        container = manager["regelmotor"]
+        container.approval_rules = [
+            *container.approval_rules,
+            {
+                "section": "BL-32",
+                "service": None,
+                "min_annual_cost": Decimal("1000"),
+                "max_annual_cost": None,
+                "level": "afsnitsleder",
+                "note": "Skærpet",
+            },
+        ]
+        assert classification.required_level("BL-32-1.5", "100206", Decimal("40000")).key == (
+            "afsnitsleder"
+        )
+
+
+def test_rate_amount_on_date(manager):
+    rate = api.content.create(
+        container=manager["regelmotor"],
+        type="bos_rate",
+        key="accept",
+        title="Accepttakst",
+        periods=[
+            {"start_date": date(2025, 1, 1), "end_date": date(2025, 7, 1), "amount": Decimal("100")},
+            {"start_date": date(2025, 7, 1), "end_date": None, "amount": Decimal("120")},
+        ],
+    )
+    history = rate.price_history()
+    assert history.amount_on(date(2025, 6, 30)) == Decimal("100")
+    assert history.amount_on(date(2025, 7, 1)) == Decimal("120")
+
+
+class TestVocabularies:
+    def test_inactive_provider_hidden_but_resolvable(self, manager):
+        provider = classification.by_key("bos_service_provider", "25052943") or api.content.create(
+            container=manager["regelmotor"],
+            type="bos_service_provider",
+            cvr="25052943",
+            title="Gammel Leverandør ApS",
+        )
+        provider.active = False
+        provider.reindexObject()
+        vocab = vocabulary("ServiceProviders", manager)
+        assert provider.UID() not in [term.value for term in vocab]
+        assert vocab.getTerm(provider.UID()).title == "Gammel Leverandør ApS"
+        assert provider.UID() in vocab
+
+    def test_preferred_providers_first_and_only(self, manager):
+        service = classification.by_key("bos_service", "100206")
+        cvrs = [b.bos_key for b in classification.find_classification("bos_service_provider")]
+        service.preferred_providers = [cvrs[-1]]
+        service.only_preferred = False
+        request = manager.REQUEST
+        request.form["service"] = service.UID()
+        terms = list(vocabulary("ServiceProviders", manager))
+        assert terms[0].title == classification.by_key("bos_service_provider", cvrs[-1]).title
+        assert len(terms) == len(cvrs)
+        service.only_preferred = True
+        terms = list(vocabulary("ServiceProviders", manager))
+        assert len(terms) == 1
+
+    def test_lists_offer_active_rows_only(self, manager):
+        container = manager["regelmotor"]
+        municipalities = [dict(row) for row in container.municipalities]
+        municipalities[0]["active"] = False
+        container.municipalities = municipalities
+        vocab = vocabulary("Municipalities", manager)
+        assert len(list(vocab)) == 97
+        assert vocab.getTerm(municipalities[0]["code"]).title == municipalities[0]["name"]
+
+    def test_supplementary_services_follow_main_service(self, manager):
+        request = manager.REQUEST
+        request.form.update({"section": "BL-32-1.5", "main_service": "100206"})
+        titles = {term.title for term in vocabulary("SupplementaryServices", manager)}
+        assert titles == {
+            "Fritidsaktiviteter",
+            "Kørsel i egen bil",
+            "Tolk",
+            "Transport",
+            "Økonomisk støtte i forbindelse med støttende indsats",
+        }
+        for term in vocabulary("SupplementaryServices", manager):
+            service = classification.by_uid(term.value)
+            assert "100206" in service.follows_main_services
+            assert any(
+                row["section"] == "BL-32-1.5" and row["supplementary"] for row in service.sections
+            )
