@@ -55,6 +55,18 @@ start: site ## Install, create the site and serve it in the foreground
 	@echo ""
 	$(BIN)/runwsgi $(INSTANCE)/etc/zope.ini
 
+.PHONY: seed
+seed: instance ## Update the classification from the shipped seed data (APPLY=1 writes)
+	SOURCE=seed $(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/import_classification.py
+
+.PHONY: import-os2bos
+import-os2bos: instance ## Import an OS2BOS installation's classification: DIR=... (APPLY=1 writes)
+	SOURCE=os2bos DIR="$(DIR)" $(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/import_classification.py
+
+.PHONY: import-xlsx
+import-xlsx: instance ## Import a classification workbook: FILE=... (APPLY=1 writes)
+	SOURCE=xlsx FILE="$(FILE)" $(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/import_classification.py
+
 .PHONY: zeoserver
 zeoserver: instance ## Serve var/filestorage through ZEO (for STORAGE=zeo instances)
 	$(BIN)/runzeo -C $(INSTANCE)/etc/zeo.conf

@@ -334,11 +334,13 @@ def _apply_list_rows(container, kind, incoming):
     created = updated = 0
     for row in typed:
         key = str(row[key_field])
+        # Merge, so fields the source does not carry (a team's leader) are kept.
+        combined = {**merged.get(key, {}), **row}
         if key not in merged:
             created += 1
-        elif merged[key] != row:
+        elif merged[key] != combined:
             updated += 1
-        merged[key] = row
+        merged[key] = combined
     setattr(container, kind, list(merged.values()))
     return {"created": created, "updated": updated}
 

@@ -2,12 +2,13 @@
 
 from datetime import date
 from decimal import Decimal
-from os2bos_plone import classification
+
+import pytest
 from plone import api
 from zope.component import getUtility
 from zope.schema.interfaces import IVocabularyFactory
 
-import pytest
+from os2bos_plone import classification
 
 
 def vocabulary(name, context):
@@ -54,7 +55,11 @@ def test_rate_amount_on_date(manager):
         key="accept",
         title="Accepttakst",
         periods=[
-            {"start_date": date(2025, 1, 1), "end_date": date(2025, 7, 1), "amount": Decimal("100")},
+            {
+                "start_date": date(2025, 1, 1),
+                "end_date": date(2025, 7, 1),
+                "amount": Decimal("100"),
+            },
             {"start_date": date(2025, 7, 1), "end_date": None, "amount": Decimal("120")},
         ],
     )

@@ -13,4 +13,3 @@ class CasesListingView(BrowserView):
             portal_type="bos_case",
             sort_on="sortable_title",
         )
-

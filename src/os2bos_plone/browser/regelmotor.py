@@ -1,9 +1,10 @@
 """The regelmotor's entry page: each kind of classification as a table read from the catalog."""
 
-from os2bos_plone import _
-from os2bos_plone import classification
 from plone import api
 from Products.Five.browser import BrowserView
+
+from os2bos_plone import _
+from os2bos_plone import classification
 
 KINDS = (
     ("sections", "bos_section", _("Law sections")),

@@ -298,6 +298,8 @@ def _missing(known: dict[str, set | None], field: Field, values) -> list[str]:
     for value in values if isinstance(values, list) else [values]:
         if value in ("", None) or isinstance(value, dict):
             continue
+        if field.type == INT_LIST and not isinstance(value, int):
+            continue  # unreadable; reported by the field check
         if value not in keys:
             problems.append(KINDS[field.ref].missing.format(value))
     return problems
