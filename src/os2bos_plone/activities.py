@@ -7,8 +7,12 @@ are kept on the activities and in catalog metadata, so totals over thousands of 
 from the catalog, never by waking objects.
 """
 
+import dataclasses
+from collections import defaultdict
 from datetime import date
+from datetime import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 from Acquisition import aq_base
 from Acquisition import aq_inner
@@ -23,13 +27,21 @@ from os2bos_plone import classification
 from os2bos_plone.engine import costs
 from os2bos_plone.engine import payments as engine_payments
 from os2bos_plone.engine.payments import PaymentType
+from os2bos_plone.engine.payments import round_ore
 from os2bos_plone.engine.prices import PriceHistory
+from os2bos_plone.engine.prices import parse_amount
+from os2bos_plone.engine.prices import parse_date
+from os2bos_plone.engine.validation import MSG_ALREADY_PAID
 from os2bos_plone.engine.validation import ActivityInput
+from os2bos_plone.engine.validation import FieldError
 from os2bos_plone.engine.validation import plan_from_input
 from os2bos_plone.engine.validation import validate_activity
+from os2bos_plone.engine.validation import validate_mark_paid
 
 ACTIVITY_TYPE = "bos_activity"
 APPROPRIATION_TYPE = "bos_appropriation"
+CASE_TYPE = "bos_case"
+ZERO = Decimal("0")
 PAYMENT_ID_COUNTER = "os2bos_plone.payment_id_counter"
 
 
@@ -62,7 +74,9 @@ def payment_store(activity):
 
 
 def stored_payments(activity):
-    return list(payment_store(activity).payments)
+    """The activity's payments (read only: never creates the store, so GETs write nothing)."""
+    store = getattr(aq_base(activity), "_bos_payments", None)
+    return list(store.payments) if store is not None else []
 
 
 def next_payment_id():
@@ -127,7 +141,9 @@ def activity_input(source, context=None, when=None):
             main_start, main_end = main.start_date, main.end_date
     saved = None
     if context is not None and getattr(context, "portal_type", None) == ACTIVITY_TYPE:
-        saved = context.payment_date if context.payment_type == "one_time" else context.start_date
+        stored = saved_values(context)
+        one_time = stored.get("payment_type") == "one_time"
+        saved = stored.get("payment_date") if one_time else stored.get("start_date")
     return ActivityInput(
         service=value("service"),
         activity_type=value("activity_type"),
@@ -159,6 +175,33 @@ def activity_input(source, context=None, when=None):
     )
 
 
+SAVED_MARKER = "_v_bos_saved"
+
+
+def remember_saved_values(activity, new=False):
+    """Before REST sets new values on ``activity`` (and only then validates), keep the stored
+    dates the rules compare with (a new object has none)."""
+    names = ("start_date", "payment_date", "payment_type")
+    values = {} if new else {name: getattr(aq_base(activity), name, None) for name in names}
+    setattr(activity, SAVED_MARKER, values)
+
+
+def forget_saved_values(activity):
+    if hasattr(aq_base(activity), SAVED_MARKER):
+        delattr(aq_base(activity), SAVED_MARKER)
+
+
+def saved_values(activity):
+    """The stored start/payment date and payment type, as before the change being validated."""
+    values = getattr(aq_base(activity), SAVED_MARKER, None)
+    if values is not None:
+        return values
+    base = aq_base(activity)
+    return {
+        name: getattr(base, name, None) for name in ("start_date", "payment_date", "payment_type")
+    }
+
+
 def plan_of(source, context=None):
     """The engine PaymentPlan of an activity (or of unsaved activity fields)."""
     data = activity_input(source, context)
@@ -184,6 +227,33 @@ def main_activity_of(appropriation):
     return None
 
 
+def appropriation_status(appropriation):
+    """Derived: "expected" if any activity is expected, else "granted" if any is granted, else
+    "draft" (spec 1.5)."""
+    states = {status_of(activity) for activity in activities_of(appropriation)}
+    for state in ("expected", "granted"):
+        if state in states:
+            return state
+    return "draft"
+
+
+def granted_period(appropriation):
+    """(from, to): the start of the granted main activity that adjusts nothing, and the end of
+    the granted main activity no granted adjustment replaces (the last of the chain)."""
+    mains = [
+        activity
+        for activity in activities_of(appropriation)
+        if activity.activity_type == "main" and status_of(activity) == "granted"
+    ]
+    replaced = {activity.modifies for activity in mains if activity.modifies}
+    first = next((activity for activity in mains if not activity.modifies), None)
+    last = [activity for activity in mains if IUUID(activity) not in replaced]
+    return (
+        first.start_date if first is not None else None,
+        last[-1].end_date if last else None,
+    )
+
+
 def activities_of(appropriation):
     return [
         obj
@@ -194,20 +264,195 @@ def activities_of(appropriation):
 
 # -- validation ---------------------------------------------------------------------------------
 
+MSG_INVALID_DATE = "Ugyldig dato (brug formatet ÅÅÅÅ-MM-DD)"
+MSG_INVALID_VALUE = "Ugyldig værdi"
+MSG_SECOND_MAIN = "Bevillingen har allerede en hovedydelse; der kan kun være én hovedydelse"
+MSG_NOTHING_TO_ADJUST = "Den forventede justering har ingen ydelse at justere"
+MSG_ADJUST_NOT_GRANTED = "Kun en bevilget ydelse kan justeres"
+MSG_ADJUST_SAME_SERVICE = "Den forventede justering skal være samme ydelse som den, den justerer"
+MSG_ADJUST_SAME_TYPE = (
+    "Den forventede justering skal være samme slags ydelse (hoved- eller følgeydelse) "
+    "som den, den justerer"
+)
+MSG_ADJUST_ONE = "Ydelsen har allerede en forventet justering"
+MSG_ADJUST_PAST = "Den forventede justerings startdato må ikke ligge før i dag"
+MSG_GRANTED_CHANGE = "Ændringer i en bevilget ydelse laves som en forventet justering"
+
+#: What may change on a granted activity (the rest goes through an expected adjustment).
+GRANTED_CHANGEABLE = frozenset(
+    {"end_date", "note", "service_provider", "recipient_type", "recipient_id", "recipient_name"}
+)
+
+#: The activity fields the engine and the checks read (REST names).
+ACTIVITY_FIELDS = (
+    "service",
+    "activity_type",
+    "start_date",
+    "end_date",
+    "modifies",
+    "service_provider",
+    "note",
+    "payment_type",
+    "payment_frequency",
+    "payment_day_of_month",
+    "payment_date",
+    "payment_cost_type",
+    "payment_amount",
+    "payment_units",
+    "payment_rate",
+    "payment_prices",
+    "individual_payments",
+    "recipient_type",
+    "recipient_id",
+    "recipient_name",
+    "payment_method",
+    "fictive",
+)
+DATE_FIELDS = ("start_date", "end_date", "payment_date")
+
+
+class InvalidFields(ValueError):
+    """Field errors (engine ``FieldError`` values, Danish messages) for a 400 answer."""
+
+    def __init__(self, errors):
+        self.errors = list(errors)
+        super().__init__("; ".join(f"{error.field}: {error.message}" for error in self.errors))
+
+
+def fields_from_json(fields):
+    """Activity fields as sent in JSON (strings) -> typed values on a namespace.
+
+    Unreadable dates, days and rows raise :class:`InvalidFields`; amounts stay as given (the
+    engine reads "500.00" and "1.234,50" and reports bad ones itself).
+    """
+    fields = fields if isinstance(fields, dict) else {}
+    values = {name: fields.get(name) for name in ACTIVITY_FIELDS}
+    errors = []
+    for name in DATE_FIELDS:
+        try:
+            values[name] = parse_date(values[name])
+        except (TypeError, ValueError):
+            errors.append(FieldError(name, MSG_INVALID_DATE))
+            values[name] = None
+    day = values["payment_day_of_month"]
+    if day not in (None, ""):
+        try:
+            values["payment_day_of_month"] = int(str(day))
+        except ValueError:
+            errors.append(FieldError("payment_day_of_month", MSG_INVALID_VALUE))
+            values["payment_day_of_month"] = None
+    else:
+        values["payment_day_of_month"] = None
+    for name in ("payment_prices", "individual_payments"):
+        rows = values[name]
+        if rows in (None, ""):
+            values[name] = []
+        elif not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+            errors.append(FieldError(name, MSG_INVALID_VALUE))
+            values[name] = []
+    individual = []
+    for row in values["individual_payments"]:
+        try:
+            individual.append(
+                {"date": parse_date(row.get("date")), "amount": parse_amount(row.get("amount"))}
+            )
+        except (TypeError, ValueError):
+            errors.append(FieldError("individual_payments", MSG_INVALID_VALUE))
+    values["individual_payments"] = individual
+    values["fictive"] = bool(values["fictive"])
+    for name in ("payment_amount", "payment_units"):
+        if isinstance(values[name], (int, float)) and not isinstance(values[name], bool):
+            values[name] = str(values[name])
+    if errors:
+        raise InvalidFields(errors)
+    return SimpleNamespace(**values)
+
 
 def validation_errors(data):
-    """The engine's field errors for an activity being saved, plus the regelmotor's limits."""
-    context = getattr(data, "__context__", None)
-    errors = validate_activity(activity_input(data, context))
+    """The field errors of an activity being saved (z3c.form Data: context in __context__)."""
+    return field_errors(data, getattr(data, "__context__", None))
+
+
+def field_errors(data, context, when=None, structure=True):
+    """All field errors of activity values ``data`` saved under/as ``context``: the engine's rules
+    (spec 2.6/2.7), the regelmotor's limits and, with ``structure``, one main activity per
+    appropriation and the rules of expected adjustments."""
+    when = when or today()
+    errors = validate_activity(activity_input(data, context, when))
     errors.extend(catalogue_errors(data, context))
+    if structure:
+        errors.extend(structure_errors(data, context, when))
+    return errors
+
+
+def _appropriation_and_self(context):
+    if getattr(context, "portal_type", None) == APPROPRIATION_TYPE:
+        return context, None
+    if getattr(context, "portal_type", None) == ACTIVITY_TYPE:
+        return appropriation_of(context), context
+    return None, None
+
+
+def comparable(value):
+    """Empty values compare equal (None, "", [], an unset flag); rows as plain dicts."""
+    if value is False or value in (None, "", [], ()):
+        return None
+    if isinstance(value, (list, tuple)):
+        return [dict(row) if isinstance(row, dict) else row for row in value]
+    return value
+
+
+def granted_change_errors(data, activity):
+    """A granted activity changes only end date, note, provider and recipient."""
+    return [
+        FieldError(name, MSG_GRANTED_CHANGE)
+        for name in ACTIVITY_FIELDS
+        if name not in GRANTED_CHANGEABLE
+        and comparable(getattr(data, name, None)) != comparable(getattr(activity, name, None))
+    ]
+
+
+def structure_errors(data, context, when):
+    """One main activity per appropriation (adjustments aside); an expected adjustment must adjust
+    a granted activity of the same appropriation, the same service, once, from today on."""
+    appropriation, own = _appropriation_and_self(context)
+    if appropriation is None:
+        return []
+    own_base = aq_base(own) if own is not None else None
+    others = [a for a in activities_of(appropriation) if aq_base(a) is not own_base]
+    errors = []
+    if own is not None and status_of(own) == "granted" and not hasattr(aq_base(own), SAVED_MARKER):
+        # Forms validate before they change anything (REST checks in its deserializer).
+        errors.extend(granted_change_errors(data, own))
+    modifies = getattr(data, "modifies", None)
+    if getattr(data, "activity_type", None) == "main" and not modifies:
+        if any(a.activity_type == "main" and not a.modifies for a in others):
+            errors.append(FieldError("activity_type", MSG_SECOND_MAIN))
+    if not modifies or (own is not None and status_of(own) == "granted"):
+        return errors
+    original = next((a for a in others if IUUID(a, None) == modifies), None)
+    if original is None:
+        return [*errors, FieldError("modifies", MSG_NOTHING_TO_ADJUST)]
+    if status_of(original) != "granted":
+        errors.append(FieldError("modifies", MSG_ADJUST_NOT_GRANTED))
+    if original.service != getattr(data, "service", None):
+        errors.append(FieldError("service", MSG_ADJUST_SAME_SERVICE))
+    if original.activity_type != getattr(data, "activity_type", None):
+        errors.append(FieldError("activity_type", MSG_ADJUST_SAME_TYPE))
+    if any(a.modifies == modifies for a in others if aq_base(a) is not aq_base(original)):
+        errors.append(FieldError("modifies", MSG_ADJUST_ONE))
+    one_time = getattr(data, "payment_type", None) == "one_time"
+    field_name = "payment_date" if one_time else "start_date"
+    start = getattr(data, field_name, None)
+    saved = saved_values(own).get(field_name) if own is not None else None
+    if start is not None and start != saved and start < when:
+        errors.append(FieldError(field_name, MSG_ADJUST_PAST))
     return errors
 
 
 def catalogue_errors(data, context):
     """Services and providers restricted by the regelmotor (section, main service, frame
     agreements). An appropriation without a section is checked when it gets one (grant)."""
-    from os2bos_plone.engine.validation import FieldError
-
     appropriation = context if getattr(context, "portal_type", None) == APPROPRIATION_TYPE else None
     if appropriation is None and context is not None:
         appropriation = appropriation_of(context)
@@ -281,6 +526,30 @@ def refresh_payments(activity, when=None):
     return planned
 
 
+def effective_start(activity):
+    """The start date; for a one-time plan without one, its payment date."""
+    if activity.start_date is None and activity.payment_type == "one_time":
+        return activity.payment_date
+    return activity.start_date
+
+
+def drop_unpaid_payments(activity, from_date=None):
+    """Remove the unpaid payments (all, or those dated on/after ``from_date``); paid payments are
+    never removed. An individual plan's rows follow its stored payments."""
+    store = payment_store(activity)
+    kept = [
+        payment
+        for payment in store.payments
+        if payment.settled or (from_date is not None and payment.date < from_date)
+    ]
+    store.replace(kept)
+    if activity.payment_type == "individual":
+        dates = {payment.date for payment in kept}
+        activity.individual_payments = [
+            row for row in activity.individual_payments or [] if row.get("date") in dates
+        ]
+
+
 def renew_open_ended(activity, when=None):
     """The daily renewal: extend an open-ended granted plan to 31 December of next year."""
     when = when or today()
@@ -295,6 +564,43 @@ def renew_open_ended(activity, when=None):
     return len(store.payments) - before
 
 
+def renew_all_open_ended(when=None, progress=print, checkpoint=None, every=200):
+    """The daily renewal job over every granted activity without an end date (found through the
+    catalog: review_state and the bos_end_date metadata), then the totals of the appropriations
+    that changed. ``checkpoint`` (e.g. transaction.commit) is called every ``every`` changed
+    appropriations. Returns (activities looked at, activities extended, payments added)."""
+    when = when or today()
+    catalog = api.portal.get_tool("portal_catalog")
+    brains = [
+        brain
+        for brain in catalog.unrestrictedSearchResults(
+            portal_type=ACTIVITY_TYPE, review_state="granted"
+        )
+        if brain.bos_end_date is None
+    ]
+    progress(f"Fornyer betalinger: {len(brains)} bevilgede ydelser uden slutdato")
+    extended = added_total = changed = 0
+    for number, brain in enumerate(brains, start=1):
+        activity = brain._unrestrictedGetObject()
+        added = renew_open_ended(activity, when)
+        if added:
+            extended += 1
+            added_total += added
+            appropriation = appropriation_of(activity)
+            if appropriation is not None:
+                refresh_totals(appropriation)
+                changed += 1
+                if checkpoint is not None and changed % every == 0:
+                    checkpoint()
+        if number % 1000 == 0:
+            progress(f"  {number}/{len(brains)} ydelser gennemgået, {extended} forlænget")
+    progress(
+        f"Færdig: {len(brains)} ydelser gennemgået, {extended} forlænget "
+        f"med i alt {added_total} betalinger"
+    )
+    return len(brains), extended, added_total
+
+
 def cost_input(activity):
     return costs.ActivityCostInput(
         uid=activity.UID(),
@@ -305,21 +611,95 @@ def cost_input(activity):
     )
 
 
-def refresh_totals(appropriation):
-    """Recompute and store the yearly totals of every activity of the appropriation.
+def _months():
+    return [ZERO] * 12
 
-    An adjustment changes what its original contributes to the expected total, so the whole
-    appropriation is recomputed (a handful of activities)."""
+
+def _as_stored(by_year):
+    return {year: tuple(str(amount) for amount in months) for year, months in by_year.items()}
+
+
+def appropriation_figures(appropriation):
+    """Everything the stored figures hold, computed from the payments of the appropriation's
+    activities: per activity {uid: (activity, yearly, monthly, total_cost)} and the monthly
+    expected figures of the appropriation."""
     activities = activities_of(appropriation)
-    totals = costs.yearly_totals([cost_input(activity) for activity in activities])
-    for activity in activities:
-        stored = {
+    inputs = [cost_input(activity) for activity in activities]
+    totals = costs.yearly_totals(inputs)
+    per_activity = {}
+    expected_monthly = defaultdict(_months)
+    for activity, data in zip(activities, inputs, strict=True):
+        monthly = defaultdict(_months)
+        total = ZERO
+        for payment in costs.applicable_payments(data, inputs):
+            day, amount = payment.effective_date, payment.effective_amount
+            monthly[day.year][day.month - 1] += amount
+            total += amount
+        if data.status != "draft":
+            for year, months in monthly.items():
+                for index, amount in enumerate(months):
+                    expected_monthly[year][index] += amount
+        yearly = {
             year: (str(value.granted), str(value.expected))
-            for year, value in totals.get(activity.UID(), {}).items()
+            for year, value in totals.get(data.uid, {}).items()
         }
-        if getattr(aq_base(activity), "bos_yearly_totals", None) != stored:
-            activity.bos_yearly_totals = stored
+        per_activity[data.uid] = (activity, yearly, _as_stored(monthly), str(total))
+    return per_activity, _as_stored(expected_monthly)
+
+
+def refresh_totals(appropriation):
+    """Recompute and store the figures of every activity of the appropriation.
+
+    Stored per activity: yearly granted/expected totals (also catalog metadata), the monthly
+    figures of its applicable payments and their total; on the appropriation: the monthly
+    expected figures of its granted and expected activities. An adjustment changes what its
+    original contributes, so the whole appropriation is recomputed (a handful of activities).
+    Only what changed is written.
+    """
+    per_activity, expected_monthly = appropriation_figures(appropriation)
+    for activity, yearly, monthly, total in per_activity.values():
+        base = aq_base(activity)
+        if getattr(base, "bos_monthly", None) != monthly:
+            activity.bos_monthly = monthly
+        if getattr(base, "bos_total_cost", None) != total:
+            activity.bos_total_cost = total
+        if getattr(base, "bos_yearly_totals", None) != yearly:
+            activity.bos_yearly_totals = yearly
             activity.reindexObject(idxs=["bos_yearly_totals"])
+    if getattr(aq_base(appropriation), "bos_monthly_expected", None) != expected_monthly:
+        appropriation.bos_monthly_expected = expected_monthly
+
+
+def monthly_totals_of(activity):
+    """{year: [12 Decimals]}: the activity's applicable payments per month (stored)."""
+    stored = getattr(aq_base(activity), "bos_monthly", None)
+    if stored is None:
+        appropriation = appropriation_of(activity)
+        if appropriation is None:
+            return {}
+        per_activity, _monthly = appropriation_figures(appropriation)
+        stored = per_activity.get(activity.UID(), (None, {}, {}, "0"))[2]
+    return {int(year): [Decimal(a) for a in months] for year, months in stored.items()}
+
+
+def total_cost_of(activity):
+    """The sum of the activity's applicable payments over all years (stored)."""
+    stored = getattr(aq_base(activity), "bos_total_cost", None)
+    if stored is None:
+        appropriation = appropriation_of(activity)
+        if appropriation is None:
+            return ZERO
+        per_activity, _monthly = appropriation_figures(appropriation)
+        stored = per_activity.get(activity.UID(), (None, {}, {}, "0"))[3]
+    return Decimal(stored)
+
+
+def appropriation_monthly_of(appropriation):
+    """{year: [12 Decimals]}: expected figures per month of the appropriation (stored)."""
+    stored = getattr(aq_base(appropriation), "bos_monthly_expected", None)
+    if stored is None:
+        stored = appropriation_figures(appropriation)[1]
+    return {int(year): [Decimal(a) for a in months] for year, months in stored.items()}
 
 
 def yearly_totals_of(activity):
@@ -337,3 +717,92 @@ def sum_totals(brains, year):
             granted += Decimal(values[0])
             expected += Decimal(values[1])
     return granted, expected
+
+
+# -- marking payments paid -------------------------------------------------------------------
+
+MSG_PAID_AMOUNT = "Angiv det betalte beløb"
+MSG_PAID_DATE = "Angiv betalingsdatoen (ÅÅÅÅ-MM-DD)"
+
+
+def paid_registrations(activity):
+    """{planned date: the last registration {user, time, ...}} of the activity's paid payments."""
+    return {parse_date(entry["date"]): entry for entry in paid_history(activity)}
+
+
+def paid_history(activity):
+    """Every registration of a payment as paid on the activity, oldest first."""
+    store = getattr(aq_base(activity), "_bos_payments", None)
+    return list(getattr(store, "history", None) or [])
+
+
+def find_payment(activity, day):
+    for payment in stored_payments(activity):
+        if payment.date == day:
+            return payment
+    return None
+
+
+def mark_paid(activity, day, paid_amount, paid_date, note="", user_id="", privileged=False):
+    """Register the payment planned on ``day`` as paid (spec 2.7) and keep who did it and when.
+
+    Raises KeyError when there is no payment on ``day`` and :class:`InvalidFields` when the rules
+    refuse it. A paid payment is never changed again, by anyone.
+    """
+    payment = find_payment(activity, day)
+    if payment is None:
+        raise KeyError(day)
+    errors = []
+    try:
+        amount = None if paid_amount in (None, "") else round_ore(parse_amount(paid_amount))
+    except ValueError:
+        amount = None
+        errors.append(FieldError("paid_amount", "Ugyldigt beløb"))
+    try:
+        when_paid = parse_date(paid_date)
+    except (TypeError, ValueError):
+        when_paid = None
+        errors.append(FieldError("paid_date", MSG_INVALID_DATE))
+    rule_errors = validate_mark_paid(
+        status_of(activity),
+        bool(activity.fictive),
+        activity.payment_method,
+        amount,
+        when_paid,
+        privileged=privileged,
+        already_paid=payment.settled,
+    )
+    reported = {error.field for error in errors}
+    errors.extend(error for error in rule_errors if error.field not in reported)
+    if payment.settled and not any(error.message == MSG_ALREADY_PAID for error in errors):
+        errors.insert(0, FieldError("paid", MSG_ALREADY_PAID))
+    if errors:
+        raise InvalidFields(errors)
+    store = payment_store(activity)
+    paid = dataclasses.replace(
+        payment,
+        paid=True,
+        paid_amount=amount,
+        paid_date=when_paid,
+        note=note if note not in (None, "") else payment.note,
+    )
+    store.replace([paid if p is payment else p for p in store.payments])
+    history = list(getattr(store, "history", None) or [])
+    history.append(
+        {
+            "date": day.isoformat(),
+            "paid_amount": str(amount),
+            "paid_date": when_paid.isoformat(),
+            "note": paid.note,
+            "user": user_id,
+            "time": datetime.now().isoformat(timespec="seconds"),
+        }
+    )
+    store.history = history
+    appropriation = appropriation_of(activity)
+    if appropriation is not None:
+        refresh_totals(appropriation)
+    from os2bos_plone.journal import notify_payment_paid
+
+    notify_payment_paid(activity, paid)
+    return paid

@@ -7,6 +7,7 @@ thousands of objects a municipality has.
 from decimal import Decimal
 
 from plone import api
+from zExceptions import NotFound
 
 from os2bos_plone.engine.approval import ApprovalLevel
 from os2bos_plone.engine.approval import ApprovalRule
@@ -53,10 +54,53 @@ def list_row(name, key):
     return None
 
 
+#: The catalogued classification types (what ``find_classification`` is asked about).
+CLASSIFICATION_TYPES = frozenset(
+    {"bos_section", "bos_service", "bos_rate", "bos_service_provider", "bos_approval_level"}
+)
+
+
+def _classification_pending():
+    """True when Plone's indexing queue holds a classification item: only then can a query for
+    classification read stale catalog data, so only then must it flush the queue first.
+
+    The queue only grows until it is processed (and emptied), so each call looks at the entries
+    added since the previous one; the last entry seen tells whether the queue was emptied and
+    filled again in between."""
+    from Products.CMFCore.indexing import getQueue
+
+    queue = getQueue()
+    length = queue.length()
+    seen, last, found = getattr(queue, "_bos_classification_scan", (0, None, False))
+    if length == seen and (length == 0 or queue.queue[length - 1] is last):
+        return found
+    state = queue.getState()
+    if not (0 < seen <= length and state[seen - 1] is last):
+        seen, found = 0, False
+    found = found or any(
+        getattr(entry[1], "portal_type", None) in CLASSIFICATION_TYPES for entry in state[seen:]
+    )
+    queue._bos_classification_scan = (length, state[-1] if state else None, found)
+    return found
+
+
+def _search(**query):
+    """A catalog search for classification that flushes the indexing queue only when needed.
+
+    A catalog search normally processes the whole queue first, cataloguing every object changed
+    so far in the transaction. Saves and grants look up providers, rates, levels and rules many
+    times while the activities being saved wait in the queue, and each flush catalogued them
+    again (three to ten times per transaction instead of once, at commit)."""
+    catalog = api.portal.get_tool("portal_catalog")
+    if _classification_pending():
+        return catalog.unrestrictedSearchResults(**query)
+    return catalog._unrestrictedSearchResults(**query)
+
+
 def find_classification(portal_type, active_only=False, **query):
     if active_only:
         query["bos_active"] = True
-    return api.content.find(portal_type=portal_type, unrestricted=True, **query)
+    return _search(portal_type=portal_type, **query)
 
 
 def by_key(portal_type, key):
@@ -66,10 +110,23 @@ def by_key(portal_type, key):
 
 
 def by_uid(uid):
+    """The object with this UID (services, providers, rates, sections referenced by activities;
+    also a letter or another object).
+
+    Found without flushing the indexing queue when possible (see ``_search``); a UID that is
+    not catalogued yet (an object created in this transaction) or whose object is gone (removed
+    in this transaction) is looked up again after a flush.
+    """
     if not uid:
         return None
-    brains = api.content.find(UID=uid, unrestricted=True)
-    return brains[0]._unrestrictedGetObject() if brains else None
+    catalog = api.portal.get_tool("portal_catalog")
+    for search in (_search, catalog.unrestrictedSearchResults):
+        for brain in search(UID=uid):
+            try:
+                return brain._unrestrictedGetObject()
+            except (AttributeError, KeyError, NotFound):
+                break  # removed in this transaction and not uncatalogued yet: flush and retry
+    return None
 
 
 def approval_levels():

@@ -69,3 +69,6 @@ PRODUCT_ROLES = (
 )
 
 ROLE_IDS = tuple(role.role_id for role in PRODUCT_ROLES)
+
+# Roles given per case by the local-role adapter (os2bos_plone.localroles), never by hand.
+LOCAL_ROLES = ("BOSCaseTeam",)

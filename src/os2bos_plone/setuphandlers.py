@@ -6,6 +6,7 @@ from plone.dexterity.utils import createContentInContainer
 from zope.interface import implementer
 
 from os2bos_plone import logger
+from os2bos_plone.roles import LOCAL_ROLES
 from os2bos_plone.roles import PRODUCT_ROLES
 from os2bos_plone.roles import ROLE_IDS
 
@@ -18,6 +19,7 @@ CONTAINERS = (
         "Regelmotor",
         "Klassifikation: paragraffer, ydelser, takster, leverandører og godkendelsesregler.",
     ),
+    ("budget", "bos_budget_folder", "Budget", "Budgetter pr. år til ledelsesinformationen."),
 )
 
 
@@ -47,9 +49,10 @@ def uninstall(context):
             api.group.delete(groupname=role.group_id)
     # PlonePAS copies the site's roles into its role manager on every listing, so the site
     # must lose them first.
-    portal._delRoles([role_id for role_id in ROLE_IDS if role_id in portal.validRoles()])
+    all_roles = ROLE_IDS + LOCAL_ROLES
+    portal._delRoles([role_id for role_id in all_roles if role_id in portal.validRoles()])
     role_manager = portal.acl_users.portal_role_manager
-    for role_id in ROLE_IDS:
+    for role_id in all_roles:
         if role_id in role_manager.listRoleIds():
             role_manager.removeRole(role_id)
     logger.info("os2bos_plone uninstalled; content in /sager and /regelmotor is kept")

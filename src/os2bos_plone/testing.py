@@ -26,6 +26,12 @@ class Os2BosPloneLayer(PloneSandboxLayer):
 
     def setUpPloneSite(self, portal):
         applyProfile(portal, "os2bos_plone:default")
+        # Like the sites 'make start' creates: Danish.
+        from plone import api
+
+        portal.setLanguage("da")
+        api.portal.set_registry_record("plone.default_language", "da")
+        api.portal.set_registry_record("plone.available_languages", ["da"])
 
 
 FIXTURE = Os2BosPloneLayer()

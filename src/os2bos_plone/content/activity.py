@@ -48,6 +48,17 @@ PAYMENT_METHODS = _choices(
 )
 
 
+class ActivityInvalid(Invalid):
+    """The engine's field errors for an activity: ``errors`` are (field, message) pairs.
+
+    The REST deserializer (services/deserializers.py) answers them as field-level 400 errors;
+    forms show the joined message."""
+
+    def __init__(self, errors):
+        self.errors = [(error.field, error.message) for error in errors]
+        super().__init__(" ".join(message for _field, message in self.errors))
+
+
 class IPriceRow(Interface):
     start_date = schema.Date(title=_("From (inclusive)"), required=False)
     end_date = schema.Date(title=_("To (exclusive)"), required=False)
@@ -138,6 +149,24 @@ class IActivity(model.Schema):
         required=False,
     )
 
+    model.fieldset(
+        "approval",
+        label=_("Approval"),
+        fields=[
+            "payment_id",
+            "approval_level",
+            "approval_note",
+            "approval_user",
+            "appropriation_date",
+        ],
+    )
+    # Set by the system (payment id on the first save, the rest by the grant service).
+    payment_id = schema.TextLine(title=_("Payment id"), required=False, readonly=True)
+    approval_level = schema.TextLine(title=_("Approval level"), required=False, readonly=True)
+    approval_note = schema.Text(title=_("Approval note"), required=False, readonly=True)
+    approval_user = schema.TextLine(title=_("Approved by"), required=False, readonly=True)
+    appropriation_date = schema.Date(title=_("Appropriation date"), required=False, readonly=True)
+
     @invariant
     def plan_is_valid(data):
         """The engine's rules (spec 2.6/2.7) on the whole activity, with Danish messages."""
@@ -145,7 +174,7 @@ class IActivity(model.Schema):
 
         errors = validation_errors(data)
         if errors:
-            raise Invalid(" ".join(f"{error.message}" for error in errors))
+            raise ActivityInvalid(errors)
 
 
 @implementer(IActivity)

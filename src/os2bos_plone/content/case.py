@@ -8,8 +8,6 @@ from zope import schema
 from zope.interface import Invalid
 from zope.interface import implementer
 from zope.interface import invariant
-from zope.interface import provider
-from zope.schema.interfaces import IContextAwareDefaultFactory
 
 from os2bos_plone import _
 from os2bos_plone.engine.identifiers import validate_cpr
@@ -31,16 +29,6 @@ REQUIRED_FIELD_LABELS = {
     "effort_step": "trin på indsatstrappen",
     "scaling_step": "trin på skaleringstrappen",
 }
-
-
-@provider(IContextAwareDefaultFactory)
-def current_user_id(context):
-    """The creator, when the creator is a user of the site (not the Zope root administrator)."""
-    from plone import api
-
-    user = api.user.get_current()
-    user_id = None if user is None else user.getId()
-    return user_id if user_id and api.user.get(userid=user_id) is not None else None
 
 
 def _check_user(value):
@@ -73,10 +61,12 @@ class ICase(model.Schema):
     directives.widget(
         "case_worker", AjaxSelectFieldWidget, vocabulary="plone.app.vocabularies.Users"
     )
+    # No default factory: Dexterity evaluates defaults lazily for unset attributes, so a
+    # "current user" default would make every reader the case worker (and give them access).
+    # The creator is stored once, when the case is added (subscribers.case_added).
     case_worker = schema.TextLine(
         title=_("Case worker"),
-        description=_("User name of the responsible case worker."),
-        defaultFactory=current_user_id,
+        description=_("User name of the responsible case worker; empty: the creator."),
         constraint=constraint_from(_check_user),
         required=False,
     )

@@ -194,3 +194,8 @@ def activity_payment_id(obj):
 @indexer(IActivity)
 def activity_yearly_totals(obj):
     return dict(getattr(aq_base(obj), "bos_yearly_totals", None) or {})
+
+
+@indexer(IActivity)
+def activity_required_level(obj):
+    return getattr(aq_base(obj), "required_approval_level", None)

@@ -1,13 +1,11 @@
 """Who may take which transition: the rules behind the workflow guards.
 
-Each guard id maps to one method; the methods ask plain questions (roles in context, permissions)
-and, for approval, the engine's rule objects.
+Each guard id maps to one method. The approval rules themselves are the engine's rule objects
+(os2bos_plone.engine.approval: GrantRule, RejectRule); this class only gathers the inputs from
+the site through os2bos_plone.approvals.
 """
 
-from plone import api
-
-LEADER_ROLES = {"Manager", "Site Administrator", "BOSTeamLeader", "BOSSectionLeader"}
-CASE_EDITOR_ROLES = LEADER_ROLES | {"BOSCaseWorker"}
+CASE_REOPEN_ROLES = {"Manager", "Site Administrator", "BOSCaseTeam", "BOSSectionLeader"}
 
 
 class TransitionController:
@@ -16,30 +14,42 @@ class TransitionController:
         self.user = user
 
     def allowed(self, guard_id):
+        """The guard view is public (guards are evaluated for every user); nobody may take a
+        transition on an object they cannot see."""
+        if not self.has_permission("View"):
+            return False
         check = getattr(self, f"guard_{guard_id}", None)
         return bool(check and check())
 
     def roles(self):
         return set(self.user.getRolesInContext(self.context))
 
+    def has_permission(self, permission):
+        """Asked of the user object itself, so temporarily adopted roles count."""
+        return bool(self.user.has_permission(permission, self.context))
+
     def can_modify(self):
-        return bool(
-            api.user.has_permission("Modify portal content", user=self.user, obj=self.context)
-        )
+        return self.has_permission("Modify portal content")
 
     # -- case --------------------------------------------------------------------------------
     def guard_case_close(self):
         return self.can_modify()
 
     def guard_case_reopen(self):
-        return bool(self.roles() & CASE_EDITOR_ROLES)
+        return bool(self.roles() & CASE_REOPEN_ROLES)
 
     # -- activity ----------------------------------------------------------------------------
     def guard_activity_submit(self):
         return self.can_modify()
 
+    def grant_rule(self, activities=None):
+        from os2bos_plone.approvals import grant_rule
+
+        return grant_rule(self.user, activities or [self.context])
+
     def guard_activity_grant(self):
-        return bool(self.roles() & {"Manager", "BOSTeamLeader"})
+        return self.grant_rule().allowed()
 
     def guard_activity_reject(self):
-        return bool(self.roles() & LEADER_ROLES)
+        # Sending back is a decision too: it takes the competence the activity needs.
+        return self.grant_rule().allowed()

@@ -1,0 +1,85 @@
+"""The "Journal" tab of a case: the append-only journal and the dated history of the case's
+responsibility and assessment fields (read-only; registered in journal.zcml)."""
+
+from decimal import Decimal
+
+from Products.Five.browser import BrowserView
+
+from os2bos_plone import classification
+from os2bos_plone import journal
+from os2bos_plone.engine.formatting import format_date
+from os2bos_plone.engine.formatting import format_money
+
+
+def local_time(value):
+    """ "1. december 2025 kl. 14.03" in Europe/Copenhagen."""
+    moment = value.astimezone(journal.LOCAL_TIMEZONE)
+    return f"{format_date(moment.date())} kl. {moment:%H.%M}"
+
+
+def _money(value):
+    return format_money(Decimal(value)) if value not in (None, "") else "–"
+
+
+def amount_lines(amounts):
+    """["Beløb pr. betaling: 10.000,00 kr. → 12.000,00 kr.", ...] from an entry's amounts."""
+    grouped = {}
+    for key, value in amounts.items():
+        name, _sep, side = key.rpartition("_")
+        if side not in ("before", "after"):
+            name, side = key, "value"
+        grouped.setdefault(name, {})[side] = value
+    lines = []
+    for name, values in grouped.items():
+        label = journal.AMOUNT_LABELS.get(name, name)
+        if "value" in values:
+            lines.append(f"{label}: {_money(values['value'])}")
+        else:
+            before, after = values.get("before"), values.get("after")
+            lines.append(f"{label}: {_money(before)} → {_money(after)}")
+    return lines
+
+
+class JournalView(BrowserView):
+    def entries(self):
+        case_url = self.context.absolute_url()
+        rows = []
+        for entry in journal.entries(self.context):
+            obj = entry.object
+            letter = classification.by_uid(entry.letter) if entry.letter else None
+            path = obj.get("path")
+            rows.append(
+                {
+                    "id": entry.id,
+                    "time": local_time(entry.time),
+                    "iso_time": entry.time.isoformat(),
+                    "actor": entry.actor_name or entry.actor,
+                    "action": journal.ACTION_TITLES.get(entry.action)
+                    or entry.data.get("transition_title")
+                    or entry.action,
+                    "title": entry.title,
+                    "object_title": obj.get("title") or "",
+                    "object_url": f"{case_url}/{path}" if path else case_url,
+                    "comment": entry.comment,
+                    "amounts": amount_lines(entry.amounts),
+                    "letter_url": letter.absolute_url() if letter is not None else None,
+                    "letter_title": letter.Title() if letter is not None else None,
+                    "letter_missing": bool(entry.letter) and letter is None,
+                }
+            )
+        return rows
+
+    def history(self):
+        rows = []
+        for record in reversed(journal.case_history(self.context)):
+            field = record["field"]
+            rows.append(
+                {
+                    "time": local_time(record["time"]),
+                    "actor": journal.user_name(record["actor"]),
+                    "field": journal.HISTORY_FIELD_TITLES.get(field, field),
+                    "old": journal._describe_case_value(field, record["old"]),
+                    "new": journal._describe_case_value(field, record["new"]),
+                }
+            )
+        return rows

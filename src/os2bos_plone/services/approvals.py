@@ -1,0 +1,33 @@
+"""GET @bos-my-approvals: what awaits the current user's decision."""
+
+from plone import api
+from plone.restapi.services import Service
+
+from os2bos_plone.approvals import awaiting
+
+
+def approval_items(user):
+    items = []
+    for brain, required in awaiting(user):
+        items.append(
+            {
+                "@id": brain.getURL(),
+                "UID": brain.UID,
+                "title": brain.Title,
+                "appropriation": brain.getURL().rsplit("/", 1)[0],
+                "case_uid": brain.bos_case_uid,
+                "team": brain.bos_team,
+                "case_worker": brain.bos_case_worker,
+                "required_level": {"token": required.key, "title": required.title},
+                "committee": required.committee,
+                "start_date": str(brain.bos_start_date) if brain.bos_start_date else None,
+                "modified": brain.modified.ISO8601(),
+            }
+        )
+    return items
+
+
+class MyApprovalsGet(Service):
+    def reply(self):
+        items = approval_items(api.user.get_current())
+        return {"items": items, "items_total": len(items)}

@@ -1,0 +1,114 @@
+"""@bos-grant on an appropriation and @bos-adjustment on a granted activity.
+
+POST <appropriation>/@bos-grant {"activities": [UID, ...], "approval_level": <key>,
+                                 "approval_note": "..."}
+    -> 200 {"granted": [UID, ...]} or 400 {"errors": ["...", ...]} (nothing changed).
+    Who: the grant guard of the activity workflow (Manager or BOS Teamleder); others get 403.
+
+POST <activity>/@bos-adjustment {"start_date": "YYYY-MM-DD", ...changed plan fields}
+    -> 201 with the new expected adjustment (state "expected"), or 400 with field errors.
+    Who: whoever may add activities to the appropriation.
+"""
+
+from plone import api
+from plone.restapi.interfaces import ISerializeToJson
+from plone.restapi.services import Service
+from zope.component import getMultiAdapter
+
+from os2bos_plone import activities
+from os2bos_plone import grants
+from os2bos_plone.engine.prices import parse_date
+from os2bos_plone.services.common import allow_write
+from os2bos_plone.services.common import bad_request
+from os2bos_plone.services.common import forbidden
+from os2bos_plone.services.common import read_json
+
+MSG_MAY_NOT_GRANT = "Du har ikke adgang til at bevilge ydelser på denne bevilling."
+MSG_MAY_NOT_ADJUST = "Du har ikke adgang til at lave en forventet justering af denne ydelse."
+MSG_BODY = "Forespørgslen skal indeholde et JSON-objekt"
+MSG_ACTIVITIES_LIST = "Angiv ydelserne som en liste af UID'er"
+MSG_MEETING_DATE = "Mødedatoen skal angives som ÅÅÅÅ-MM-DD"
+
+
+class GrantPost(Service):
+    """Grant activities of the appropriation. The approval rules decide who may: lacking
+    competence gives 403 naming the required level; a committee decision needs
+    meeting_date and decision_reference."""
+
+    def reply(self):
+        data = read_json(self.request)
+        if data is None:
+            self.request.response.setStatus(400)
+            return {"errors": [MSG_BODY]}
+        uids = data.get("activities") or []
+        if not isinstance(uids, list) or not all(isinstance(uid, str) for uid in uids):
+            self.request.response.setStatus(400)
+            return {"errors": [MSG_ACTIVITIES_LIST]}
+        try:
+            meeting_date = parse_date(data.get("meeting_date"))
+        except ValueError:
+            self.request.response.setStatus(400)
+            return {"errors": [MSG_MEETING_DATE]}
+        allow_write(self.request)
+        result = grants.grant(
+            self.context,
+            uids,
+            data.get("approval_level") or "",
+            approval_note=data.get("approval_note") or "",
+            user=api.user.get_current(),
+            meeting_date=meeting_date,
+            decision_reference=data.get("decision_reference") or "",
+            decision_text=data.get("decision_text") or "",
+        )
+        if result.forbidden:
+            return forbidden(self.request, " ".join(result.errors))
+        if not result.ok:
+            self.request.response.setStatus(400)
+            return {"errors": result.errors}
+        return {"granted": result.granted}
+
+
+class SubmitPost(Service):
+    """Submit (indstil) several draft activities at once:
+    {"activities": [UID, ...], "comment": "..."} -> 200 {"submitted": [...], "required_level"}."""
+
+    def reply(self):
+        data = read_json(self.request)
+        if data is None:
+            self.request.response.setStatus(400)
+            return {"errors": [MSG_BODY]}
+        uids = data.get("activities") or []
+        if not isinstance(uids, list) or not all(isinstance(uid, str) for uid in uids):
+            self.request.response.setStatus(400)
+            return {"errors": [MSG_ACTIVITIES_LIST]}
+        allow_write(self.request)
+        errors, required = grants.submit(
+            self.context, uids, comment=data.get("comment") or "", user=api.user.get_current()
+        )
+        if errors:
+            self.request.response.setStatus(400)
+            return {"errors": errors}
+        return {
+            "submitted": uids,
+            "required_level": {"token": required.key, "title": required.title},
+        }
+
+
+class AdjustmentPost(Service):
+    def reply(self):
+        appropriation = activities.appropriation_of(self.context)
+        if appropriation is None or not api.user.has_permission(
+            "os2bos_plone: Add Case", obj=appropriation
+        ):
+            return forbidden(self.request, MSG_MAY_NOT_ADJUST)
+        data = read_json(self.request)
+        if data is None:
+            return bad_request(self.request, [("", MSG_BODY)])
+        allow_write(self.request)
+        try:
+            adjustment = grants.create_adjustment(self.context, data)
+        except activities.InvalidFields as error:
+            return bad_request(self.request, error.errors)
+        self.request.response.setStatus(201)
+        self.request.response.setHeader("Location", adjustment.absolute_url())
+        return getMultiAdapter((adjustment, self.request), ISerializeToJson)()

@@ -1,0 +1,69 @@
+"""@bos-journal and @bos-history on a case (read-only; registered in journal.zcml).
+
+GET <case>/@bos-journal[?limit=n]  -> {"@id", "items": [...], "items_total": n}, newest first.
+    Each item: id, time (UTC, ISO 8601), local_time (Europe/Copenhagen), actor, actor_name,
+    action, action_title, title, object ({uid, path, title, portal_type, @id}), comment,
+    amounts ({key: "123.45"}), letter (UID or null), letter_url, data.
+GET <case>/@bos-history            -> {"@id", "items": [{time, actor, field, old, new}, ...]}.
+
+There is no POST, PATCH or DELETE: the journal is append-only (see os2bos_plone.journal).
+"""
+
+from plone.restapi.services import Service
+
+from os2bos_plone import classification
+from os2bos_plone import journal
+from os2bos_plone.services.common import bad_request
+
+MSG_BAD_LIMIT = "limit skal være et positivt heltal."
+
+
+def _url(case, path):
+    return f"{case.absolute_url()}/{path}" if path else case.absolute_url()
+
+
+def entry_json(case, entry):
+    item = entry.as_dict()
+    item["time"] = entry.time.isoformat()
+    item["local_time"] = entry.local_time.isoformat()
+    item["action_title"] = journal.ACTION_TITLES.get(entry.action) or item["data"].get(
+        "transition_title", entry.action
+    )
+    if item["object"]:
+        item["object"]["@id"] = _url(case, item["object"].get("path"))
+    letter = classification.by_uid(entry.letter) if entry.letter else None
+    item["letter_url"] = letter.absolute_url() if letter is not None else None
+    return item
+
+
+class JournalGet(Service):
+    def reply(self):
+        limit = self.request.form.get("limit")
+        if limit not in (None, ""):
+            try:
+                limit = int(limit)
+            except ValueError:
+                limit = 0
+            if limit < 1:
+                return bad_request(self.request, [("limit", MSG_BAD_LIMIT)])
+        else:
+            limit = None
+        items = [entry_json(self.context, entry) for entry in journal.entries(self.context, limit)]
+        return {
+            "@id": f"{self.context.absolute_url()}/@bos-journal",
+            "items": items,
+            "items_total": journal.entries_total(self.context),
+        }
+
+
+class HistoryGet(Service):
+    def reply(self):
+        items = [
+            {**record, "time": record["time"].isoformat()}
+            for record in journal.case_history(self.context)
+        ]
+        return {
+            "@id": f"{self.context.absolute_url()}/@bos-history",
+            "items": items,
+            "items_total": len(items),
+        }

@@ -1,0 +1,135 @@
+"""@bos-payments: an activity's planned payments, and marking one paid.
+
+GET  <activity>/@bos-payments[?year=YYYY]      -> {"items": [...], "items_total": n}
+GET  <activity>/@bos-payments/<YYYY-MM-DD>     -> one payment with its paid history
+POST <activity>/@bos-payments/<YYYY-MM-DD>     {"paid_amount", "paid_date", "note"} -> the payment
+
+Who may mark paid: BOS Økonomi (the "os2bos_plone: Register payments" permission, which Manager
+and Site Administrator also have) and whoever may modify the activity (in the granted state: team
+and section leaders). Ordinary users only register invoice and internal payments; Manager and
+Site Administrator may also register cash and SD payments. A paid payment is never changed.
+"""
+
+from datetime import date
+
+from plone import api
+from plone.restapi.services import Service
+from zope.interface import implementer
+from zope.publisher.interfaces import IPublishTraverse
+
+from os2bos_plone import activities
+from os2bos_plone import figures
+from os2bos_plone.services.common import allow_write
+from os2bos_plone.services.common import bad_json
+from os2bos_plone.services.common import bad_request
+from os2bos_plone.services.common import forbidden
+from os2bos_plone.services.common import not_found
+from os2bos_plone.services.common import read_json
+
+REGISTER_PAYMENTS = "os2bos_plone: Register payments"
+PRIVILEGED_ROLES = {"Manager", "Site Administrator"}
+MSG_FORBIDDEN = "Du har ikke adgang til at registrere betalinger på denne ydelse."
+MSG_NO_PAYMENT = "Ydelsen har ingen betaling den {day}."
+MSG_BAD_DATE = "Betalingens dato skal angives som ÅÅÅÅ-MM-DD."
+MSG_BAD_YEAR = "Året skal angives som ÅÅÅÅ."
+
+
+def may_register_payments(activity):
+    return bool(
+        api.user.has_permission(REGISTER_PAYMENTS, obj=activity)
+        or api.user.has_permission("Modify portal content", obj=activity)
+    )
+
+
+def is_privileged(activity):
+    user = api.user.get_current()
+    return bool(set(user.getRolesInContext(activity)) & PRIVILEGED_ROLES)
+
+
+def _parse_day(value):
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@implementer(IPublishTraverse)
+class PaymentsService(Service):
+    def __init__(self, context, request):
+        super().__init__(context, request)
+        self.params = []
+
+    def publishTraverse(self, request, name):
+        self.params.append(name)
+        return self
+
+    def payment_day(self):
+        if len(self.params) != 1:
+            return None
+        return _parse_day(self.params[0])
+
+
+class PaymentsGet(PaymentsService):
+    def reply(self):
+        if self.params:
+            return self.reply_one()
+        year = self.request.form.get("year")
+        if year not in (None, ""):
+            try:
+                year = int(year)
+            except ValueError:
+                return bad_request(self.request, [("year", MSG_BAD_YEAR)])
+        else:
+            year = None
+        items = figures.payments_for(self.context, year)
+        return {
+            "@id": f"{self.context.absolute_url()}/@bos-payments",
+            "items": items,
+            "items_total": len(items),
+        }
+
+    def reply_one(self):
+        day = self.payment_day()
+        if day is None:
+            return bad_request(self.request, [("date", MSG_BAD_DATE)])
+        payment = activities.find_payment(self.context, day)
+        if payment is None:
+            return not_found(self.request, MSG_NO_PAYMENT.format(day=day.isoformat()))
+        history = activities.paid_registrations(self.context)
+        item = figures.payment_item(payment, history.get(day))
+        item["history"] = [
+            entry
+            for entry in activities.paid_history(self.context)
+            if entry["date"] == day.isoformat()
+        ]
+        return item
+
+
+class PaymentPost(PaymentsService):
+    def reply(self):
+        day = self.payment_day()
+        if day is None:
+            return bad_request(self.request, [("date", MSG_BAD_DATE)])
+        if not may_register_payments(self.context):
+            return forbidden(self.request, MSG_FORBIDDEN)
+        data = read_json(self.request)
+        if data is None:
+            return bad_json(self.request)
+        allow_write(self.request)
+        user = api.user.get_current()
+        try:
+            payment = activities.mark_paid(
+                self.context,
+                day,
+                data.get("paid_amount"),
+                data.get("paid_date"),
+                note=data.get("note") or "",
+                user_id=user.getId() or user.getUserName(),
+                privileged=is_privileged(self.context),
+            )
+        except KeyError:
+            return not_found(self.request, MSG_NO_PAYMENT.format(day=day.isoformat()))
+        except activities.InvalidFields as error:
+            return bad_request(self.request, error.errors)
+        registration = activities.paid_registrations(self.context).get(day)
+        return figures.payment_item(payment, registration)

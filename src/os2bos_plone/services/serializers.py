@@ -1,0 +1,89 @@
+"""Money on our content types serialises as a decimal string with exactly two decimals ("500.00"),
+also inside dated rows (unit prices, rate periods, individual payments)."""
+
+from decimal import Decimal
+
+from plone.restapi.interfaces import IFieldSerializer
+from plone.restapi.interfaces import ISerializeToJson
+from plone.restapi.serializer.converters import json_compatible
+from plone.restapi.serializer.dxcontent import SerializeFolderToJson
+from plone.restapi.serializer.dxcontent import SerializeToJson
+from plone.restapi.serializer.dxfields import DefaultFieldSerializer
+from zope.component import adapter
+from zope.interface import implementer
+
+from os2bos_plone import activities
+from os2bos_plone.content.activity import IActivity
+from os2bos_plone.content.case import IAppropriation
+from os2bos_plone.figures import iso
+from os2bos_plone.figures import money
+from os2bos_plone.interfaces import IOs2BosPloneLayer
+
+
+@implementer(IFieldSerializer)
+class MoneyFieldSerializer(DefaultFieldSerializer):
+    def __call__(self):
+        value = self.get_value()
+        return money(value) if value is not None else None
+
+
+@implementer(IFieldSerializer)
+class RowsFieldSerializer(DefaultFieldSerializer):
+    """Lists of dict rows (datagrid fields): Decimal values as money, the rest as usual."""
+
+    def __call__(self):
+        value = self.get_value()
+        if not value:
+            return json_compatible(value)
+        rows = []
+        for row in value:
+            if isinstance(row, dict):
+                row = {
+                    key: money(item) if isinstance(item, Decimal) else item
+                    for key, item in row.items()
+                }
+            rows.append(row)
+        return json_compatible(rows)
+
+
+@implementer(ISerializeToJson)
+@adapter(IAppropriation, IOs2BosPloneLayer)
+class SerializeAppropriationToJson(SerializeFolderToJson):
+    """An appropriation with its derived status and granted period (spec 1.5)."""
+
+    def __call__(self, version=None, include_items=True, include_expansion=True):
+        result = super().__call__(
+            version=version, include_items=include_items, include_expansion=include_expansion
+        )
+        granted_from, granted_to = activities.granted_period(self.context)
+        result["status"] = activities.appropriation_status(self.context)
+        result["granted_from_date"] = iso(granted_from)
+        result["granted_to_date"] = iso(granted_to)
+        return result
+
+
+@implementer(ISerializeToJson)
+@adapter(IActivity, IOs2BosPloneLayer)
+class SerializeActivityToJson(SerializeToJson):
+    """An activity with the approval level it needs (as submitted, or as the rules say now for
+    a draft), whether the current user may grant it, and the recorded committee decision."""
+
+    def __call__(self, version=None, include_items=True):
+        result = super().__call__(version=version, include_items=include_items)
+        from plone import api
+
+        from os2bos_plone import classification
+        from os2bos_plone.approvals import grant_rule
+
+        rule = grant_rule(api.user.get_current(), [self.context])
+        stored = getattr(self.context, "required_approval_level", None)
+        required = classification.by_key("bos_approval_level", stored) if stored else None
+        result["required_approval_level"] = {
+            "token": required.key if required is not None else rule.required.key,
+            "title": required.title if required is not None else rule.required.title,
+        }
+        result["may_grant"] = rule.allowed()
+        result["meeting_date"] = iso(getattr(self.context, "meeting_date", None))
+        result["decision_reference"] = getattr(self.context, "decision_reference", "") or ""
+        result["decision_text"] = getattr(self.context, "decision_text", "") or ""
+        return result

@@ -1,0 +1,139 @@
+"""The activity rules where forms meet them: the schema invariant and its (field, message) pairs."""
+
+from datetime import date
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from plone import api
+from zope.interface import Invalid
+
+from os2bos_plone import activities
+from os2bos_plone.content.activity import ActivityInvalid
+from os2bos_plone.content.activity import IActivity
+
+
+@pytest.fixture
+def granted(manager):
+    portal = manager
+    case = api.content.create(
+        container=portal["sager"],
+        type="bos_case",
+        id="rules-case",
+        sbsys_id="27.24.00-G01-RULES",
+        cpr_number="0101181234",
+        title="Alma Andersen",
+    )
+    appropriation = api.content.create(
+        container=case,
+        type="bos_appropriation",
+        id="rules",
+        sbsys_id="27.24.00-G01-RULES-01",
+        section=portal["regelmotor"]["bl-32-1.5"].UID(),
+    )
+    activity = api.content.create(
+        container=appropriation,
+        type="bos_activity",
+        id="ydelse",
+        service=portal["regelmotor"]["ydelse-100206"].UID(),
+        activity_type="main",
+        start_date=date(2027, 1, 1),
+        end_date=date(2027, 12, 31),
+        payment_type="running",
+        payment_frequency="monthly",
+        payment_day_of_month=1,
+        payment_cost_type="fixed",
+        payment_amount=Decimal("1000.00"),
+        recipient_type="internal",
+        recipient_id="x",
+        recipient_name="Intern",
+        payment_method="internal",
+    )
+    api.content.transition(obj=activity, transition="grant")
+    return activity
+
+
+def form_data(activity, **changes):
+    values = {name: getattr(activity, name, None) for name in activities.ACTIVITY_FIELDS}
+    values.update(changes)
+    return SimpleNamespace(__context__=activity, **values)
+
+
+def test_granted_activity_form_may_change_only_end_note_provider_and_recipient(granted):
+    assert activities.validation_errors(form_data(granted, end_date=date(2027, 6, 30))) == []
+    assert activities.validation_errors(form_data(granted, note="Aftalt")) == []
+    errors = activities.validation_errors(
+        form_data(granted, payment_amount=Decimal("1200"), start_date=date(2027, 2, 1))
+    )
+    assert [(error.field, error.message) for error in errors] == [
+        ("start_date", activities.MSG_GRANTED_CHANGE),
+        ("payment_amount", activities.MSG_GRANTED_CHANGE),
+    ]
+
+
+def test_invariant_carries_field_message_pairs(granted):
+    data = form_data(granted, start_date=date(2028, 1, 1))
+    with pytest.raises(ActivityInvalid) as raised:
+        IActivity.getTaggedValue("invariants")[0](data)
+    assert isinstance(raised.value, Invalid)
+    assert raised.value.errors == [
+        ("start_date", "Startdatoen skal være før eller samme dag som slutdatoen"),
+        ("start_date", activities.MSG_GRANTED_CHANGE),
+    ]
+    assert str(raised.value).startswith("Startdatoen skal være før")
+
+
+def test_individual_plan_adjustment_takes_the_payments_from_its_start(manager):
+    from os2bos_plone import grants
+
+    portal = manager
+    case = api.content.create(
+        container=portal["sager"],
+        type="bos_case",
+        id="individual-case",
+        sbsys_id="27.24.00-G01-IND",
+        cpr_number="0101181234",
+        title="Alma Andersen",
+    )
+    appropriation = api.content.create(
+        container=case,
+        type="bos_appropriation",
+        id="individual",
+        sbsys_id="27.24.00-G01-IND-01",
+        section=portal["regelmotor"]["bl-32-1.5"].UID(),
+    )
+    rows = [
+        {"date": date(2027, 1, 15), "amount": Decimal("100")},
+        {"date": date(2027, 5, 15), "amount": Decimal("200")},
+        {"date": date(2027, 9, 15), "amount": Decimal("300")},
+    ]
+    original = api.content.create(
+        container=appropriation,
+        type="bos_activity",
+        id="ydelse",
+        service=portal["regelmotor"]["ydelse-100206"].UID(),
+        activity_type="main",
+        start_date=date(2027, 1, 1),
+        end_date=date(2027, 12, 31),
+        payment_type="individual",
+        individual_payments=rows,
+        recipient_type="internal",
+        recipient_id="x",
+        recipient_name="Intern",
+        payment_method="internal",
+    )
+    assert grants.grant(appropriation, [original.UID()], "teamleder").ok
+    adjustment = grants.create_adjustment(original, {"start_date": "2027-04-01"})
+    assert api.content.get_state(adjustment) == "expected"
+    assert [row["date"] for row in adjustment.individual_payments] == [
+        date(2027, 5, 15),
+        date(2027, 9, 15),
+    ]
+    result = grants.grant(appropriation, [adjustment.UID()], "teamleder")
+    assert result.ok, result.errors
+    assert original.end_date == date(2027, 3, 31)
+    assert [(p.date, p.amount) for p in activities.stored_payments(original)] == [
+        (date(2027, 1, 15), Decimal("100.00"))
+    ]
+    assert [row["date"] for row in original.individual_payments] == [date(2027, 1, 15)]
+    assert activities.yearly_totals_of(adjustment)[2027] == (Decimal("500.00"), Decimal("500.00"))
