@@ -76,19 +76,31 @@ zeoserver: instance ## Serve var/filestorage through ZEO (for STORAGE=zeo instan
 	$(BIN)/runzeo -C $(INSTANCE)/etc/zeo.conf
 
 .PHONY: test
-test: install ## Lint (ruff) and the whole test suite
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/ruff format --check src tests scripts
+test: install chromium ## Lint (ruff) and the whole test suite, browser tests included
+	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff format --check src tests scripts benchmarks
 	$(BIN)/pytest
+
+.PHONY: chromium
+chromium: ## Debian's chromium for the browser tests (apt-get, only when missing)
+	@test -x /usr/bin/chromium || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y chromium \
+		|| { $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y chromium; }; }
 
 .PHONY: lint
 lint: install ## Lint only
-	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff check src tests scripts benchmarks
 
 .PHONY: format
 format: install ## Format and fix imports
-	$(BIN)/ruff check --fix src tests scripts
-	$(BIN)/ruff format src tests scripts
+	$(BIN)/ruff check --fix src tests scripts benchmarks
+	$(BIN)/ruff format src tests scripts benchmarks
+
+.PHONY: bench
+bench: install ## Build the synthetic municipality in var/bench and measure it (BENCH_CASES=2000)
+	$(BIN)/python -m benchmarks.run
 
 .PHONY: backup
 backup: install ## Back up Data.fs with repozo into var/backups (blobs: copy var/blobstorage)

@@ -124,9 +124,10 @@ def _catalog_stamp():
     return (path, counter, serial, int(time.time() // CACHE_SECONDS))
 
 
-def _cached(name, key, compute):
-    """``compute()`` once per catalog change (and at most CACHE_SECONDS old), per ``key``."""
-    stamp = _catalog_stamp()
+def _cached(name, key, compute, stamp=None):
+    """``compute()`` once per catalog change (and at most CACHE_SECONDS old), per ``key``; or
+    once per ``stamp`` when the caller knows better what the result depends on."""
+    stamp = stamp or _catalog_stamp()
     full_key = (name, stamp, key)
     with _cache_lock:
         if full_key in _cache:
@@ -574,7 +575,18 @@ def step_movements(year, today=None):
                     per_step[old]["left"] += 1
         return {"available": True, "per_step": dict(per_step), "up": up, "down": down}
 
-    return _cached("step_movements", (year, today), compute)
+    return _cached("step_movements", (year, today), compute, stamp=_cases_stamp())
+
+
+def _cases_stamp():
+    """What the moves depend on: each case's effort step and modification time (a full reindex
+    of a changed case sets it), so saving an activity does not make the cases be read again."""
+    catalog = api.portal.get_tool("portal_catalog")
+    rows = metadata_rows(catalog, CASE_TYPE, ("UID", "bos_effort_step", "modified"))
+    digest = hash(frozenset(values for _path, values in rows))
+    portal = api.portal.get()
+    hour = int(time.time() // 3600)
+    return ("/".join(portal.getPhysicalPath()), "cases", digest, hour)
 
 
 MOVE_KEYS = ("new", "up_into", "down_into", "left", "up_from", "down_from")

@@ -55,7 +55,17 @@ def create_demo_users(portal, progress=print):
         steps.step(user.username)
 
 
-DEMO_STEPS = (("Demobrugere", create_demo_users),)
+def create_demo_cases(portal, progress=print):
+    """Cases with grants and activities (demo/cases.py imports this module: a late import)."""
+    from os2bos_plone.demo.cases import create_demo_cases as create
+
+    create(portal, progress=progress)
+
+
+DEMO_STEPS = (
+    ("Demobrugere", create_demo_users),
+    ("Demosager med bevillinger og ydelser", create_demo_cases),
+)
 
 
 def load_demo_data(portal, progress=print):

@@ -1,0 +1,225 @@
+"""In-process timings on the built municipality (median of BENCH_REPEAT runs, first run apart).
+
+* save: edit the two-year daily draft activity (730 payments) the way the edit form does it:
+  set a field, notify ObjectModifiedEvent, commit (the subscribers replan all payments and
+  restore the appropriation's totals, the catalog is updated at commit);
+* preview: ``figures.cost_preview`` for an unsaved two-year daily plan and a monthly one;
+* case costs: ``figures.costs_for(case, year)`` of the case with 10 grants;
+* totals: this year's granted and expected over all activities: a catalog query of
+  ``bos_activity`` plus ``activities.sum_totals`` over the brains (no object is woken).
+"""
+
+import os
+import statistics
+import time
+from datetime import date
+from datetime import timedelta
+from decimal import Decimal
+
+import transaction
+
+from benchmarks import municipality
+from benchmarks import zope_env
+from benchmarks.run import emit
+
+REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
+
+
+CPU = {}
+
+
+def timed(function, repeat=REPEAT, name=None):
+    """(first run ms, median ms of the following runs, result of the last run).
+
+    The median CPU time of this process is kept in CPU[name]: on a shared machine it shows
+    what the wall-clock figure owes to other processes (fsync waits are not CPU time)."""
+    times, cpu = [], []
+    result = None
+    for _ in range(repeat + 1):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        result = function()
+        times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    if name:
+        CPU[name] = round(statistics.median(cpu[1:]), 2)
+    return round(times[0], 2), round(statistics.median(times[1:]), 2), result
+
+
+def find(portal_type, **query):
+    from plone import api
+
+    brains = api.content.find(portal_type=portal_type, unrestricted=True, **query)
+    return brains[0]._unrestrictedGetObject()
+
+
+def case_of(number):
+    return find("bos_case", bos_sbsys_id=f"27.24.00-G01-{number}-25")
+
+
+def save_target():
+    """The draft two-year daily activity of the save case (and its appropriation)."""
+    case = case_of(municipality.SAVE_CASE)
+    appropriation = case.objectValues()[0]
+    return appropriation, appropriation.objectValues()[0]
+
+
+def preview_fields(today, frequency="daily"):
+    """REST fields (JSON strings) of an unsaved activity: two years from today."""
+    from os2bos_plone import classification
+
+    service = classification.by_key("bos_service", "100406")
+    provider = classification.by_key("bos_service_provider", "93766989")
+    fields = {
+        "service": service.UID(),
+        "activity_type": "main",
+        "start_date": today.isoformat(),
+        "end_date": (today + timedelta(days=729)).isoformat(),
+        "payment_type": "running",
+        "payment_frequency": frequency,
+        "payment_cost_type": "fixed",
+        "payment_amount": "2350.00",
+        "service_provider": provider.UID(),
+        "recipient_type": "company",
+        "recipient_id": "93766989",
+        "recipient_name": "Solsikkegården Opholdssted ApS",
+        "payment_method": "invoice",
+    }
+    if frequency == "monthly":
+        fields["payment_day_of_month"] = 1
+    return fields
+
+
+def add_draft_grants(case, count, today):
+    """Draft grants to decide (family treatment with transport), made and committed untimed."""
+    from plone.dexterity.utils import createContentInContainer
+
+    lookup = municipality.Lookup()
+    made = []
+    for _ in range(count):
+        grant = municipality.decision_grant(today)
+        appropriation = createContentInContainer(
+            case,
+            "bos_appropriation",
+            sbsys_id=f"{grant.kle}-B{len(case.objectIds()) + 1:03d}-{municipality.GRANT_CASE}-25",
+            section=lookup.uid("bos_section", grant.section),
+        )
+        for spec in grant.activities:
+            fields = municipality.activity_fields(spec, lookup, municipality.GRANT_CASE)
+            createContentInContainer(appropriation, "bos_activity", **fields)
+        made.append(appropriation)
+    transaction.commit()
+    return made
+
+
+def grant_decision(today):
+    """A real decision: ``grants.grant`` of a draft grant (main + supplementary activity) with
+    the approval data, the ``grant`` transitions, the journal entry, the appropriation letter
+    (PDF, versioned) and the mail to the case worker (composed; the bench has no mail server),
+    then commit. Each run decides another draft grant, made beforehand in the grant case."""
+    from AccessControl.SecurityManagement import getSecurityManager
+    from plone.uuid.interfaces import IUUID
+
+    from os2bos_plone import approvals
+    from os2bos_plone import grants
+    from os2bos_plone.activities import activities_of
+
+    pending = iter(add_draft_grants(case_of(municipality.GRANT_CASE), REPEAT + 1, today))
+    user = getSecurityManager().getUser()
+
+    def decide():
+        appropriation = next(pending)
+        objs = activities_of(appropriation)
+        level = approvals.required_level(objs, when=today)
+        committee = {}
+        if level.committee:
+            committee = {"meeting_date": today, "decision_reference": "Benchmark, pkt. 2"}
+        result = grants.grant(
+            appropriation, [IUUID(obj) for obj in objs], level.key, user=user, **committee
+        )
+        if not result.ok:
+            raise RuntimeError(f"grant refused: {result.errors}")
+        transaction.commit()
+        return level.key
+
+    first, median, level = timed(decide, name="grant")
+    return {"grant_first_ms": first, "grant_ms": median, "grant_level": level}
+
+
+def phase_measure():
+    from plone import api
+    from zope.event import notify
+    from zope.lifecycleevent import Attributes
+    from zope.lifecycleevent import ObjectModifiedEvent
+
+    from os2bos_plone import activities
+    from os2bos_plone import figures
+    from os2bos_plone.activities import stored_payments
+    from os2bos_plone.content.activity import IActivity
+
+    app = zope_env.open_app()
+    portal = zope_env.portal_of(app)
+    today = date.today()
+    year = today.year
+    results = {"repeat": REPEAT, "today": today.isoformat()}
+
+    # -- save ----------------------------------------------------------------------------------
+    appropriation, activity = save_target()
+    amounts = iter(range(2000, 100000))
+
+    def save():
+        activity.payment_amount = Decimal(next(amounts))
+        notify(ObjectModifiedEvent(activity, Attributes(IActivity, "payment_amount")))
+        transaction.commit()
+
+    results["save_first_ms"], results["save_ms"], _ = timed(save, name="save")
+    results["save_payments"] = len(stored_payments(activity))
+
+    # -- preview -------------------------------------------------------------------------------
+    daily = preview_fields(today)
+    first, median, preview = timed(
+        lambda: figures.cost_preview(appropriation, daily, today), name="preview"
+    )
+    results.update(preview_first_ms=first, preview_ms=median, preview_payments=preview)
+    monthly = preview_fields(today, "monthly")
+    first, median, _ = timed(
+        lambda: figures.cost_preview(appropriation, monthly, today), name="preview_monthly"
+    )
+    results.update(preview_monthly_first_ms=first, preview_monthly_ms=median)
+
+    # -- a grant decision ----------------------------------------------------------------------
+    results.update(grant_decision(today))
+
+    # -- case costs ----------------------------------------------------------------------------
+    case = case_of(municipality.TEN_GRANTS_CASE)
+    app._p_jar.cacheMinimize()  # the first run starts from a cold object cache
+    first, median, costs = timed(lambda: figures.costs_for(case, year), name="case_costs")
+    results.update(
+        case_costs_first_ms=first,
+        case_costs_ms=median,
+        case_costs=costs,
+        case_grants=len(case.objectIds()),
+    )
+
+    # -- totals over all activities ------------------------------------------------------------
+    catalog = api.portal.get_tool("portal_catalog")
+
+    def totals():
+        brains = catalog.searchResults(portal_type="bos_activity")
+        granted, expected = activities.sum_totals(brains, year)
+        return len(brains), str(granted), str(expected)
+
+    app._p_jar.cacheMinimize()
+    first, median, (count, granted, expected) = timed(totals, name="totals")
+    results.update(
+        totals_first_ms=first,
+        totals_ms=median,
+        totals_activities=count,
+        totals_granted=granted,
+        totals_expected=expected,
+    )
+    results["cpu_ms"] = CPU
+    results["load_average"] = [round(value, 2) for value in os.getloadavg()]
+    results["measure_peak_mb"] = round(zope_env.peak_memory_mb())
+    results["portal"] = portal.absolute_url(relative=True)
+    app._p_jar.db().close()
+    emit(results)
