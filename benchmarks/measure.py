@@ -6,7 +6,17 @@
 * preview: ``figures.cost_preview`` for an unsaved two-year daily plan and a monthly one;
 * case costs: ``figures.costs_for(case, year)`` of the case with 10 grants;
 * totals: this year's granted and expected over all activities: a catalog query of
-  ``bos_activity`` plus ``activities.sum_totals`` over the brains (no object is woken).
+  ``bos_activity`` plus ``activities.sum_totals`` over the brains (no object is woken);
+* overview: rendering the manager overview (``@@bos-overview`` of the site for this year, as
+  a BOS Ledelse user sees it) with the module cache of ``management`` emptied before each run,
+  so every run reads the catalog again; the CSV export of the month-by-month table likewise.
+  On a build made before the catalog column ``bos_monthly_totals`` existed (profile version
+  1000), one uncached rendering is timed as it was (the monthly figures computed from the
+  payments), then the upgrade step to 1001 is run and timed;
+* screens: the case worker's and the payment office's pages rendered in-process as the
+  publisher would (main template included): ``/sager`` with all cases (page 1 of 50 cases,
+  totals over every case), the case with 10 grants, one of its grants, the two-year daily
+  activity, and the payment search for this month and for one CPR number over all dates.
 """
 
 import os
@@ -145,6 +155,106 @@ def grant_decision(today):
     return {"grant_first_ms": first, "grant_ms": median, "grant_level": level}
 
 
+def render(portal, name, context=None, **form):
+    """A browser view rendered in-process (of the site unless ``context``), as the publisher
+    would call it."""
+    from plone import api
+    from zope.interface import alsoProvides
+
+    from os2bos_plone.interfaces import IOs2BosPloneLayer
+
+    request = portal.REQUEST
+    alsoProvides(request, IOs2BosPloneLayer)
+    request.form.clear()
+    request.form.update({key: str(value) for key, value in form.items()})
+    return api.content.get_view(name=name, context=context or portal, request=request)()
+
+
+def screen_timings(app, portal):
+    """Median rendering times of the case worker's and payment office's screens."""
+    from os2bos_plone import activities
+
+    cases = portal["sager"]
+    case = case_of(municipality.TEN_GRANTS_CASE)
+    appropriation = case.objectValues()[0]
+    _save_appropriation, activity = save_target()
+    cpr = case_of(municipality.SAVE_CASE).cpr_number
+    screens = {
+        "screen_cases": lambda: render(portal, "bos-cases-listing", cases, case_worker=""),
+        "screen_case": lambda: render(portal, "bos-case-view", case),
+        "screen_grant": lambda: render(portal, "bos-appropriation-view", appropriation),
+        "screen_activity": lambda: render(portal, "bos-activity-view", activity),
+        "screen_payments_month": lambda: render(portal, "bos-payments", period="this_month"),
+        "screen_payments_cpr": lambda: render(portal, "bos-payments", period="all", cpr=cpr),
+    }
+    results = {
+        "screen_case_activities": sum(
+            len(activities.activities_of(grant)) for grant in case.objectValues()
+        )
+    }
+    for name, screen in screens.items():
+        app._p_jar.cacheMinimize()
+        first, median, html = timed(screen, name=name)
+        results.update({f"{name}_first_ms": first, f"{name}_ms": median})
+        print(f"{name}: {median:,.1f} ms ({len(html):,} bytes)")
+    return results
+
+
+def overview_timings(app, portal, year):
+    """The manager overview and its CSV export, uncached (see the module docstring)."""
+    from plone import api
+
+    from os2bos_plone import management
+
+    results = {}
+    catalog = api.portal.get_tool("portal_catalog")
+    setup = api.portal.get_tool("portal_setup")
+    profile = "os2bos_plone:default"
+    if management.MONTHLY_COLUMN not in catalog.schema():
+        management.clear_cache()
+        app._p_jar.cacheMinimize()
+        started = time.perf_counter()
+        render(portal, "bos-overview", year=year)
+        results["overview_without_column_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        print(f"Oversigt uden kolonnen: {results['overview_without_column_ms']:,.0f} ms")
+        before = setup.getLastVersionForProfile(profile)
+        started, started_cpu = time.perf_counter(), time.process_time()
+        setup.upgradeProfile(profile)
+        transaction.commit()
+        results["upgrade_1001_s"] = round(time.perf_counter() - started, 1)
+        results["upgrade_1001_cpu_s"] = round(time.process_time() - started_cpu, 1)
+        results["upgrade_1001_from"] = ".".join(before) if isinstance(before, tuple) else before
+        print(f"Opgraderingstrin 1001: {results['upgrade_1001_s']:,.1f} s")
+    results["profile_version"] = ".".join(setup.getLastVersionForProfile(profile))
+
+    def overview():
+        management.clear_cache()
+        return render(portal, "bos-overview", year=year)
+
+    app._p_jar.cacheMinimize()
+    first, median, html = timed(overview, name="overview")
+    collected = management.collect(year)
+    results.update(
+        overview_first_ms=first,
+        overview_ms=median,
+        overview_bytes=len(html),
+        overview_monthly_source=collected.monthly_source,
+        overview_activities=collected.activities,
+    )
+    _first, cached, _html = timed(
+        lambda: render(portal, "bos-overview", year=year), name="overview_cached"
+    )
+    results["overview_cached_ms"] = cached
+
+    def export():
+        management.clear_cache()
+        return render(portal, "bos-overview-export", table="months", format="csv", year=year)
+
+    first, median, _csv = timed(export, name="overview_csv")
+    results.update(overview_csv_first_ms=first, overview_csv_ms=median)
+    return results
+
+
 def phase_measure():
     from plone import api
     from zope.event import notify
@@ -217,6 +327,8 @@ def phase_measure():
         totals_granted=granted,
         totals_expected=expected,
     )
+    results.update(overview_timings(app, portal, year))
+    results.update(screen_timings(app, portal))
     results["cpu_ms"] = CPU
     results["load_average"] = [round(value, 2) for value in os.getloadavg()]
     results["measure_peak_mb"] = round(zope_env.peak_memory_mb())

@@ -621,11 +621,18 @@ def _as_stored(by_year):
 
 def appropriation_figures(appropriation):
     """Everything the stored figures hold, computed from the payments of the appropriation's
-    activities: per activity {uid: (activity, yearly, monthly, total_cost)} and the monthly
-    expected figures of the appropriation."""
+    activities: per activity {uid: (activity, yearly, monthly, total_cost, monthly_totals)} and
+    the monthly expected figures of the appropriation.
+
+    ``monthly_totals`` is what the catalog column ``bos_monthly_totals`` holds: {"YYYY-MM":
+    (granted, expected)} as decimal strings (``management.monthly_totals_for``); summed over a
+    year it equals the activity's yearly totals of that year."""
+    from os2bos_plone.management import monthly_totals_for
+
     activities = activities_of(appropriation)
     inputs = [cost_input(activity) for activity in activities]
     totals = costs.yearly_totals(inputs)
+    monthly_totals = monthly_totals_for(inputs)
     per_activity = {}
     expected_monthly = defaultdict(_months)
     for activity, data in zip(activities, inputs, strict=True):
@@ -643,29 +650,43 @@ def appropriation_figures(appropriation):
             year: (str(value.granted), str(value.expected))
             for year, value in totals.get(data.uid, {}).items()
         }
-        per_activity[data.uid] = (activity, yearly, _as_stored(monthly), str(total))
+        per_activity[data.uid] = (
+            activity,
+            yearly,
+            _as_stored(monthly),
+            str(total),
+            monthly_totals.get(data.uid, {}),
+        )
     return per_activity, _as_stored(expected_monthly)
 
 
 def refresh_totals(appropriation):
     """Recompute and store the figures of every activity of the appropriation.
 
-    Stored per activity: yearly granted/expected totals (also catalog metadata), the monthly
-    figures of its applicable payments and their total; on the appropriation: the monthly
-    expected figures of its granted and expected activities. An adjustment changes what its
-    original contributes, so the whole appropriation is recomputed (a handful of activities).
-    Only what changed is written.
+    Stored per activity: yearly granted/expected totals and granted/expected per month (both
+    also catalog metadata: ``bos_yearly_totals``, ``bos_monthly_totals``), the monthly figures
+    of its applicable payments and their total; on the appropriation: the monthly expected
+    figures of its granted and expected activities. An adjustment changes what its original
+    contributes, so the whole appropriation is recomputed (a handful of activities). Only what
+    changed is written (and reindexed). Every change of the figures comes through here: saving,
+    granting, submitting, merging an adjustment, marking a payment paid, the renewal job.
     """
     per_activity, expected_monthly = appropriation_figures(appropriation)
-    for activity, yearly, monthly, total in per_activity.values():
+    for activity, yearly, monthly, total, monthly_totals in per_activity.values():
         base = aq_base(activity)
         if getattr(base, "bos_monthly", None) != monthly:
             activity.bos_monthly = monthly
         if getattr(base, "bos_total_cost", None) != total:
             activity.bos_total_cost = total
+        changed = False
         if getattr(base, "bos_yearly_totals", None) != yearly:
             activity.bos_yearly_totals = yearly
-            activity.reindexObject(idxs=["bos_yearly_totals"])
+            changed = True
+        if getattr(base, "bos_monthly_totals", None) != monthly_totals:
+            activity.bos_monthly_totals = monthly_totals
+            changed = True
+        if changed:
+            activity.reindexObject(idxs=["bos_yearly_totals", "bos_monthly_totals"])
     if getattr(aq_base(appropriation), "bos_monthly_expected", None) != expected_monthly:
         appropriation.bos_monthly_expected = expected_monthly
 
@@ -678,7 +699,7 @@ def monthly_totals_of(activity):
         if appropriation is None:
             return {}
         per_activity, _monthly = appropriation_figures(appropriation)
-        stored = per_activity.get(activity.UID(), (None, {}, {}, "0"))[2]
+        stored = per_activity.get(activity.UID(), (None, {}, {}, "0", {}))[2]
     return {int(year): [Decimal(a) for a in months] for year, months in stored.items()}
 
 
@@ -690,7 +711,7 @@ def total_cost_of(activity):
         if appropriation is None:
             return ZERO
         per_activity, _monthly = appropriation_figures(appropriation)
-        stored = per_activity.get(activity.UID(), (None, {}, {}, "0"))[3]
+        stored = per_activity.get(activity.UID(), (None, {}, {}, "0", {}))[3]
     return Decimal(stored)
 
 

@@ -29,6 +29,7 @@ from os2bos_plone.engine.formatting import describe_plan
 from os2bos_plone.engine.formatting import format_date
 from os2bos_plone.engine.formatting import format_money
 from os2bos_plone.engine.formatting import format_number
+from os2bos_plone.engine.formatting import section_label
 
 LETTER_COUNTER_KEY = "os2bos_plone.letter_counter"
 MUNICIPALITY_RECORD = "os2bos_plone.municipality_name"
@@ -224,6 +225,7 @@ def letter_data(appropriation, granted, decision):
             "sbsys_id": appropriation.sbsys_id or "",
             "section_key": section.key if section is not None else "",
             "section_title": section.title if section is not None else "",
+            "section_law": getattr(section, "law_name", "") if section is not None else "",
             "note": appropriation.note or "",
         },
         "case": {
@@ -424,12 +426,12 @@ def render_letter(data, compress=True):
     pdf.row("Bopælskommune", case.get("residence_municipality"))
 
     appropriation = data.get("appropriation") or {}
-    section = " ".join(
-        part
-        for part in (appropriation.get("section_key"), appropriation.get("section_title"))
-        if part
+    section = section_label(
+        appropriation.get("section_key"),
+        appropriation.get("section_title"),
+        appropriation.get("section_law"),
     )
-    pdf.heading(f"Bevilget efter paragraf § {section}")
+    pdf.heading(f"Bevilget efter {section}")
     if appropriation.get("note"):
         pdf.row("Supplerende oplysninger", appropriation["note"])
 

@@ -4,13 +4,14 @@ Everything is read from catalog brains: the stored yearly totals (``bos_yearly_t
 classification keys of each activity (section, service, provider) and, through
 ``bos_case_uid``, the case's current team, case worker, target group and effort step from the
 case's own brain (so a case that changed team counts under its new team even before its
-activities are reindexed). No activity is woken, with one exception:
+activities are reindexed). No activity is woken: the month-by-month forecast reads the catalog
+metadata column ``bos_monthly_totals`` ({"YYYY-MM": (granted, expected)}, computed by
+:func:`monthly_totals_for` when ``activities.refresh_totals`` stores the yearly totals, so every
+change that changes those keeps it current).
 
-* the month-by-month forecast needs per-activity monthly figures. They are read from the
-  catalog metadata column ``bos_monthly_totals`` ({"YYYY-MM": (granted, expected)}, computed by
-  :func:`monthly_totals_for` when ``activities.refresh_totals`` stores the yearly totals). Until
-  that column exists (or for an activity not reindexed since), the figures are computed from the
-  stored payments of the activity's appropriation, cached per catalog change.
+Only on a site whose catalog lacks the column (upgrade step 1001 not run yet), or for an activity
+catalogued before the column was added, are the monthly figures computed from the stored payments
+of the activity's appropriation instead (cached per catalog change); the page then says so.
 
 The effect figures (movements on the indsatstrappe) read each case's dated history
 (``journal.case_history``) and so wake the cases, not their activities; they are cached per
@@ -98,13 +99,6 @@ def monthly_totals_for(cost_inputs):
             if granted or expected
         }
     return result
-
-
-def monthly_totals_indexer(obj):
-    """What an indexer for the ``bos_monthly_totals`` column returns (see the lead's notes)."""
-    from Acquisition import aq_base
-
-    return dict(getattr(aq_base(obj), MONTHLY_COLUMN, None) or {})
 
 
 # -- small caches -------------------------------------------------------------------------------

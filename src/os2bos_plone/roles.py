@@ -57,7 +57,10 @@ PRODUCT_ROLES = (
         "BOS Ledelse",
         "bos_management",
         "BOS Ledelse",
-        "Læser alt (ledelsesinformation), ændrer intet.",
+        (
+            "Læser alt (ledelsesinformation) og opretter og retter budgetterne; ændrer ikke "
+            "sager, bevillinger, ydelser eller betalinger."
+        ),
     ),
     ProductRole(
         "BOSClassificationAdmin",

@@ -16,6 +16,7 @@ from zope.schema.interfaces import IVocabularyFactory
 from zope.schema.vocabulary import SimpleTerm
 from zope.schema.vocabulary import SimpleVocabulary
 
+from os2bos_plone import activities
 from os2bos_plone import classification
 from os2bos_plone.roles import PRODUCT_ROLES
 
@@ -213,9 +214,9 @@ def supplementary_services(context):
 def _main_service_of(context):
     """The service of the main activity of the appropriation in context, if any."""
     for obj in aq_chain(context) if context is not None else ():
-        main_activity = getattr(aq_base(obj), "main_activity_service", None)
-        if callable(main_activity):
-            return main_activity()
+        if getattr(aq_base(obj), "portal_type", None) == "bos_appropriation":
+            main_activity = activities.main_activity_of(obj)
+            return main_activity.service if main_activity is not None else None
     return None
 
 

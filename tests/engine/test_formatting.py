@@ -15,6 +15,8 @@ from os2bos_plone.engine.formatting import format_money
 from os2bos_plone.engine.formatting import format_month
 from os2bos_plone.engine.formatting import format_number
 from os2bos_plone.engine.formatting import month_name
+from os2bos_plone.engine.formatting import section_citation
+from os2bos_plone.engine.formatting import section_label
 
 
 @pytest.mark.parametrize(
@@ -147,3 +149,29 @@ def test_describe_plan(args, expected):
 def test_describe_plan_rejects_unknown_values(args):
     with pytest.raises(ValueError):
         describe_plan(*args)
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("BL-32-1.5", "§ 32, stk. 1, nr. 5"),
+        ("BL-104-3", "§ 104, stk. 3"),
+        ("BL-31", "§ 31"),
+        ("SEL-52-3.7", "§ 52, stk. 3, nr. 7"),
+        ("SEL-52a-1.1", "§ 52a, stk. 1, nr. 1"),
+        ("særlig-regel", "særlig-regel"),  # another shape: the key as the administrator wrote it
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_section_citation(key, expected):
+    assert section_citation(key) == expected
+
+
+def test_section_label():
+    title = "Familiebehandling eller behandling af barnet"
+    assert section_label("BL-32-1.5", title, "Barnets lov") == (
+        "Barnets lov § 32, stk. 1, nr. 5 – Familiebehandling eller behandling af barnet"
+    )
+    assert section_label("BL-31", title) == f"§ 31 – {title}"
+    assert section_label("BL-31", None, "Barnets lov") == "Barnets lov § 31"

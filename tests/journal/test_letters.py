@@ -49,7 +49,7 @@ def test_grant_stores_a_letter_with_the_decision(manager):
         case.sbsys_id,
         "Ballerup",  # paying and acting municipality
         "København",  # residence municipality
-        "Bevilget efter paragraf § BL-32-1.5",
+        "Bevilget efter Barnets lov § 32, stk. 1, nr. 5",
         "Efter børnefaglig undersøgelse",
         "Det bevilges:",
         "Familiebehandling (Hovedydelse) – Opdateret",

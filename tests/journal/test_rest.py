@@ -164,6 +164,6 @@ def test_grant_over_rest_makes_a_letter(http):
     assert pdf.status_code == 200
     text = pdf_text(pdf.content)
     assert "Åse Ødegård" in text
-    assert "Bevilget efter paragraf § BL-32-1.5" in text
+    assert "Bevilget efter Barnets lov § 32, stk. 1, nr. 5" in text
     assert "Familiebehandling (Hovedydelse) – Opdateret" in text
     assert "9.700,00 kr." in text  # 10.000 kr. at the provider's VAT factor of 97 %

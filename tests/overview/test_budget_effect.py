@@ -69,7 +69,7 @@ class TestBudget:
         assert (under["status"], under["deviation"]) == ("under", -placement)
         assert under["deviation_pct"] == Decimal(-50)
         assert rows[""]["status"] == "near"
-        assert rows[""]["title"].startswith("BL-35-3")
+        assert rows[""]["title"].startswith("§ 35, stk. 3 – ")
         assert len(table.rows) == 3  # everything is covered by a line
         assert table.total["budget"] == sum(row["budget"] for row in table.rows)
         assert table.total["expected"] == sum(expected.values())

@@ -93,8 +93,8 @@ class TestFiguresEqualBosCosts:
                 months[item["month"]] += Decimal(item["amount"])
         for month, amount in months.items():
             assert overview.monthly[month][1] == amount, month
-        # No catalog column yet: computed from the payments, and the page says so.
-        assert overview.monthly_source == "payments"
+        # Read from the catalog column bos_monthly_totals, no activity woken.
+        assert overview.monthly_source == "catalog"
 
     def test_known_numbers(self, data, overview):
         """Spelled out once: 12 x 10.000 + 12 x 500 + 6 x 2.000 (expected only) + 12 x 15.000."""
@@ -115,21 +115,26 @@ class TestFiguresEqualBosCosts:
 
 
 class TestMonthlyColumn:
-    def test_catalog_column_gives_the_same_months(self, data):
-        """What the lead wires: monthly_totals_for stored on each activity and a metadata column."""
-        before = management.collect(YEAR).monthly
+    def test_column_equals_monthly_totals_for(self, data):
+        """refresh_totals stores monthly_totals_for on each activity; the column holds it."""
         catalog = api.portal.get_tool("portal_catalog")
-        catalog.addColumn(management.MONTHLY_COLUMN)
+        assert management.MONTHLY_COLUMN in catalog.schema()
         for name in ("alma_treatment", "alma_leisure", "bo_placement", "bo_draft", "carl_old"):
             objects = activities.activities_of(data[name])
             by_uid = management.monthly_totals_for([activities.cost_input(a) for a in objects])
             for activity in objects:
-                activity.bos_monthly_totals = by_uid[activity.UID()]
-                activity.reindexObject(idxs=["bos_yearly_totals"])
+                (brain,) = catalog.unrestrictedSearchResults(UID=activity.UID())
+                assert brain.bos_monthly_totals == by_uid[activity.UID()]
+                assert activity.bos_monthly_totals == by_uid[activity.UID()]
+
+    def test_payment_fallback_only_without_the_column(self, data, monkeypatch):
+        before = management.collect(YEAR).monthly
+        catalog = api.portal.get_tool("portal_catalog")
+        catalog.delColumn(management.MONTHLY_COLUMN)
         management.clear_cache()
-        after = management.collect(YEAR)
-        assert after.monthly_source == "catalog"
-        assert after.monthly == before
+        fallback = management.collect(YEAR)
+        assert fallback.monthly_source == "payments"
+        assert fallback.monthly == before
 
 
 class TestPage:
@@ -155,7 +160,8 @@ class TestPage:
         uids += [data["alma_treatment"].section]
         for uid in uids:
             assert uid not in html
-        assert "Månedstallene er beregnet ud fra de gemte betalinger" in html
+        # The months come from the catalog column: no note about computing them from payments.
+        assert "Månedstallene er beregnet ud fra de gemte betalinger" not in html
 
     def test_on_the_cases_folder_and_for_another_year(self, data):
         html = view(

@@ -41,6 +41,11 @@ def amount_lines(amounts):
 
 
 class JournalView(BrowserView):
+    def __call__(self):
+        # The journal table is wide; the navigation portlet column would cut it off.
+        self.request.set("disable_plone.leftcolumn", 1)
+        return self.index()
+
     def entries(self):
         case_url = self.context.absolute_url()
         rows = []

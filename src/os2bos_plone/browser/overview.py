@@ -24,6 +24,7 @@ from os2bos_plone.engine.formatting import format_date
 from os2bos_plone.engine.formatting import format_money
 from os2bos_plone.engine.formatting import format_number
 from os2bos_plone.engine.formatting import month_name
+from os2bos_plone.engine.formatting import section_label
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -592,8 +593,10 @@ class ReportBuilder:
 
 
 def section_title(key, title):
-    """ "BL-32-1.5 Familiebehandling ...": the key once, whether or not the title has it."""
-    return title if (title or "").startswith(key or "") else f"{key} {title}".strip()
+    """ "§ 32, stk. 1, nr. 5 – Familiebehandling ...", also when the title repeats the key."""
+    if key and (title or "").startswith(key):
+        title = title[len(key) :].strip()
+    return section_label(key, title)
 
 
 def _col(rows, key):

@@ -197,5 +197,12 @@ def activity_yearly_totals(obj):
 
 
 @indexer(IActivity)
+def activity_monthly_totals(obj):
+    """{"YYYY-MM": (granted, expected)} as stored by ``activities.refresh_totals``: the month by
+    month forecast of the management overview reads it without waking the activity."""
+    return dict(getattr(aq_base(obj), "bos_monthly_totals", None) or {})
+
+
+@indexer(IActivity)
 def activity_required_level(obj):
     return getattr(aq_base(obj), "required_approval_level", None)

@@ -1,7 +1,7 @@
 """Demo data: never part of the install profile, loaded by 'make start' / 'make demo'.
 
 Each step is idempotent: running it again finds what it made before and adds nothing twice.
-Later features extend DEMO_STEPS (classification, cases).
+Later features extend DEMO_STEPS (users, cases, this year's budget).
 """
 
 from dataclasses import dataclass
@@ -62,9 +62,20 @@ def create_demo_cases(portal, progress=print):
     create(portal, progress=progress)
 
 
+def create_demo_budget(portal, progress=print):
+    """This year's budget with a line per section, set around the demo cases' forecast so that
+    Ledelsesinformation shows budget against forecast (over and under) at first sight."""
+    from os2bos_plone.demo.cases import acting_as
+    from os2bos_plone.management import create_demo_budget as create
+
+    with acting_as("ledelse"):  # management makes the budget (its creator in the history)
+        create(portal, progress=progress)
+
+
 DEMO_STEPS = (
     ("Demobrugere", create_demo_users),
     ("Demosager med bevillinger og ydelser", create_demo_cases),
+    ("Demobudget for i år", create_demo_budget),
 )
 
 

@@ -6,6 +6,7 @@ module, so the output does not depend on the locales installed on the server.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from datetime import datetime
 from decimal import ROUND_HALF_UP
@@ -16,6 +17,8 @@ __all__ = [
     "describe_plan",
     "format_amount",
     "format_date",
+    "section_citation",
+    "section_label",
     "format_date_short",
     "format_money",
     "format_month",
@@ -125,6 +128,30 @@ def format_month(value: date) -> str:
     """ "december 2025" for any date in that month."""
     day = _as_date(value)
     return f"{month_name(day.month)} {day.year}"
+
+
+# "BL-32-1.5": a law prefix, the paragraph, then stk. and nr. (the regelmotor's key convention).
+_SECTION_KEY = re.compile(r"^[A-ZÆØÅ]+-(\d+[a-z]?)(?:-(\d+)(?:\.(\d+))?)?$")
+
+
+def section_citation(key: str | None) -> str:
+    """ "§ 32, stk. 1, nr. 5" for the key "BL-32-1.5"; a key of another shape as it is."""
+    match = _SECTION_KEY.match(key or "")
+    if match is None:
+        return key or ""
+    paragraph, subsection, number = match.groups()
+    parts = [f"§ {paragraph}"]
+    if subsection:
+        parts.append(f"stk. {subsection}")
+    if number:
+        parts.append(f"nr. {number}")
+    return ", ".join(parts)
+
+
+def section_label(key: str | None, title: str | None, law_name: str | None = None) -> str:
+    """ "Barnets lov § 32, stk. 1, nr. 5 – Familiebehandling …": how a section is shown."""
+    citation = " ".join(part for part in (law_name, section_citation(key)) if part)
+    return " – ".join(part for part in (citation, title) if part)
 
 
 _PAYMENT_TYPES = {

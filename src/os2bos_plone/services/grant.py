@@ -30,20 +30,27 @@ MSG_ACTIVITIES_LIST = "Angiv ydelserne som en liste af UID'er"
 MSG_MEETING_DATE = "Mødedatoen skal angives som ÅÅÅÅ-MM-DD"
 
 
+def read_decision(request):
+    """The JSON body of a decision on several activities: (data, activity UIDs, errors)."""
+    data = read_json(request)
+    if data is None:
+        return None, [], [MSG_BODY]
+    uids = data.get("activities") or []
+    if not isinstance(uids, list) or not all(isinstance(uid, str) for uid in uids):
+        return data, [], [MSG_ACTIVITIES_LIST]
+    return data, uids, []
+
+
 class GrantPost(Service):
     """Grant activities of the appropriation. The approval rules decide who may: lacking
     competence gives 403 naming the required level; a committee decision needs
     meeting_date and decision_reference."""
 
     def reply(self):
-        data = read_json(self.request)
-        if data is None:
+        data, uids, errors = read_decision(self.request)
+        if errors:
             self.request.response.setStatus(400)
-            return {"errors": [MSG_BODY]}
-        uids = data.get("activities") or []
-        if not isinstance(uids, list) or not all(isinstance(uid, str) for uid in uids):
-            self.request.response.setStatus(400)
-            return {"errors": [MSG_ACTIVITIES_LIST]}
+            return {"errors": errors}
         try:
             meeting_date = parse_date(data.get("meeting_date"))
         except ValueError:
@@ -73,14 +80,10 @@ class SubmitPost(Service):
     {"activities": [UID, ...], "comment": "..."} -> 200 {"submitted": [...], "required_level"}."""
 
     def reply(self):
-        data = read_json(self.request)
-        if data is None:
+        data, uids, errors = read_decision(self.request)
+        if errors:
             self.request.response.setStatus(400)
-            return {"errors": [MSG_BODY]}
-        uids = data.get("activities") or []
-        if not isinstance(uids, list) or not all(isinstance(uid, str) for uid in uids):
-            self.request.response.setStatus(400)
-            return {"errors": [MSG_ACTIVITIES_LIST]}
+            return {"errors": errors}
         allow_write(self.request)
         errors, required = grants.submit(
             self.context, uids, comment=data.get("comment") or "", user=api.user.get_current()

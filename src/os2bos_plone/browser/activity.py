@@ -1,0 +1,350 @@
+"""The activity view, @@bos-activity-view: every field in Danish (titles, never UIDs), the plan in
+words, a cost summary, the payments per year with their paid status, and on a granted activity
+the "Make an expected adjustment" form.
+
+The adjustment form posts back to the view, which calls ``grants.create_adjustment`` (the
+function behind @bos-adjustment, so the same rules apply) and redirects to the new expected
+activity; field errors come back as status messages and nothing is created then.
+"""
+
+from decimal import Decimal
+
+from plone import api
+from plone.protect import CheckAuthenticator
+from Products.Five.browser import BrowserView
+from Products.statusmessages.interfaces import IStatusMessage
+from zExceptions import Forbidden
+from zope.i18n import translate
+
+from os2bos_plone import _
+from os2bos_plone import activities
+from os2bos_plone import classification
+from os2bos_plone import grants
+from os2bos_plone.approvals import activity_annual_cost
+from os2bos_plone.browser.appropriation import TYPE_TITLES
+from os2bos_plone.browser.appropriation import UnknownApprovalLevel
+from os2bos_plone.browser.appropriation import period_text
+from os2bos_plone.browser.appropriation import plan_in_words
+from os2bos_plone.browser.appropriation import section_title
+from os2bos_plone.browser.appropriation import status_badge
+from os2bos_plone.browser.appropriation import title_of
+from os2bos_plone.content.activity import COST_TYPES
+from os2bos_plone.content.activity import PAYMENT_METHODS
+from os2bos_plone.content.activity import PAYMENT_TYPES
+from os2bos_plone.content.activity import RECIPIENT_TYPES
+from os2bos_plone.engine import costs as engine_costs
+from os2bos_plone.engine.formatting import format_date
+from os2bos_plone.engine.formatting import format_money
+from os2bos_plone.engine.formatting import format_number
+from os2bos_plone.engine.prices import parse_amount
+from os2bos_plone.engine.prices import parse_date
+
+ZERO = Decimal("0")
+ADD_PERMISSION = "os2bos_plone: Add Case"
+MODIFY_PERMISSION = "Modify portal content"
+
+
+def term_title(vocabulary, value):
+    if value in (None, ""):
+        return ""
+    try:
+        return vocabulary.getTerm(value).title
+    except LookupError:
+        return value
+
+
+def user_name(user_id):
+    if not user_id:
+        return ""
+    user = api.user.get(userid=user_id)
+    fullname = user.getProperty("fullname", "") if user is not None else ""
+    return fullname or user_id
+
+
+class ActivityView(BrowserView):
+    """Default view of bos_activity."""
+
+    def __init__(self, context, request):
+        super().__init__(context, request)
+        self.today = activities.today()
+
+    def __call__(self):
+        if self.request.method == "POST" and "form.buttons.adjust" in self.request.form:
+            return self.adjust()
+        # The activity table needs the full width (as on the case view).
+        self.request.set("disable_plone.leftcolumn", 1)
+        return self.index()
+
+    def t(self, msgid):
+        return translate(msgid, context=self.request)
+
+    def portal_url(self):
+        return api.portal.get().absolute_url()
+
+    def view_url(self):
+        return f"{self.context.absolute_url()}/@@bos-activity-view"
+
+    @property
+    def appropriation(self):
+        return activities.appropriation_of(self.context)
+
+    # -- fields ------------------------------------------------------------------------------
+
+    def status(self):
+        return status_badge(activities.status_of(self.context))
+
+    def plan(self):
+        return plan_in_words(self.context)
+
+    def _link(self, obj):
+        return {"title": obj.Title(), "url": obj.absolute_url()} if obj is not None else None
+
+    def adjusts(self):
+        """The activity this one adjusts (an expected adjustment's original), if visible."""
+        uid = self.context.modifies
+        if not uid or self.appropriation is None:
+            return None
+        for other in activities.activities_of(self.appropriation):
+            if other.UID() == uid:
+                return self._link(other)
+        return None
+
+    def adjusted_by(self):
+        return self._link(grants.existing_adjustment(self.context)) if self.appropriation else None
+
+    def activity_facts(self):
+        activity = self.context
+        appropriation = self.appropriation
+        rows = [
+            (_("Service"), activity.Title()),
+            (_("Activity type"), TYPE_TITLES.get(activity.activity_type, "")),
+            (
+                _("Section"),
+                section_title(getattr(appropriation, "section", None)) if appropriation else "",
+            ),
+            (_("Period"), self.period()),
+            (_("Service provider"), title_of(activity.service_provider)),
+            (_("Note"), activity.note or ""),
+        ]
+        return [{"label": label, "value": value} for label, value in rows if value]
+
+    def period(self):
+        activity = self.context
+        if activity.payment_type == "one_time":
+            return format_date(activity.payment_date or activity.start_date)
+        return period_text(activity.start_date, activity.end_date, self.t(_("open-ended")))
+
+    def plan_facts(self):
+        activity = self.context
+        cost_type = activity.payment_cost_type
+        rows = [
+            (_("Payment type"), term_title(PAYMENT_TYPES, activity.payment_type)),
+            (_("Payment plan"), self.plan()),
+            (_("Payment date (one-time)"), format_date(activity.payment_date)),
+            (_("Cost type"), term_title(COST_TYPES, cost_type)),
+        ]
+        if cost_type == "fixed" and activity.payment_amount is not None:
+            rows.append((_("Amount per payment"), format_money(Decimal(activity.payment_amount))))
+        if cost_type in ("per_unit", "rate") and activity.payment_units is not None:
+            rows.append((_("Units"), format_number(Decimal(activity.payment_units))))
+        if cost_type == "rate":
+            rows.append((_("Rate"), title_of(activity.payment_rate)))
+        if cost_type == "per_unit":
+            for row in activity.payment_prices or []:
+                period = period_text(row.get("start_date"), row.get("end_date"), "…")
+                amount = format_money(Decimal(row["amount"])) if row.get("amount") else ""
+                rows.append((_("Price per unit"), f"{amount} ({period})" if period else amount))
+        if activity.fictive:
+            rows.append((_("Fictive"), self.t(_("Yes – planned and costed, never paid out"))))
+        return [{"label": label, "value": value} for label, value in rows if value]
+
+    def recipient_facts(self):
+        activity = self.context
+        rows = [
+            (_("Recipient type"), term_title(RECIPIENT_TYPES, activity.recipient_type)),
+            (_("Recipient id"), activity.recipient_id or ""),
+            (_("Recipient name"), activity.recipient_name or ""),
+            (_("Payment method"), term_title(PAYMENT_METHODS, activity.payment_method)),
+        ]
+        return [{"label": label, "value": value} for label, value in rows if value]
+
+    def approval_facts(self):
+        activity = self.context
+        levels = {level.key: level.title for level in classification.approval_levels()}
+        required = getattr(activity, "required_approval_level", None)
+        if not required and activities.status_of(activity) == "draft":
+            from os2bos_plone.approvals import required_level
+
+            try:
+                required = required_level([activity], when=self.today).key
+            except UnknownApprovalLevel:
+                required = None
+        rows = [
+            (_("Payment id"), activity.payment_id or ""),
+            (_("Required approval level"), levels.get(required, required or "")),
+            (_("Approval level"), levels.get(activity.approval_level, activity.approval_level)),
+            (_("Approved by"), user_name(activity.approval_user)),
+            (_("Appropriation date"), format_date(activity.appropriation_date)),
+            (_("Approval note"), activity.approval_note or ""),
+            (_("Meeting date"), format_date(getattr(activity, "meeting_date", None))),
+            (_("Decision reference"), getattr(activity, "decision_reference", "") or ""),
+        ]
+        return [{"label": label, "value": value} for label, value in rows if value]
+
+    # -- costs and payments ------------------------------------------------------------------
+
+    def costs(self):
+        """Per payment, this and next year (the activity's applicable payments), total and
+        annual cost, as formatted money."""
+        activity = self.context
+        monthly = activities.monthly_totals_of(activity)
+        year = self.today.year
+
+        def in_year(value):
+            return sum((Decimal(amount) for amount in monthly.get(value) or ()), ZERO)
+
+        per_payment = None
+        if activity.payment_type != "individual":
+            try:
+                preview = engine_costs.cost_preview(
+                    activities.plan_of(activity, activity), self.today
+                )
+                per_payment = preview["per_payment_amount"]
+            except (ValueError, TypeError):
+                per_payment = None
+        try:
+            annual = activity_annual_cost(activity, self.today)
+        except (ValueError, TypeError):
+            annual = None
+        rows = [
+            (_("Per payment"), format_money(per_payment) if per_payment is not None else "–"),
+            (
+                _("cost_this_year", default="This year (${year})", mapping={"year": year}),
+                format_money(in_year(year)),
+            ),
+            (
+                _("cost_next_year", default="Next year (${year})", mapping={"year": year + 1}),
+                format_money(in_year(year + 1)),
+            ),
+            (_("Total"), format_money(activities.total_cost_of(activity))),
+            (_("Annual cost"), format_money(annual) if annual is not None else "–"),
+        ]
+        return [{"label": label, "value": value} for label, value in rows]
+
+    def payment_years(self):
+        """[{"year", "sum", "rows"}]: the payments per year, each with its paid status."""
+        years = {}
+        for payment in activities.stored_payments(self.context):
+            years.setdefault(payment.date.year, []).append(payment)
+        result = []
+        for year in sorted(years):
+            rows = []
+            total = ZERO
+            for payment in years[year]:
+                total += payment.effective_amount
+                if payment.settled:
+                    paid = _(
+                        "paid_on",
+                        default="Paid ${amount} on ${date}",
+                        mapping={
+                            "amount": format_money(payment.effective_amount),
+                            "date": format_date(payment.paid_date),
+                        },
+                    )
+                else:
+                    paid = _("Not paid")
+                rows.append(
+                    {
+                        "date": format_date(payment.date),
+                        "amount": format_money(payment.amount),
+                        "paid": payment.settled,
+                        "status": self.t(paid),
+                        "note": payment.note or "",
+                    }
+                )
+            result.append({"year": year, "sum": format_money(total), "rows": rows})
+        return result
+
+    # -- the expected adjustment ---------------------------------------------------------------
+
+    def may_modify_appropriation(self):
+        appropriation = self.appropriation
+        if appropriation is None:
+            return False
+        return bool(
+            api.user.has_permission(ADD_PERMISSION, obj=appropriation)
+            and api.user.has_permission(MODIFY_PERMISSION, obj=appropriation)
+        )
+
+    def can_adjust(self):
+        return (
+            activities.status_of(self.context) == "granted"
+            and grants.existing_adjustment(self.context) is None
+            and self.may_modify_appropriation()
+        )
+
+    def adjustment_form(self):
+        activity = self.context
+        one_time = activity.payment_type == "one_time"
+        cost_type = activity.payment_cost_type
+        return {
+            "start_field": "payment_date" if one_time else "start_date",
+            "one_time": one_time,
+            "amount": cost_type == "fixed",
+            "units": cost_type in ("per_unit", "rate"),
+            "min_date": self.today.isoformat(),
+            "current_end": format_date(activity.end_date),
+            "current_amount": format_number(Decimal(activity.payment_amount))
+            if activity.payment_amount is not None
+            else "",
+            "current_units": format_number(Decimal(activity.payment_units))
+            if activity.payment_units is not None
+            else "",
+        }
+
+    def adjust(self):
+        CheckAuthenticator(self.request)
+        if not self.may_modify_appropriation():
+            raise Forbidden(self.t(_("You may not make an expected adjustment of this activity.")))
+        form = self.request.form
+        messages = IStatusMessage(self.request)
+        data, errors = self._adjustment_data(form)
+        if not errors:
+            try:
+                adjustment = grants.create_adjustment(self.context, data, today=self.today)
+            except activities.InvalidFields as error:
+                errors = [item.message for item in error.errors]
+        if errors:
+            intro = _("No adjustment was made. Please correct the following:")
+            messages.add(self.t(intro), "error")
+            for error in errors:
+                messages.add(error, "error")
+            self.request.response.redirect(self.context.absolute_url())
+            return ""
+        messages.add(
+            self.t(_("The expected adjustment was created and submitted for approval.")), "info"
+        )
+        self.request.response.redirect(adjustment.absolute_url())
+        return ""
+
+    def _adjustment_data(self, form):
+        """The REST-shaped data of create_adjustment from the form; (data, errors)."""
+        data = {}
+        errors = []
+        for name in ("start_date", "payment_date", "end_date"):
+            value = (form.get(name) or "").strip()
+            if not value:
+                continue
+            try:
+                data[name] = parse_date(value).isoformat()
+            except (TypeError, ValueError):
+                errors.append(self.t(_("Please give the dates as dates (YYYY-MM-DD).")))
+        for name in ("payment_amount", "payment_units"):
+            value = (form.get(name) or "").strip()
+            if not value:
+                continue
+            try:
+                data[name] = f"{parse_amount(value):f}"
+            except ValueError:
+                errors.append(self.t(_("Please give amounts and units as numbers.")))
+        return data, errors

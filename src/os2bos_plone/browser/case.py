@@ -1,0 +1,241 @@
+"""The case view (@@bos-case-view, the default view of a case): the child, the assessment with
+its dated history and the family's grants with this and next year's cost.
+
+Money comes from the yearly totals stored on every activity (catalog metadata, one query for the
+whole case); status and granted period come from the case's own appropriations.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from Acquisition import aq_inner
+from Acquisition import aq_parent
+from plone import api
+from Products.Five.browser import BrowserView
+from zope.i18n import translate
+
+from os2bos_plone import _
+from os2bos_plone import activities
+from os2bos_plone import classification
+from os2bos_plone import journal
+from os2bos_plone.browser.appropriation import section_title as appropriation_section_title
+from os2bos_plone.browser.containers import STATUS_TITLES as CASE_STATUS_TITLES
+from os2bos_plone.browser.containers import list_titles
+from os2bos_plone.browser.containers import user_names
+from os2bos_plone.browser.journal import local_time
+from os2bos_plone.engine.formatting import format_date_short
+from os2bos_plone.engine.formatting import format_money
+
+ZERO = Decimal("0")
+
+APPROPRIATION_STATUS_TITLES = {
+    "draft": _("appropriation_status_draft", default="Draft"),
+    "expected": _("appropriation_status_expected", default="Expected"),
+    "granted": _("appropriation_status_granted", default="Granted"),
+}
+
+#: The history fields' labels (the schema's titles).
+HISTORY_LABELS = {
+    "case_worker": _("Case worker"),
+    "effort_step": _("Effort step"),
+    "scaling_step": _("Scaling step (1-10)"),
+    "assessment_comment": _("Assessment comment"),
+    "acting_municipality": _("Acting municipality"),
+}
+
+
+def municipality_names():
+    return {
+        str(row.get("code")): row.get("name") or str(row.get("code"))
+        for row in classification.list_rows("municipalities")
+    }
+
+
+class CaseView(BrowserView):
+    def __init__(self, context, request):
+        super().__init__(context, request)
+        self.year = date.today().year
+        self.next_year = self.year + 1
+        self.names = user_names()
+
+    def __call__(self):
+        self.request.set("disable_plone.leftcolumn", 1)
+        return self.index()
+
+    def t(self, msgid):
+        return translate(msgid, context=self.request)
+
+    def portal_url(self):
+        return api.portal.get().absolute_url()
+
+    # -- header ------------------------------------------------------------------------------
+
+    def facts(self):
+        """(label, value) of the case's header, values as titles, never keys."""
+        case = self.context
+        municipalities = municipality_names()
+
+        def municipality(code):
+            return municipalities.get(str(code), str(code)) if code else ""
+
+        def title(name, key):
+            return list_titles(name).get(str(key), str(key)) if key not in (None, "") else ""
+
+        rows = [
+            (_("SBSYS id"), case.sbsys_id),
+            (_("CPR number"), case.cpr_number),
+            (_("Case worker"), self.names(case.case_worker)),
+            (_("Team"), title("teams", case.team)),
+            (_("Target group"), title("target_groups", case.target_group)),
+            (_("School district"), title("school_districts", case.district)),
+            (_("Paying municipality"), municipality(case.paying_municipality)),
+            (_("Acting municipality"), municipality(case.acting_municipality)),
+            (_("Residence municipality"), municipality(case.residence_municipality)),
+            (_("Status"), self.case_status()),
+        ]
+        none = self.t(_("(none)"))
+        return [{"label": self.t(label), "value": value or none} for label, value in rows]
+
+    def case_state(self):
+        return api.content.get_state(self.context, default="active")
+
+    def case_status(self):
+        state = self.case_state()
+        title = CASE_STATUS_TITLES.get(state)
+        return self.t(title) if title is not None else state
+
+    # -- assessment --------------------------------------------------------------------------
+
+    def assessment(self):
+        case = self.context
+        step = case.effort_step
+        steps = list_titles("effort_steps")
+        none = self.t(_("(none)"))
+        return {
+            "effort_step": steps.get(str(step), str(step)) if step not in (None, "") else none,
+            "scaling_step": str(case.scaling_step) if case.scaling_step else none,
+            "comment": case.assessment_comment or "",
+        }
+
+    def describe(self, field, value):
+        if value in (None, ""):
+            return self.t(_("(none)"))
+        if field == "case_worker":
+            return self.names(value)
+        if field == "effort_step":
+            return list_titles("effort_steps").get(str(value), str(value))
+        if field == "acting_municipality":
+            return municipality_names().get(str(value), str(value))
+        return str(value)
+
+    def history(self):
+        """The dated history of the assessment and responsibility fields, newest first."""
+        rows = []
+        for record in reversed(journal.case_history(self.context)):
+            field = record["field"]
+            label = HISTORY_LABELS.get(field)
+            rows.append(
+                {
+                    "time": local_time(record["time"]),
+                    "iso_time": record["time"].isoformat(),
+                    "actor": self.names(record["actor"]),
+                    "field": self.t(label) if label is not None else field,
+                    "old": self.describe(field, record["old"]),
+                    "new": self.describe(field, record["new"]),
+                }
+            )
+        return rows
+
+    # -- grants ------------------------------------------------------------------------------
+
+    def appropriation_brains(self):
+        catalog = api.portal.get_tool("portal_catalog")
+        return catalog.searchResults(
+            portal_type=activities.APPROPRIATION_TYPE,
+            path="/".join(self.context.getPhysicalPath()),
+            sort_on="created",
+        )
+
+    def activity_brains(self):
+        """{appropriation uid: [activity brains]} of the case, one catalog query."""
+        catalog = api.portal.get_tool("portal_catalog")
+        grouped = {}
+        for brain in catalog.unrestrictedSearchResults(
+            portal_type=activities.ACTIVITY_TYPE, bos_case_uid=self.context.UID()
+        ):
+            grouped.setdefault(brain.bos_appropriation_uid, []).append(brain)
+        return grouped
+
+    def grants(self):
+        """The table of the family's grants: rows and the totals row (Decimals formatted)."""
+        by_appropriation = self.activity_brains()
+        rows = []
+        sums = [ZERO, ZERO, ZERO, ZERO]
+        for brain in self.appropriation_brains():
+            appropriation = brain.getObject()
+            brains = by_appropriation.get(brain.UID, [])
+            figures = [
+                *activities.sum_totals(brains, self.year),
+                *activities.sum_totals(brains, self.next_year),
+            ]
+            for index, amount in enumerate(figures):
+                sums[index] += amount
+            status = activities.appropriation_status(appropriation)
+            rows.append(
+                {
+                    "sbsys_id": appropriation.sbsys_id or brain.getId,
+                    "url": brain.getURL(),
+                    "section": self.section_title(appropriation.section),
+                    "main_service": self.main_service(brains),
+                    "status": status,
+                    "status_title": self.t(APPROPRIATION_STATUS_TITLES[status]),
+                    "period": self.period(appropriation),
+                    "amounts": [format_money(amount) for amount in figures],
+                }
+            )
+        return {"rows": rows, "totals": [format_money(amount) for amount in sums]}
+
+    def section_title(self, uid):
+        return appropriation_section_title(uid) or self.t(_("(none)"))
+
+    def main_service(self, brains):
+        """The title of the main activity's service (the original, not an adjustment)."""
+        for brain in brains:
+            if brain.bos_activity_type == "main" and not brain.bos_modifies:
+                service = classification.by_uid(brain.bos_service)
+                return service.title if service is not None else ""
+        return ""
+
+    def period(self, appropriation):
+        start, end = activities.granted_period(appropriation)
+        if start is None:
+            return ""
+        if end is None:
+            return self.t(
+                _(
+                    "case_grant_period_from",
+                    default="From ${start}",
+                    mapping={"start": format_date_short(start)},
+                )
+            )
+        return f"{format_date_short(start)} – {format_date_short(end)}"
+
+    # -- links -------------------------------------------------------------------------------
+
+    def can_add_appropriation(self):
+        return any(
+            fti.getId() == activities.APPROPRIATION_TYPE
+            for fti in self.context.allowedContentTypes()
+        )
+
+    def add_appropriation_url(self):
+        return f"{self.context.absolute_url()}/++add++{activities.APPROPRIATION_TYPE}"
+
+    def can_edit(self):
+        return api.user.has_permission("Modify portal content", obj=self.context)
+
+    def journal_url(self):
+        return f"{self.context.absolute_url()}/@@bos-journal"
+
+    def listing_url(self):
+        return aq_parent(aq_inner(self.context)).absolute_url()

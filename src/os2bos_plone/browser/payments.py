@@ -1,0 +1,628 @@
+"""The payment office screen: @@bos-payments (search across cases) and @@bos-payments-register.
+
+Payments are not catalogued one by one: each activity keeps its payments in one persistent store
+(``activities.PaymentStore``). A search therefore narrows with the catalog first (granted
+activities, payment method, payment id, the cases of a CPR number and the activities whose
+period overlaps the searched period, read from the ``bos_start_date`` index and the
+``bos_end_date`` metadata) and then reads only those activities' payment stores. A search always
+has a period (this week by default), and a search that would read more than ``max_activities``
+activities or find more than ``max_rows`` payments stops with a message asking to narrow it.
+
+Registering a payment as paid follows the REST rules (``services.payments``): the user must hold
+"Register payments" or may modify the activity, and ``activities.mark_paid`` refuses everything
+but invoice and internal payments of granted, non-fictive activities. A paid payment is never
+changed. Every text is an English msgid of the os2bos_plone domain, translated to Danish.
+"""
+
+from datetime import date
+from datetime import timedelta
+from decimal import Decimal
+from urllib.parse import parse_qsl
+from urllib.parse import urlencode
+
+from Acquisition import aq_base
+from Acquisition import aq_chain
+from plone import api
+from plone.protect import CheckAuthenticator
+from Products.Five.browser import BrowserView
+from Products.statusmessages.interfaces import IStatusMessage
+from zExceptions import BadRequest
+from zExceptions import Forbidden
+from zope.i18n import translate
+
+from os2bos_plone import _
+from os2bos_plone import activities
+from os2bos_plone import classification
+from os2bos_plone.engine.formatting import format_amount
+from os2bos_plone.engine.formatting import format_date
+from os2bos_plone.engine.formatting import format_date_short
+from os2bos_plone.engine.formatting import format_money
+from os2bos_plone.engine.prices import parse_amount
+from os2bos_plone.engine.prices import parse_date
+from os2bos_plone.services.payments import may_register_payments
+
+ZERO = Decimal("0")
+PAGE_SIZE = 50
+#: Read at most this many activities' payment stores for one search.
+MAX_ACTIVITIES = 5000
+#: Find at most this many payments for one search (the page, the count and the sums).
+MAX_ROWS = 5000
+#: The payment methods the payment office registers by hand (cash and SD are paid by the system).
+MANUAL_METHODS = ("invoice", "internal")
+
+#: The GET parameters of the search, in the order they are put in links.
+FILTERS = (
+    "payment_id",
+    "cpr",
+    "recipient",
+    "payment_method",
+    "paid",
+    "period",
+    "date_from",
+    "date_to",
+)
+
+METHOD_TITLES = {
+    "cash": _("Cash payment"),
+    "sd": _("SD payroll"),
+    "invoice": _("Invoice"),
+    "internal": _("Internal settlement"),
+}
+PAID_TITLES = {
+    "": _("payments_paid_all", default="Paid and unpaid"),
+    "unpaid": _("payments_paid_unpaid", default="Unpaid"),
+    "paid": _("payments_paid_paid", default="Paid"),
+}
+CUSTOM = "custom"
+ALL = "all"
+DEFAULT_PERIOD = "this_week"
+PERIOD_TITLES = {
+    "previous_week": _("payments_period_previous_week", default="Previous week"),
+    "this_week": _("payments_period_this_week", default="This week"),
+    "next_week": _("payments_period_next_week", default="Next week"),
+    "previous_month": _("payments_period_previous_month", default="Previous month"),
+    "this_month": _("payments_period_this_month", default="This month"),
+    "next_month": _("payments_period_next_month", default="Next month"),
+    "previous_year": _("payments_period_previous_year", default="Previous year"),
+    "this_year": _("payments_period_this_year", default="This year"),
+    "next_year": _("payments_period_next_year", default="Next year"),
+    CUSTOM: _("payments_period_custom", default="The dates from and to"),
+    ALL: _("payments_period_all", default="All dates (with a payment id or CPR number)"),
+}
+
+
+def format_cpr(digits):
+    """ "010118-1234" from "0101181234" (anything else as it is)."""
+    digits = digits or ""
+    if len(digits) == 10 and digits.isdigit():
+        return f"{digits[:6]}-{digits[6:]}"
+    return digits
+
+
+def prefix_query(value):
+    """A catalog range query matching every indexed string that starts with ``value``."""
+    return {"query": (value, value + "\uffff"), "range": "min:max"}
+
+
+def _month_start(year, month):
+    """The first day of ``month`` of ``year``; months outside 1..12 roll over the year."""
+    year += (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return date(year, month, 1)
+
+
+def period_range(period, today):
+    """(first day, last day) of a quick period around ``today``; weeks run Monday to Sunday."""
+    if period.endswith("_week"):
+        monday = today - timedelta(days=today.weekday())
+        shift = {"previous_week": -7, "this_week": 0, "next_week": 7}[period]
+        start = monday + timedelta(days=shift)
+        return start, start + timedelta(days=6)
+    if period.endswith("_month"):
+        shift = {"previous_month": -1, "this_month": 0, "next_month": 1}[period]
+        start = _month_start(today.year, today.month + shift)
+        return start, _month_start(start.year, start.month + 1) - timedelta(days=1)
+    if period.endswith("_year"):
+        year = today.year + {"previous_year": -1, "this_year": 0, "next_year": 1}[period]
+        return date(year, 1, 1), date(year, 12, 31)
+    raise ValueError(period)
+
+
+def case_of(activity):
+    for obj in aq_chain(activity):
+        if getattr(aq_base(obj), "portal_type", None) == activities.CASE_TYPE:
+            return obj
+    return None
+
+
+def recipient_matches(activity, text):
+    """Does the recipient id or name of ``activity`` contain ``text`` (any case; a CPR number
+    with or without its dash)?"""
+    needle = text.lower()
+    haystack = [activity.recipient_id or "", activity.recipient_name or ""]
+    if any(needle in value.lower() for value in haystack):
+        return True
+    digits = "".join(char for char in text if char.isdigit())
+    if digits and len(digits) == len(text.replace("-", "").replace(" ", "")):
+        recipient_digits = "".join(char for char in haystack[0] if char.isdigit())
+        return digits in recipient_digits
+    return False
+
+
+def is_markable(activity, payment):
+    """May the payment office register this payment as paid (the rules of mark_paid for an
+    ordinary user)? The user's permission is checked separately."""
+    return (
+        not payment.settled
+        and activities.status_of(activity) == "granted"
+        and not activity.fictive
+        and activity.payment_method in MANUAL_METHODS
+    )
+
+
+class PaymentSearchView(BrowserView):
+    """Search payments across cases; GET only, every filter kept in the URL."""
+
+    page_size = PAGE_SIZE
+    max_activities = MAX_ACTIVITIES
+    max_rows = MAX_ROWS
+
+    def __call__(self):
+        self.request.set("disable_plone.leftcolumn", 1)
+        self.update()
+        return self.index()
+
+    # -- request -----------------------------------------------------------------------------
+
+    def t(self, msgid):
+        return translate(msgid, context=self.request)
+
+    def param(self, name):
+        value = self.request.form.get(name)
+        if isinstance(value, (list, tuple)):
+            value = value[0] if value else ""
+        return value.strip() if isinstance(value, str) else ""
+
+    def today(self):
+        return activities.today()
+
+    def update(self):
+        self.filters = {name: self.param(name) for name in FILTERS}
+        self.errors = []
+        self.too_many = None
+        self.rows_found = []
+        self.start = self.end = None
+        self.read_activities = 0
+        if self.filters["payment_method"] not in METHOD_TITLES:
+            self.filters["payment_method"] = ""
+        if self.filters["paid"] not in PAID_TITLES:
+            self.filters["paid"] = ""
+        self.resolve_period()
+        if not self.errors:
+            self.search()
+        self.rows_found.sort(key=lambda row: (row[0].date, row[1].getPhysicalPath()))
+        self.total_count = len(self.rows_found)
+        self.page_count = max(1, -(-self.total_count // self.page_size))
+        try:
+            page = int(self.param("page") or 1)
+        except ValueError:
+            page = 1
+        self.page = min(max(page, 1), self.page_count)
+        first = (self.page - 1) * self.page_size
+        self.page_rows = self.rows_found[first : first + self.page_size]
+
+    def resolve_period(self):
+        """Sets ``self.period``, ``self.start`` and ``self.end`` from the filters (or errors)."""
+        period = self.filters["period"]
+        date_from, date_to = self.filters["date_from"], self.filters["date_to"]
+        if period not in PERIOD_TITLES:
+            period = CUSTOM if (date_from or date_to) else DEFAULT_PERIOD
+        self.period = period
+        self.filters["period"] = period
+        if period == ALL:
+            if not (self.filters["payment_id"] or self.filters["cpr"]):
+                self.errors.append(
+                    self.t(
+                        _(
+                            "payments_error_all_dates",
+                            default="All dates may only be searched with a payment id or a "
+                            "CPR number. Choose a period or give one of them.",
+                        )
+                    )
+                )
+            return
+        if period != CUSTOM:
+            self.start, self.end = period_range(period, self.today())
+            self.filters["date_from"] = self.filters["date_to"] = ""
+            return
+        if not (date_from and date_to):
+            self.errors.append(
+                self.t(
+                    _(
+                        "payments_error_both_dates",
+                        default="Give both the from and the to date, or choose a period.",
+                    )
+                )
+            )
+            return
+        try:
+            self.start, self.end = parse_date(date_from), parse_date(date_to)
+        except (TypeError, ValueError):
+            self.start = self.end = None
+            self.errors.append(
+                self.t(_("payments_error_bad_date", default="Give the dates as YYYY-MM-DD."))
+            )
+            return
+        if self.start > self.end:
+            self.errors.append(
+                self.t(
+                    _(
+                        "payments_error_from_after_to",
+                        default="The from date must not be after the to date.",
+                    )
+                )
+            )
+            self.start = self.end = None
+
+    # -- the search --------------------------------------------------------------------------
+
+    def activity_query(self):
+        """The catalog query narrowing the activities, or None when nothing can match."""
+        query = {"portal_type": activities.ACTIVITY_TYPE, "review_state": "granted"}
+        if self.filters["payment_method"]:
+            query["bos_payment_method"] = self.filters["payment_method"]
+        if self.filters["payment_id"]:
+            query["bos_payment_id"] = self.filters["payment_id"]
+        if self.filters["cpr"]:
+            case_uids = self.case_uids_of_cpr(self.filters["cpr"])
+            if not case_uids:
+                return None
+            query["bos_case_uid"] = case_uids
+        if self.end is not None:
+            query["bos_start_date"] = {"query": self.end, "range": "max"}
+        return query
+
+    def case_uids_of_cpr(self, cpr):
+        digits = "".join(char for char in cpr if char.isdigit())
+        if len(digits) == 10 or not digits:
+            value = digits or cpr
+        else:
+            value = prefix_query(digits)
+        catalog = api.portal.get_tool("portal_catalog")
+        brains = catalog.searchResults(portal_type=activities.CASE_TYPE, bos_cpr=value)
+        return [brain.UID for brain in brains]
+
+    def search(self):
+        query = self.activity_query()
+        if query is None:
+            return
+        catalog = api.portal.get_tool("portal_catalog")
+        brains = [
+            brain
+            for brain in catalog.searchResults(**query)
+            if self.start is None or brain.bos_end_date is None or brain.bos_end_date >= self.start
+        ]
+        if len(brains) > self.max_activities:
+            self.too_many = self.t(
+                _(
+                    "payments_too_many_activities",
+                    default="The search covers more than ${count} activities; narrow it "
+                    "(a shorter period, a payment method, a CPR number or a payment id).",
+                    mapping={"count": self.max_activities},
+                )
+            )
+            return
+        recipient = self.filters["recipient"]
+        paid = self.filters["paid"]
+        rows = []
+        for brain in brains:
+            activity = brain.getObject()
+            if recipient and not recipient_matches(activity, recipient):
+                continue
+            self.read_activities += 1
+            for payment in activities.stored_payments(activity):
+                if self.start is not None and payment.date < self.start:
+                    continue
+                if self.end is not None and payment.date > self.end:
+                    break  # the store is ordered by date
+                if paid == "paid" and not payment.settled:
+                    continue
+                if paid == "unpaid" and payment.settled:
+                    continue
+                rows.append((payment, activity))
+            if len(rows) > self.max_rows:
+                self.too_many = self.t(
+                    _(
+                        "payments_too_many_payments",
+                        default="The search found more than ${count} payments; narrow it "
+                        "(a shorter period, a payment method, a CPR number or a payment id).",
+                        mapping={"count": self.max_rows},
+                    )
+                )
+                return
+        self.rows_found = rows
+
+    # -- what the template shows -------------------------------------------------------------
+
+    def portal_url(self):
+        return api.portal.get().absolute_url()
+
+    def base_url(self):
+        return f"{self.context.absolute_url()}/@@bos-payments"
+
+    def register_url(self):
+        return f"{self.context.absolute_url()}/@@bos-payments-register"
+
+    def search_params(self, **changes):
+        params = {name: value for name, value in self.filters.items() if value}
+        for name, value in changes.items():
+            if value is None:
+                params.pop(name, None)
+            else:
+                params[name] = value
+        return params
+
+    def url(self, **changes):
+        params = self.search_params(**changes)
+        return f"{self.base_url()}?{urlencode(params)}" if params else self.base_url()
+
+    def query_string(self):
+        """The current search (with the page), kept by the register forms."""
+        page = str(self.page) if self.page > 1 else None
+        return urlencode(self.search_params(page=page))
+
+    def reset_url(self):
+        return self.base_url()
+
+    def method_options(self):
+        return [
+            {
+                "value": key,
+                "title": self.t(title),
+                "selected": key == self.filters["payment_method"],
+            }
+            for key, title in METHOD_TITLES.items()
+        ]
+
+    def paid_options(self):
+        return [
+            {"value": key, "title": self.t(title), "selected": key == self.filters["paid"]}
+            for key, title in PAID_TITLES.items()
+        ]
+
+    def period_options(self):
+        return [
+            {"value": key, "title": self.t(title), "selected": key == self.period}
+            for key, title in PERIOD_TITLES.items()
+        ]
+
+    def period_text(self):
+        if self.start is None or self.end is None:
+            if self.period == ALL and not self.errors:
+                return self.t(PERIOD_TITLES[ALL])
+            return ""
+        return f"{format_date(self.start)} – {format_date(self.end)}"
+
+    def has_result(self):
+        return not self.errors and self.too_many is None
+
+    def count_text(self):
+        if self.total_count == 1:
+            return self.t(_("payments_count_one", default="1 payment"))
+        return self.t(
+            _("payments_count", default="${count} payments", mapping={"count": self.total_count})
+        )
+
+    def sums(self):
+        planned = sum((payment.amount for payment, _activity in self.rows_found), ZERO)
+        paid = sum(
+            (
+                payment.paid_amount
+                for payment, _activity in self.rows_found
+                if payment.settled and payment.paid_amount is not None
+            ),
+            ZERO,
+        )
+        return {"planned": format_money(planned), "paid": format_money(paid)}
+
+    def rows(self):
+        services = {}
+        permitted = {}
+        today = self.today().isoformat()
+        result = []
+        for number, (payment, activity) in enumerate(self.page_rows):
+            case = case_of(activity)
+            service_uid = activity.service
+            if service_uid not in services:
+                service = classification.by_uid(service_uid)
+                services[service_uid] = service.title if service is not None else ""
+            uid = activity.UID()
+            if uid not in permitted:
+                permitted[uid] = may_register_payments(activity)
+            method = activity.payment_method or ""
+            result.append(
+                {
+                    "key": f"bos-pay-{number}",
+                    "date": format_date_short(payment.date),
+                    "iso_date": payment.date.isoformat(),
+                    "amount": format_money(payment.amount),
+                    "paid": payment.settled,
+                    "paid_amount": format_money(payment.paid_amount),
+                    "paid_date": format_date_short(payment.paid_date),
+                    "note": payment.note or "",
+                    "method": self.t(METHOD_TITLES[method]) if method in METHOD_TITLES else method,
+                    "recipient_name": activity.recipient_name or "",
+                    "recipient_id": activity.recipient_id or "",
+                    "cpr": format_cpr((getattr(case, "cpr_number", "") or "").replace("-", "")),
+                    "sbsys_id": getattr(case, "sbsys_id", "") or "",
+                    "case_url": case.absolute_url() if case is not None else "",
+                    "service": services[service_uid] or activity.Title(),
+                    "activity_url": activity.absolute_url(),
+                    "payment_id": payment.payment_id or getattr(activity, "payment_id", "") or "",
+                    "fictive": bool(activity.fictive),
+                    "markable": permitted[uid] and is_markable(activity, payment),
+                    "activity_uid": uid,
+                    "default_amount": format_amount(payment.amount),
+                    "today": today,
+                }
+            )
+        return result
+
+    def pages(self):
+        """The pager's items: {number, url, current} for the first and last page and the pages
+        around the current one; {gap: True} where pages are left out."""
+        if self.page_count < 2:
+            return []
+        shown = {1, self.page_count, *range(self.page - 2, self.page + 3)}
+        items = []
+        previous = 0
+        for number in sorted(n for n in shown if 1 <= n <= self.page_count):
+            if number > previous + 1:
+                items.append({"gap": True})
+            items.append(
+                {
+                    "gap": False,
+                    "number": number,
+                    "url": self.url(page=str(number)),
+                    "current": number == self.page,
+                }
+            )
+            previous = number
+        return items
+
+    def previous_url(self):
+        return self.url(page=str(self.page - 1)) if self.page > 1 else None
+
+    def next_url(self):
+        return self.url(page=str(self.page + 1)) if self.page < self.page_count else None
+
+    def authenticator(self):
+        return api.content.get_view("authenticator", self.context, self.request).token()
+
+
+class RegisterPaymentView(BrowserView):
+    """POST: register one payment as paid, then back to the search it was made from."""
+
+    def t(self, msgid):
+        return translate(msgid, context=self.request)
+
+    def __call__(self):
+        if self.request.get("REQUEST_METHOD", "GET").upper() != "POST":
+            raise BadRequest("POST only")
+        CheckAuthenticator(self.request)
+        form = self.request.form
+        messages = IStatusMessage(self.request)
+        activity = self.find_activity(form.get("activity"))
+        if activity is None or not may_register_payments(activity):
+            raise Forbidden(
+                self.t(
+                    _(
+                        "payments_forbidden",
+                        default="You may not register payments of this activity.",
+                    )
+                )
+            )
+        errors = []
+        day = self.parse_day(form.get("date"))
+        payment = activities.find_payment(activity, day) if day is not None else None
+        if payment is None:
+            errors.append(self.t(_("payments_error_no_payment", default="No such payment.")))
+        amount = None
+        try:
+            amount = parse_amount(form.get("paid_amount") or "")
+        except ValueError:
+            errors.append(
+                self.t(
+                    _(
+                        "payments_error_bad_amount",
+                        default="Give the paid amount as an amount, e.g. 1.234,50.",
+                    )
+                )
+            )
+        if amount is not None and amount < ZERO:
+            errors.append(
+                self.t(
+                    _("payments_error_negative", default="The paid amount must not be negative.")
+                )
+            )
+        paid_date = self.parse_day(form.get("paid_date"))
+        if paid_date is None:
+            errors.append(
+                self.t(
+                    _("payments_error_bad_paid_date", default="Give the paid date as YYYY-MM-DD.")
+                )
+            )
+        if not errors:
+            user = api.user.get_current()
+            try:
+                activities.mark_paid(
+                    activity,
+                    day,
+                    str(amount),
+                    paid_date.isoformat(),
+                    note=(form.get("note") or "").strip(),
+                    user_id=user.getId() or user.getUserName(),
+                    privileged=False,
+                )
+            except KeyError:
+                errors.append(self.t(_("payments_error_no_payment", default="No such payment.")))
+            except activities.InvalidFields as error:
+                errors.extend(item.message for item in error.errors)
+        if errors:
+            messages.add(
+                self.t(
+                    _(
+                        "payments_not_registered",
+                        default="The payment was not registered as paid:",
+                    )
+                ),
+                "error",
+            )
+            for error in dict.fromkeys(errors):
+                messages.add(error, "error")
+        else:
+            messages.add(
+                self.t(
+                    _(
+                        "payments_registered",
+                        default="The payment of ${date} (${amount}) is registered as paid: "
+                        "${paid_amount} on ${paid_date}.",
+                        mapping={
+                            "date": format_date(day),
+                            "amount": format_money(payment.amount),
+                            "paid_amount": format_money(amount),
+                            "paid_date": format_date(paid_date),
+                        },
+                    )
+                ),
+                "info",
+            )
+        self.request.response.redirect(self.back_url(form.get("search")))
+        return ""
+
+    @staticmethod
+    def parse_day(value):
+        if not isinstance(value, str) or not value.strip():
+            return None
+        try:
+            return parse_date(value.strip())
+        except (TypeError, ValueError):
+            return None
+
+    def find_activity(self, uid):
+        if not isinstance(uid, str) or not uid:
+            return None
+        catalog = api.portal.get_tool("portal_catalog")
+        brains = catalog.searchResults(UID=uid, portal_type=activities.ACTIVITY_TYPE)
+        return brains[0].getObject() if len(brains) == 1 else None
+
+    def back_url(self, search):
+        """The search page with the search the form was posted from (known parameters only)."""
+        allowed = set(FILTERS) | {"page"}
+        params = [
+            (name, value)
+            for name, value in parse_qsl(search if isinstance(search, str) else "")
+            if name in allowed
+        ]
+        base = f"{self.context.absolute_url()}/@@bos-payments"
+        return f"{base}?{urlencode(params)}" if params else base

@@ -1,0 +1,133 @@
+"""The stored monthly totals (catalog column ``bos_monthly_totals``) follow every change.
+
+After each change the overview's totals and month-by-month forecast must equal the sums of
+@bos-costs (``figures.costs_for``) over the cases, and the overview must not fall back to the
+payments (which would wake activities).
+"""
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from plone import api
+from plone.uuid.interfaces import IUUID
+from zope.event import notify
+from zope.lifecycleevent import ObjectModifiedEvent
+
+from os2bos_plone import activities
+from os2bos_plone import figures
+from os2bos_plone import grants
+from os2bos_plone import management
+from os2bos_plone.engine.payments import add_months
+from tests.overview.helpers import YEAR
+
+CASES = ("alma", "bo", "carl")
+
+
+def cost_figures(data):
+    granted = expected = Decimal(0)
+    months = defaultdict(Decimal)
+    for name in CASES:
+        result = figures.costs_for(data[name], YEAR)
+        granted += Decimal(result["granted"])
+        expected += Decimal(result["expected"])
+        for item in result["monthly"]:
+            months[item["month"]] += Decimal(item["amount"])
+    return granted, expected, dict(months)
+
+
+def overview_figures(monkeypatch):
+    management.clear_cache()
+    with monkeypatch.context() as patch:
+
+        def forbidden(*args, **kwargs):
+            raise AssertionError("the overview woke an activity")
+
+        patch.setattr(management, "_appropriation_monthly", forbidden)
+        patch.setattr(activities, "cost_input", forbidden)
+        overview = management.collect(YEAR)
+    assert overview.monthly_source == "catalog"
+    this_year = f"{YEAR}-"
+    months = {
+        month: values[1]
+        for month, values in overview.monthly.items()
+        if month.startswith(this_year)
+    }
+    return overview.totals[0], overview.totals[1], months, overview
+
+
+def assert_overview_matches_costs(data, monkeypatch):
+    granted, expected, months, overview = overview_figures(monkeypatch)
+    cost_granted, cost_expected, cost_months = cost_figures(data)
+    assert (granted, expected) == (cost_granted, cost_expected)
+    assert months == cost_months
+    # Granted per month adds up to the granted total too.
+    assert (
+        sum(values[0] for month, values in overview.monthly.items() if month.startswith(f"{YEAR}-"))
+        == granted
+    )
+    return overview
+
+
+def test_initial_figures(data, monkeypatch):
+    assert_overview_matches_costs(data, monkeypatch)
+
+
+def test_after_editing_an_amount(data, monkeypatch):
+    before = assert_overview_matches_costs(data, monkeypatch)
+    activity = data["family_treatment"]
+    activity.payment_amount = Decimal("12345.67")
+    notify(ObjectModifiedEvent(activity))
+    after = assert_overview_matches_costs(data, monkeypatch)
+    assert after.totals[0] > before.totals[0]
+
+
+def test_after_a_grant(data, monkeypatch):
+    before = assert_overview_matches_costs(data, monkeypatch)
+    draft = data["draft"]
+    draft.payment_amount = Decimal("1000")
+    notify(ObjectModifiedEvent(draft))
+    result = grants.grant(
+        data["bo_draft"], [IUUID(draft)], "teamleder", user=api.user.get_current()
+    )
+    assert result.ok, result.errors
+    assert activities.status_of(draft) == "granted"
+    after = assert_overview_matches_costs(data, monkeypatch)
+    granted_now = activities.yearly_totals_of(draft)[YEAR][0]
+    assert granted_now > 0
+    assert after.totals[0] == before.totals[0] + granted_now
+
+
+def test_after_an_adjustment_and_its_merge(data, monkeypatch):
+    original = data["family_treatment"]
+    start = add_months(date.today().replace(day=1), 1)
+    adjustment = grants.create_adjustment(
+        original, {"start_date": start.isoformat(), "payment_amount": "11000"}
+    )
+    assert activities.status_of(adjustment) == "expected"
+    expected_state = assert_overview_matches_costs(data, monkeypatch)
+    result = grants.grant(
+        data["alma_treatment"], [IUUID(adjustment)], "teamleder", user=api.user.get_current()
+    )
+    assert result.ok, result.errors
+    merged = assert_overview_matches_costs(data, monkeypatch)
+    # After the merge the expected figures stay; granted follows them.
+    assert merged.totals[1] == expected_state.totals[1]
+
+
+def test_after_marking_a_payment_paid_in_another_month(data, monkeypatch):
+    activity = data["placement"]
+    payment = next(p for p in activities.stored_payments(activity) if p.date.year == YEAR)
+    paid_date = date(YEAR, payment.date.month, 28) if payment.date.month < 12 else payment.date
+    activities.mark_paid(activity, payment.date, "100.00", paid_date.isoformat(), privileged=True)
+    overview = assert_overview_matches_costs(data, monkeypatch)
+    assert overview.totals[0] > 0
+
+
+def test_stored_monthly_totals_sum_to_the_yearly_totals(data):
+    catalog = api.portal.get_tool("portal_catalog")
+    for brain in catalog.unrestrictedSearchResults(portal_type="bos_activity"):
+        for year, (granted, expected) in (brain.bos_yearly_totals or {}).items():
+            months = [v for m, v in brain.bos_monthly_totals.items() if m.startswith(f"{year}-")]
+            assert sum(Decimal(g) for g, _e in months) == Decimal(granted)
+            assert sum(Decimal(e) for _g, e in months) == Decimal(expected)
