@@ -354,11 +354,34 @@ def test_activity_view_shows_fields_plan_costs_and_payments(team):
     assert "Fast beløb" in text or "Løbende" in text or "Løbende betaling" in text
     assert f"Betalt 1.234,50 kr. den 3. marts {YEAR}" in text
     assert "Ikke betalt" in text
-    assert re.search(rf"{YEAR} \(i alt [\d.]+,\d\d kr\.\)", text)
+    assert re.search(rf"{YEAR} \(12 betalinger, i alt [\d.]+,\d\d kr\.\)", text)
     for label in ("Pr. betaling", f"I år ({YEAR})", f"Næste år ({YEAR + 1})", "Årlig udgift"):
         assert label in text
     assert "Lav forventet justering" in text
     assert "Teamleder" in text  # the recorded approval level by title
+
+
+def test_activity_view_opens_only_this_year_of_a_long_plan(team):
+    """A daily plan over two years and a bit: 700+ payments; only this year's table is open."""
+    portal, case = team
+    appropriation = make_appropriation(case)
+    activity = make_activity(
+        appropriation,
+        **main_fields(
+            payment_frequency="daily",
+            payment_day_of_month=None,
+            payment_amount=Decimal("100.00"),
+            start_date=date(YEAR, 1, 1),
+            end_date=date(YEAR + 2, 1, 31),
+        ),
+    )
+    html = render(portal, activity, "bos-activity-view", WORKER)
+    blocks = re.findall(r"<details[^>]*bos-payment-year[^>]*>", html)
+    assert len(blocks) == 3
+    assert ["open" in block for block in blocks] == [True, False, False]
+    days = (date(YEAR + 1, 1, 1) - date(YEAR, 1, 1)).days
+    assert f"({days} betalinger, i alt" in text_of(html)
+    assert "(31 betalinger, i alt 3.007,00 kr.)" in text_of(html)  # 100 kr. at 97 %
 
 
 def test_adjustment_is_made_from_the_activity_view(team):

@@ -231,11 +231,19 @@ class ActivityView(BrowserView):
         ]
         return [{"label": label, "value": value} for label, value in rows]
 
+    #: Plans with more payments than this show only this year's table open (a daily plan of
+    #: two years has 730 rows); the other years are one click away.
+    open_all_below = 60
+
     def payment_years(self):
-        """[{"year", "sum", "rows"}]: the payments per year, each with its paid status."""
+        """[{"year", "sum", "count", "open", "rows"}]: the payments per year, each with its paid
+        status; ``open``: the year's table is shown expanded."""
         years = {}
-        for payment in activities.stored_payments(self.context):
+        stored = activities.stored_payments(self.context)
+        for payment in stored:
             years.setdefault(payment.date.year, []).append(payment)
+        this_year = activities.today().year
+        open_all = len(stored) <= self.open_all_below or this_year not in years
         result = []
         for year in sorted(years):
             rows = []
@@ -262,7 +270,15 @@ class ActivityView(BrowserView):
                         "note": payment.note or "",
                     }
                 )
-            result.append({"year": year, "sum": format_money(total), "rows": rows})
+            result.append(
+                {
+                    "year": year,
+                    "sum": format_money(total),
+                    "count": len(rows),
+                    "open": open_all or year == this_year,
+                    "rows": rows,
+                }
+            )
         return result
 
     # -- the expected adjustment ---------------------------------------------------------------
