@@ -179,8 +179,9 @@ def first_runs(measured):
     )
 
 
-def overview_section(measured):
-    """The manager overview's timings, and the upgrade step when this run performed it."""
+def overview_section(measured, build):
+    """The manager overview's timings, and the upgrade step's (of this run, or of the run that
+    upgraded the reused build)."""
     if "overview_ms" not in measured:
         return ""
     lines = [
@@ -204,16 +205,18 @@ def overview_section(measured):
         "takes about 0.45 s), the rest the template. The benchmark empties every cache before "
         "each run, the worst case.",
     ]
-    if "overview_without_column_ms" in measured:
+    upgrade = measured if "upgrade_1001_s" in measured else build
+    if "upgrade_1001_s" in upgrade:
         lines += [
             "",
-            f"This run found a build of profile version {measured['upgrade_1001_from']} (no "
+            ("This run" if upgrade is measured else "The run that upgraded this build")
+            + f" found a build of profile version {upgrade['upgrade_1001_from']} (no "
             "`bos_monthly_totals` column): one uncached rendering as before, with the monthly "
             f"figures computed from the stored payments, took "
-            f"{_ms(measured['overview_without_column_ms'])}. The upgrade step to 1001 "
+            f"{_ms(upgrade['overview_without_column_ms'])}. The upgrade step to 1001 "
             f"(`upgrades/v1001.py`: add the column, recompute every appropriation, reindex every "
             f"activity's metadata, commit every 200 appropriations) took "
-            f"{measured['upgrade_1001_s']:,.1f} s (CPU {measured['upgrade_1001_cpu_s']:,.1f} s).",
+            f"{upgrade['upgrade_1001_s']:,.1f} s (CPU {upgrade['upgrade_1001_cpu_s']:,.1f} s).",
         ]
     return "\n".join(lines) + "\n"
 
@@ -236,7 +239,7 @@ def screens_section(measured):
         "## The screens",
         "",
         "Each page rendered in-process with the main template, as the publisher calls it "
-        "(median, first run with the object cache emptied before in brackets):",
+        "(median, and the first run after the object cache was emptied):",
         "",
         "| screen | median | first run |",
         "|---|---|---|",
@@ -276,7 +279,7 @@ def write_report(build, measured, over_http):
     )
     sections = "".join(
         "\n" + section
-        for section in (overview_section(measured), screens_section(measured))
+        for section in (overview_section(measured, build), screens_section(measured))
         if section
     )
     DOC.write_text(body + sections + NOTES)

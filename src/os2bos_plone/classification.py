@@ -7,6 +7,7 @@ thousands of objects a municipality has.
 from decimal import Decimal
 
 from plone import api
+from plone.uuid.interfaces import IUUID
 from zExceptions import NotFound
 
 from os2bos_plone.engine.approval import ApprovalLevel
@@ -113,12 +114,25 @@ def by_uid(uid):
     """The object with this UID (services, providers, rates, sections referenced by activities;
     also a letter or another object).
 
-    Found without flushing the indexing queue when possible (see ``_search``); a UID that is
-    not catalogued yet (an object created in this transaction) or whose object is gone (removed
-    in this transaction) is looked up again after a flush.
+    Read straight from the catalog's UID index (titles and saves call this many times, a full
+    catalog search costs a millisecond each); a UID that is not catalogued yet (an object
+    created in this transaction) or whose object is gone (removed in this transaction) is looked
+    up again after flushing the indexing queue.
     """
     if not uid:
         return None
+    catalog = api.portal.get_tool("portal_catalog")
+    rid = catalog._catalog.getIndex("UID")._index.get(uid)
+    if rid is not None:
+        obj = api.portal.get().unrestrictedTraverse(catalog.getpath(rid), None)
+        if obj is not None and IUUID(obj, None) == uid:
+            return obj
+    for brain in catalog.unrestrictedSearchResults(UID=uid):
+        try:
+            return brain._unrestrictedGetObject()
+        except (AttributeError, KeyError, NotFound):
+            return None
+    return None
     catalog = api.portal.get_tool("portal_catalog")
     for search in (_search, catalog.unrestrictedSearchResults):
         for brain in search(UID=uid):
