@@ -686,9 +686,16 @@ def refresh_totals(appropriation):
             activity.bos_monthly_totals = monthly_totals
             changed = True
         if changed:
-            activity.reindexObject(idxs=["bos_yearly_totals", "bos_monthly_totals"])
+            reindex_metadata(activity)
     if getattr(aq_base(appropriation), "bos_monthly_expected", None) != expected_monthly:
         appropriation.bos_monthly_expected = expected_monthly
+
+
+def reindex_metadata(obj):
+    """Bring the object's catalog metadata (every column) up to date, and no index but the
+    cheap ``getId``: naming only metadata columns in ``reindexObject(idxs=...)`` leaves no
+    valid index, and an empty list means *all* indexes to the catalog."""
+    obj.reindexObject(idxs=["getId"])
 
 
 def monthly_totals_of(activity):

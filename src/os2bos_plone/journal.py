@@ -426,6 +426,27 @@ def case_history(case):
     return [record.as_dict() for record in log or ()]
 
 
+def effort_step_moves(case):
+    """((local date "YYYY-MM-DD", old step, new step), ...) of the case's effort-step changes,
+    oldest first: what the effect overview counts, small enough for catalog metadata."""
+    moves = []
+    for record in _log(case, HISTORY_KEY) or ():
+        if record.field != "effort_step" or record.time is None:
+            continue
+        when = record.time if record.time.tzinfo else record.time.replace(tzinfo=LOCAL_TIMEZONE)
+        day = when.astimezone(LOCAL_TIMEZONE).date().isoformat()
+        moves.append((day, record.old, record.new))
+    return tuple(moves)
+
+
+def _reindex_moves(case):
+    # The catalog keeps the moves as metadata (bos_step_moves); a search that flushed the
+    # indexing queue before the history changed would otherwise leave them stale.
+    from os2bos_plone.activities import reindex_metadata
+
+    reindex_metadata(case)
+
+
 def history_as_of(case, field, when):
     """The value of a history field at the end of ``when`` (a date), from the history; the
     earliest known value when ``when`` is before the first record (spec 3.4)."""
@@ -893,6 +914,7 @@ def case_added(case, event):
             if value not in (None, ""):
                 history.append(HistoryRecord(field, None, value, actor=actor))
         add_entry(case, "case_created", f"Sagen {case.sbsys_id or ''} er oprettet.", obj=case)
+        _reindex_moves(case)
     _set_case_snapshot(case, values)
 
 
@@ -929,4 +951,6 @@ def case_modified(case, event):
             comment=comment,
             data={"field": field, "old": old, "new": new},
         )
+        if field == "effort_step":
+            _reindex_moves(case)
     _set_case_snapshot(case, values)

@@ -24,7 +24,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
-from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -42,6 +41,8 @@ CASE_TYPE = "bos_case"
 BUDGET_TYPE = "bos_budget"
 
 #: The catalog metadata column with per-activity monthly figures (see module docstring).
+#: Catalog metadata of each case: its dated effort-step changes (journal.effort_step_moves).
+STEP_MOVES_COLUMN = "bos_step_moves"
 MONTHLY_COLUMN = "bos_monthly_totals"
 
 #: The dimensions of the cost tables, in the order the overview shows them.
@@ -506,14 +507,6 @@ def budget_lines(budget, overview, section_keys):
 # -- effect (indsatstrappen) --------------------------------------------------------------------
 
 
-def _history_function():
-    try:
-        from os2bos_plone.journal import case_history
-    except ImportError:  # pragma: no cover - the journal ships with the add-on now
-        return None
-    return case_history
-
-
 def as_step(value):
     if value in (None, ""):
         return None
@@ -529,30 +522,22 @@ def step_movements(year, today=None):
     Returns {"available": bool, "per_step": {step: {"new", "up_into", "down_into", "left",
     "up_from", "down_from"}}, "up": n, "down": n}. A move is a dated change of the case's
     effort step from one step to another; a first step (a new case, or a step set for the first
-    time) counts as "new". ``available`` is False when the case history cannot be read (then
-    only the current steps are known).
+    time) counts as "new". Read from the catalog column ``bos_step_moves`` (``available`` stays
+    for the template: the history is always there).
     """
     today = today or date.today()
-    history_of = _history_function()
-    if history_of is None:
-        return {"available": False, "per_step": {}, "up": 0, "down": 0}
 
-    def compute():
-        start = datetime(year, 1, 1, tzinfo=LOCAL_TIMEZONE)
-        end_day = min(today, date(year, 12, 31))
-        end = datetime(end_day.year, end_day.month, end_day.day, 23, 59, 59, tzinfo=LOCAL_TIMEZONE)
+    def count(moves_of_cases):
+        """Counts the moves dated within the year (up to today) of [(day, old, new), ...]s."""
+        first = date(year, 1, 1).isoformat()
+        last = min(today, date(year, 12, 31)).isoformat()
         per_step = defaultdict(lambda: dict.fromkeys(MOVE_KEYS, 0))
         up = down = 0
-        catalog = api.portal.get_tool("portal_catalog")
-        for brain in catalog.unrestrictedSearchResults(portal_type=CASE_TYPE):
-            case = brain._unrestrictedGetObject()
-            for record in history_of(case):
-                if record.get("field") != "effort_step":
+        for moves in moves_of_cases:
+            for day, old, new in moves or ():
+                if not first <= day <= last:
                     continue
-                when = record.get("time")
-                if when is None or not start <= _aware(when) <= end:
-                    continue
-                old, new = as_step(record.get("old")), as_step(record.get("new"))
+                old, new = as_step(old), as_step(new)
                 if new is None or old == new:
                     continue
                 if old is None:
@@ -569,6 +554,17 @@ def step_movements(year, today=None):
                     per_step[old]["left"] += 1
         return {"available": True, "per_step": dict(per_step), "up": up, "down": down}
 
+    def compute():
+        catalog = api.portal.get_tool("portal_catalog")
+        if STEP_MOVES_COLUMN in catalog.schema():
+            rows = metadata_rows(catalog, CASE_TYPE, (STEP_MOVES_COLUMN,))
+            return count(values[0] for _path, values in rows)
+        # A site not yet upgraded to 1002: read every case's history (wakes every case).
+        from os2bos_plone.journal import effort_step_moves
+
+        cases = catalog.unrestrictedSearchResults(portal_type=CASE_TYPE)
+        return count(effort_step_moves(brain._unrestrictedGetObject()) for brain in cases)
+
     return _cached("step_movements", (year, today), compute, stamp=_cases_stamp())
 
 
@@ -584,12 +580,6 @@ def _cases_stamp():
 
 
 MOVE_KEYS = ("new", "up_into", "down_into", "left", "up_from", "down_from")
-
-
-def _aware(when):
-    if when.tzinfo is None:
-        return when.replace(tzinfo=LOCAL_TIMEZONE)
-    return when
 
 
 def steps_now(overview):

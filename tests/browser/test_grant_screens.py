@@ -67,7 +67,7 @@ def test_case_worker_grants_within_own_competence(page_as, screen, team_case):
     screen(page, "grant-view-case-worker")
     page.get_by_label("Vælg Familiebehandling").check()
     assert page.locator("#bos-approval-level").input_value() == "egenkompetence"
-    page.get_by_label("Bemærkning (valgfri)").fill("Inden for egen kompetence")
+    page.get_by_label("Bemærkning", exact=True).fill("Inden for egen kompetence")
     page.get_by_role("button", name="Bevilg valgte").click()
     page.wait_for_load_state("networkidle")
     assert "1 ydelse(r) er bevilget." in _message(page)

@@ -289,6 +289,76 @@ def test_submitted_measure_is_granted_by_the_team_leader(team):
     assert (activity.approval_level, activity.approval_user) == ("teamleder", LEADER)
 
 
+def test_team_leader_rejects_a_submitted_measure_with_a_reason(team):
+    from os2bos_plone import journal
+
+    portal, case = team
+    appropriation = make_appropriation(case)
+    activity = make_activity(appropriation, **main_fields())  # needs Teamleder
+    post(
+        portal,
+        appropriation,
+        "bos-appropriation-view",
+        WORKER,
+        activities=[IUUID(activity)],
+        **{"form.buttons.submit": "1"},
+    )
+    assert state(activity) == "expected"
+    # the case worker holds no competence for it: no reject button, and a POST is refused
+    assert "Afvis valgte" not in render(portal, appropriation, "bos-appropriation-view", WORKER)
+    messages, _location = post(
+        portal,
+        appropriation,
+        "bos-appropriation-view",
+        WORKER,
+        activities=[IUUID(activity)],
+        note="Nej",
+        **{"form.buttons.reject": "1"},
+    )
+    assert messages[0] == "Intet er ændret. Ret venligst følgende:"
+    assert state(activity) == "expected"
+    # the team leader sees the button; without a reason nothing changes
+    assert "Afvis valgte" in render(portal, appropriation, "bos-appropriation-view", LEADER)
+    messages, _location = post(
+        portal,
+        appropriation,
+        "bos-appropriation-view",
+        LEADER,
+        activities=[IUUID(activity)],
+        note="  ",
+        **{"form.buttons.reject": "1"},
+    )
+    assert messages == [
+        "Intet er ændret. Ret venligst følgende:",
+        "Angiv en begrundelse for afvisningen",
+    ]
+    assert state(activity) == "expected"
+    messages, _location = post(
+        portal,
+        appropriation,
+        "bos-appropriation-view",
+        LEADER,
+        activities=[IUUID(activity)],
+        note="Undersøg først netværket",
+        **{"form.buttons.reject": "1"},
+    )
+    assert messages == ["1 ydelse(r) er sendt tilbage til kladde."]
+    assert state(activity) == "draft"
+    entry = journal.entries(case)[0]
+    assert (entry.action, entry.comment) == ("activity_reject", "Undersøg først netværket")
+    # a draft cannot be rejected
+    messages, _location = post(
+        portal,
+        appropriation,
+        "bos-appropriation-view",
+        LEADER,
+        activities=[IUUID(activity)],
+        note="Igen",
+        **{"form.buttons.reject": "1"},
+    )
+    assert "afventer ikke godkendelse og kan ikke afvises" in messages[1]
+
+
 def test_committee_level_needs_meeting_date_and_reference(team):
     portal, case = team
     _user("gs-udvalg", ["BOSCommitteeSecretary"])

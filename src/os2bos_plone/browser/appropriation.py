@@ -134,9 +134,8 @@ class AppropriationView(BrowserView):
         self._rows = None
 
     def __call__(self):
-        if self.request.method == "POST" and (
-            "form.buttons.grant" in self.request.form or "form.buttons.submit" in self.request.form
-        ):
+        actions = ("form.buttons.grant", "form.buttons.submit", "form.buttons.reject")
+        if self.request.method == "POST" and any(name in self.request.form for name in actions):
             return self.decide()
         # The activity table needs the full width (as on the case view).
         self.request.set("disable_plone.leftcolumn", 1)
@@ -320,6 +319,9 @@ class AppropriationView(BrowserView):
     def can_submit(self):
         return any(row["may_submit"] for row in self.rows())
 
+    def can_reject(self):
+        return any(row["status"] == "expected" and row["may_grant"] for row in self.rows())
+
     def decision(self):
         """What the form shows about competence: the level the undecided activities need
         together, the user's levels and whether they suffice."""
@@ -365,7 +367,7 @@ class AppropriationView(BrowserView):
         return f"{self.context.absolute_url()}/++add++{activities.ACTIVITY_TYPE}"
 
     def decide(self):
-        """POST: grant or submit the selected activities, then back to the view."""
+        """POST: grant, submit or reject the selected activities, then back to the view."""
         CheckAuthenticator(self.request)
         form = self.request.form
         messages = IStatusMessage(self.request)
@@ -376,6 +378,8 @@ class AppropriationView(BrowserView):
         note = (form.get("note") or "").strip()
         if "form.buttons.grant" in form:
             errors, done = self._grant(uids, note)
+        elif "form.buttons.reject" in form:
+            errors, done = self._reject(uids, note)
         else:
             errors, done = self._submit(uids, note)
         if errors:
@@ -409,6 +413,17 @@ class AppropriationView(BrowserView):
             "grant_done",
             default="${count} activities granted.",
             mapping={"count": len(result.granted)},
+        )
+        return [], self.t(message)
+
+    def _reject(self, uids, note):
+        errors = grants.reject(self.context, uids, note, user=self.user)
+        if errors:
+            return errors, None
+        message = _(
+            "reject_done",
+            default="${count} activities sent back to draft.",
+            mapping={"count": len(uids)},
         )
         return [], self.t(message)
 

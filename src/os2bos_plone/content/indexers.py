@@ -203,6 +203,15 @@ def activity_monthly_totals(obj):
     return dict(getattr(aq_base(obj), "bos_monthly_totals", None) or {})
 
 
+@indexer(ICase)
+def case_step_moves(obj):
+    """The case's effort-step changes, dated (see ``journal.effort_step_moves``): the effect
+    overview counts the moves on the indsatstrappe without waking any case."""
+    from os2bos_plone.journal import effort_step_moves
+
+    return effort_step_moves(obj)
+
+
 @indexer(IActivity)
 def activity_required_level(obj):
     return getattr(aq_base(obj), "required_approval_level", None)

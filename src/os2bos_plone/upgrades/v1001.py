@@ -32,7 +32,6 @@ from os2bos_plone.roles import PRODUCT_ROLES
 logger = logging.getLogger("os2bos_plone.upgrades.v1001")
 
 BATCH = 200
-COLUMNS = ["bos_yearly_totals", management.MONTHLY_COLUMN]
 
 
 def commit():
@@ -87,7 +86,7 @@ def fill_monthly_totals(portal=None, batch=BATCH, progress=None, after_batch=Non
             if getattr(aq_base(activity), "bos_monthly_totals", None) is None:
                 # Outside an appropriation: nothing to compute, an empty value all the same.
                 activity.bos_monthly_totals = {}
-            activity.reindexObject(idxs=COLUMNS)
+            activities.reindex_metadata(activity)
             done_activities += 1
         if number % batch == 0 or number == total:
             catalog.getCounter()  # process the indexing queue of this batch
