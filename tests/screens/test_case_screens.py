@@ -17,6 +17,7 @@ from plone.dexterity.utils import createContentInContainer
 from zope.event import notify
 from zope.lifecycleevent import ObjectModifiedEvent
 
+from os2bos_plone import activities
 from os2bos_plone import figures
 from os2bos_plone.browser import containers
 from os2bos_plone.engine.formatting import format_money
@@ -299,10 +300,22 @@ def test_case_view_grants_with_totals(cases):
 
 
 def test_case_view_draft_grant(cases):
-    page, _html = case_view_as(cases["portal"], "mette", cases["bo"])
+    page, html = case_view_as(cases["portal"], "mette", cases["bo"])
     (row,) = page.grants()["rows"]
     assert row["status_title"] == "Kladde"
     assert row["period"] == ""
+    # Neither granted nor expected, but the cost of the draft is shown beside its status.
+    assert row["amounts"][:2] == ["0,00 kr.", "0,00 kr."]
+    (draft,) = cases["draft"].objectValues()
+    this_year = sum(
+        (p.effective_amount for p in activities.stored_payments(draft) if p.date.year == YEAR),
+        Decimal("0"),
+    )
+    assert this_year > 0
+    assert row["draft_cost"] == format_money(this_year)
+    assert f"Kladder: {format_money(this_year)} i {YEAR}" in " ".join(html.split())
+    alma_rows = case_view_as(cases["portal"], "mette", cases["alma"])[0].grants()["rows"]
+    assert all(r["draft_cost"] is None for r in alma_rows)
 
 
 def test_case_view_without_add_permission_has_no_add_link(cases):

@@ -18,6 +18,7 @@ from os2bos_plone import _
 from os2bos_plone import activities
 from os2bos_plone import classification
 from os2bos_plone import journal
+from os2bos_plone.browser.appropriation import own_cost_in_year
 from os2bos_plone.browser.appropriation import section_title as appropriation_section_title
 from os2bos_plone.browser.containers import STATUS_TITLES as CASE_STATUS_TITLES
 from os2bos_plone.browser.containers import list_titles
@@ -181,6 +182,10 @@ class CaseView(BrowserView):
             for index, amount in enumerate(figures):
                 sums[index] += amount
             status = activities.appropriation_status(appropriation)
+            drafts = [b for b in brains if b.review_state == "draft"]
+            draft_cost = sum(
+                (own_cost_in_year(b._unrestrictedGetObject(), self.year) for b in drafts), ZERO
+            )
             rows.append(
                 {
                     "sbsys_id": appropriation.sbsys_id or brain.getId,
@@ -191,6 +196,8 @@ class CaseView(BrowserView):
                     "status_title": self.t(APPROPRIATION_STATUS_TITLES[status]),
                     "period": self.period(appropriation),
                     "amounts": [format_money(amount) for amount in figures],
+                    # Not granted yet, so in neither column: what the drafts would cost this year.
+                    "draft_cost": format_money(draft_cost) if drafts else None,
                 }
             )
         return {"rows": rows, "totals": [format_money(amount) for amount in sums]}
