@@ -11,6 +11,34 @@ from os2bos_plone.testing import INTEGRATION_TESTING
 
 pytest_plugins = ["pytest_plone"]
 
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--bos-today",
+        metavar="YYYY-MM-DD",
+        help="run the suite as if today were this day (sets the product's clock, see engine.clock)",
+    )
+
+
+def pytest_configure(config):
+    # Before collection: test modules read the year at import time.
+    day = config.getoption("--bos-today")
+    if day:
+        from datetime import date
+
+        from os2bos_plone.engine import clock
+
+        clock.set_today(date.fromisoformat(day))
+
+
+def pytest_report_header(config):
+    from os2bos_plone.engine import clock
+
+    return f"os2bos_plone: today is {clock.today().isoformat()}" + (
+        " (set by --bos-today)" if clock.fixed_day() else ""
+    )
+
+
 globals().update(
     fixtures_factory(
         (
@@ -19,6 +47,17 @@ globals().update(
         )
     )
 )
+
+
+@pytest.fixture
+def frozen_today():
+    """Set the product's day inside one test: ``frozen_today(date(2026, 6, 15))``; the day the
+    session runs as (real or --bos-today) comes back afterwards."""
+    from os2bos_plone.engine import clock
+
+    previous = clock.fixed_day()
+    yield clock.set_today
+    clock.set_today(previous)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from the catalog, never by waking objects.
 
 import dataclasses
 from collections import defaultdict
-from datetime import date
 from datetime import datetime
 from decimal import Decimal
 from types import SimpleNamespace
@@ -24,6 +23,7 @@ from plone.uuid.interfaces import IUUID
 from zope.annotation.interfaces import IAnnotations
 
 from os2bos_plone import classification
+from os2bos_plone.engine import clock
 from os2bos_plone.engine import costs
 from os2bos_plone.engine import payments as engine_payments
 from os2bos_plone.engine.payments import PaymentType
@@ -43,10 +43,6 @@ APPROPRIATION_TYPE = "bos_appropriation"
 CASE_TYPE = "bos_case"
 ZERO = Decimal("0")
 PAYMENT_ID_COUNTER = "os2bos_plone.payment_id_counter"
-
-
-def today():
-    return date.today()
 
 
 # -- stored payments ----------------------------------------------------------------------------
@@ -164,7 +160,7 @@ def activity_input(source, context=None, when=None):
         payment_method=value("payment_method"),
         fictive=bool(value("fictive")),
         payments=individual,
-        today=when or today(),
+        today=when or clock.today(),
         is_adjustment=bool(value("modifies")),
         main_start_date=main_start,
         main_end_date=main_end,
@@ -377,7 +373,7 @@ def field_errors(data, context, when=None, structure=True):
     """All field errors of activity values ``data`` saved under/as ``context``: the engine's rules
     (spec 2.6/2.7), the regelmotor's limits and, with ``structure``, one main activity per
     appropriation and the rules of expected adjustments."""
-    when = when or today()
+    when = when or clock.today()
     errors = validate_activity(activity_input(data, context, when))
     errors.extend(catalogue_errors(data, context))
     if structure:
@@ -512,7 +508,7 @@ def refresh_payments(activity, when=None):
     Draft and expected activities are planned from scratch. A granted activity keeps every paid
     payment as it is; unpaid ones are extended, cut or repriced (the engine decides).
     """
-    when = when or today()
+    when = when or clock.today()
     plan = plan_of(activity, activity)
     store = payment_store(activity)
     payment_id = ensure_payment_id(activity)
@@ -552,7 +548,7 @@ def drop_unpaid_payments(activity, from_date=None):
 
 def renew_open_ended(activity, when=None):
     """The daily renewal: extend an open-ended granted plan to 31 December of next year."""
-    when = when or today()
+    when = when or clock.today()
     store = payment_store(activity)
     before = len(store.payments)
     renewed = engine_payments.renew_open_ended(
@@ -569,7 +565,7 @@ def renew_all_open_ended(when=None, progress=print, checkpoint=None, every=200):
     catalog: review_state and the bos_end_date metadata), then the totals of the appropriations
     that changed. ``checkpoint`` (e.g. transaction.commit) is called every ``every`` changed
     appropriations. Returns (activities looked at, activities extended, payments added)."""
-    when = when or today()
+    when = when or clock.today()
     catalog = api.portal.get_tool("portal_catalog")
     brains = [
         brain

@@ -12,14 +12,14 @@ from os2bos_plone.activities import activities_of
 from os2bos_plone.activities import appropriation_of
 from os2bos_plone.activities import plan_of
 from os2bos_plone.activities import status_of
-from os2bos_plone.activities import today
+from os2bos_plone.engine import clock
 from os2bos_plone.engine.approval import GrantRule
 from os2bos_plone.engine.approval import levels_for_roles
 from os2bos_plone.engine.costs import annual_cost
 
 
 def activity_annual_cost(activity, when=None):
-    return annual_cost(plan_of(activity, activity), when or today())
+    return annual_cost(plan_of(activity, activity), when or clock.today())
 
 
 def measure_annual_cost(appropriation, deciding=(), when=None):

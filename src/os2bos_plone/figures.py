@@ -17,6 +17,7 @@ from Acquisition import aq_base
 from plone import api
 
 from os2bos_plone import activities
+from os2bos_plone.engine import clock
 from os2bos_plone.engine import costs as engine_costs
 
 ORE = Decimal("0.01")
@@ -167,7 +168,7 @@ def cost_preview(appropriation, fields, today=None):
     save; ``activities.InvalidFields`` (with field errors) is raised on bad input. Nothing is
     written and no object is created.
     """
-    today = today or activities.today()
+    today = today or clock.today()
     data = activities.fields_from_json(fields)
     # A preview may price changes to an existing activity, so the one-main-activity and
     # adjustment rules of a save do not apply; the plan and the regelmotor's limits do.

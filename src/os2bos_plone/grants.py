@@ -29,6 +29,7 @@ from zope.lifecycleevent import ObjectModifiedEvent
 
 from os2bos_plone import activities
 from os2bos_plone import classification
+from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_date
 from os2bos_plone.engine.grant import ActivitySnapshot
 from os2bos_plone.engine.grant import AppropriationSnapshot
@@ -228,7 +229,7 @@ def grant(
     transitioned again.
     """
     already_granted = already_granted or {}
-    today = today or activities.today()
+    today = today or clock.today()
     user = user or api.user.get_current()
     errors, _level = approval_level_errors(approval_level)
     plan = plan_grant(
@@ -452,7 +453,7 @@ def create_adjustment(activity, data, today=None):
 
     Raises ``activities.InvalidFields`` with field errors; nothing is created then.
     """
-    today = today or activities.today()
+    today = today or clock.today()
     errors = []
     if activities.status_of(activity) != "granted":
         errors.append(FieldError("modifies", MSG_ADJUST_NOT_GRANTED))

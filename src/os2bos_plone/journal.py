@@ -52,6 +52,7 @@ from zope.interface.interfaces import ObjectEvent
 
 from os2bos_plone import logger
 from os2bos_plone.content.case import HISTORY_FIELDS
+from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_date
 from os2bos_plone.engine.formatting import format_money
 
@@ -523,7 +524,7 @@ def activity_figures(activity, today=None):
     from os2bos_plone.engine import costs
     from os2bos_plone.engine import payments as engine_payments
 
-    today = today or activities.today()
+    today = today or clock.today()
     per_payment = annual = None
     try:
         plan = activities.plan_of(activity, activity)

@@ -25,6 +25,7 @@ from plone.uuid.interfaces import IUUID
 from zope.annotation.interfaces import IAnnotations
 
 from os2bos_plone import classification
+from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import describe_plan
 from os2bos_plone.engine.formatting import format_date
 from os2bos_plone.engine.formatting import format_money
@@ -178,7 +179,7 @@ def letter_data(appropriation, granted, decision):
     from os2bos_plone.journal import user_name
 
     decision = dict(decision or {})
-    today = decision.get("appropriation_date") or activities.today()
+    today = decision.get("appropriation_date") or clock.today()
     if isinstance(today, str):
         today = date.fromisoformat(today)
     granted_uids = {IUUID(a) for a in granted}

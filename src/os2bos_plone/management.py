@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from plone import api
 
 from os2bos_plone import classification
+from os2bos_plone.engine import clock
 from os2bos_plone.engine import costs as engine_costs
 
 ZERO = Decimal("0")
@@ -267,7 +268,7 @@ ACTIVITY_COLUMNS = (
 def collect(year, today=None):
     """All figures of ``year`` (and ``year - 1``): one pass over the activities' catalog
     metadata, cached per catalog change (the result is shared: do not change it)."""
-    today = today or date.today()
+    today = today or clock.today()
     return _cached("collect", (year, today), lambda: _collect(year, today))
 
 
@@ -525,7 +526,7 @@ def step_movements(year, today=None):
     time) counts as "new". Read from the catalog column ``bos_step_moves`` (``available`` stays
     for the template: the history is always there).
     """
-    today = today or date.today()
+    today = today or clock.today()
 
     def count(moves_of_cases):
         """Counts the moves dated within the year (up to today) of [(day, old, new), ...]s."""
@@ -604,7 +605,7 @@ def create_demo_budget(portal, year=None, progress=print):
     budget for the year is left alone. For the demo loader (demo/__init__.py DEMO_STEPS)."""
     from plone.dexterity.utils import createContentInContainer
 
-    year = year or date.today().year
+    year = year or clock.today().year
     folder = portal.get("budget")
     if folder is None:
         progress("Budget: mappen /budget findes ikke; intet demobudget.")

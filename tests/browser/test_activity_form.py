@@ -8,18 +8,17 @@ all. At 12.000 kr. it shows 11.640,00 kr. this year and 69.840,00 kr. in all; th
 costs the same. The edit form of the draft shows the same preview at once.
 """
 
-from datetime import date
-
 import pytest
 import transaction
 from plone import api
 
 from os2bos_plone import figures
+from os2bos_plone.engine import clock
 from tests.journal.helpers import make_appropriation
 from tests.journal.helpers import make_case
 
 TEAM = "familie_oest"
-YEAR = date.today().year
+YEAR = clock.today().year
 PROVIDER = "Kompasrosen Familie- og Ungerådgivning ApS"
 PROVIDER_CVR = "97643024"
 

@@ -8,15 +8,15 @@ decision. Nothing is prepared on the server except the user.
 """
 
 import uuid
-from datetime import date
 
 import transaction
 from plone import api
 
 from os2bos_plone import classification
 from os2bos_plone import figures
+from os2bos_plone.engine import clock
 
-YEAR = date.today().year
+YEAR = clock.today().year
 TEAM = "familie_oest"
 CHILD = "Ida Holm Kjær"
 PROVIDER = "Kompasrosen Familie- og Ungerådgivning ApS"

@@ -20,6 +20,7 @@ from plone.app.testing import login
 from plone.app.testing import logout
 from plone.uuid.interfaces import IUUID
 
+from os2bos_plone.engine import clock
 from tests.journal.helpers import main_fields
 from tests.journal.helpers import make_activity
 from tests.journal.helpers import make_appropriation
@@ -115,7 +116,7 @@ def test_activity_view_and_expected_adjustment(page_as, screen, team_case, make_
     make_user("gb-admin", roles=["Manager"])
     login(api.portal.get(), "gb-admin")
     try:
-        activity.end_date = date(date.today().year + 1, 12, 31)
+        activity.end_date = date(clock.today().year + 1, 12, 31)
         notify(ObjectModifiedEvent(activity))
         result = grants.grant(appropriation, [IUUID(activity)], "teamleder")
         assert result.ok, result.errors
@@ -130,7 +131,7 @@ def test_activity_view_and_expected_adjustment(page_as, screen, team_case, make_
     assert "Ikke betalt" in payments.first.inner_text()
     screen(page, "activity-view-granted")
 
-    start = date.today() + timedelta(days=3)
+    start = clock.today() + timedelta(days=3)
     page.get_by_label("Justeringen starter den").fill(start.isoformat())
     page.get_by_label("Nyt beløb pr. betaling (valgfri)").fill("1.200,00")
     page.get_by_role("button", name="Lav forventet justering").click()

@@ -19,9 +19,10 @@ from plone.app.testing import login
 from plone.app.testing import logout
 from plone.app.testing import setRoles
 
+from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_money
 
-YEAR = date.today().year
+YEAR = clock.today().year
 TEAM = "familie_oest"
 
 

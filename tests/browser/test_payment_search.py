@@ -5,7 +5,6 @@ registers this month's invoice payment as paid and sees it paid. Each screen is 
 test-artifacts/ and checked with axe.
 """
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -18,6 +17,7 @@ from plone.app.testing import logout
 from plone.app.testing import setRoles
 
 from os2bos_plone import activities
+from os2bos_plone.engine import clock
 from tests.journal.helpers import main_fields
 from tests.journal.helpers import make_activity
 from tests.journal.helpers import make_appropriation
@@ -47,7 +47,7 @@ def granted_invoice(functional_portal):
 
 def test_payment_officer_registers_a_payment_as_paid(page_as, screen, site_url, granted_invoice):
     case, activity = granted_invoice
-    first_of_month = date.today().replace(day=1)
+    first_of_month = clock.today().replace(day=1)
     planned = activities.find_payment(activity, first_of_month)
     assert planned is not None and not planned.settled
     page = page_as("ps-okonomi", roles=["BOSFinance"])
@@ -69,7 +69,7 @@ def test_payment_officer_registers_a_payment_as_paid(page_as, screen, site_url, 
 
     amount = row.get_by_label("Betalt beløb")
     assert amount.input_value() == "1.940,00"  # 2.000 kr. at the provider's VAT factor of 97
-    assert row.get_by_label("Betalingsdato").input_value() == date.today().isoformat()
+    assert row.get_by_label("Betalingsdato").input_value() == clock.today().isoformat()
     row.get_by_label("Bemærkning").fill("Faktura 2024-118")
     row.get_by_role("button", name="Registrér som betalt").click()
     page.wait_for_load_state("networkidle")
@@ -87,4 +87,4 @@ def test_payment_officer_registers_a_payment_as_paid(page_as, screen, site_url, 
     transaction.begin()  # see what the server thread committed
     paid = activities.find_payment(activity, first_of_month)
     assert paid.paid and paid.paid_amount == Decimal("1940.00")
-    assert paid.paid_date == date.today()
+    assert paid.paid_date == clock.today()

@@ -1,7 +1,6 @@
 """Payments, costs and the instant preview over REST, with exact figures."""
 
-from datetime import date
-
+from os2bos_plone.engine import clock
 from tests.cases.helpers import KOMPASROSEN
 from tests.cases.helpers import costs
 from tests.cases.helpers import create_activity
@@ -132,7 +131,7 @@ def test_cost_preview_prices_an_unsaved_activity(http):
     response = admin.post(url, json=fields)
     assert response.status_code == 200, response.text
     by_year = {2027: "11640.00", 2028: "5820.00"}
-    this_year = date.today().year
+    this_year = clock.today().year
     assert response.json() == {
         "per_payment_amount": "970.00",
         "payments_count": 18,

@@ -1,7 +1,6 @@
 """Granting (@bos-grant) and expected adjustments (@bos-adjustment) over REST."""
 
-from datetime import date
-
+from os2bos_plone.engine import clock
 from tests.cases.helpers import costs
 from tests.cases.helpers import create_activity
 from tests.cases.helpers import create_appropriation
@@ -63,7 +62,7 @@ def test_grant_caps_supplementary_activities_and_records_the_approval(http):
     supplementary = create_activity(admin, url, **monthly_supplementary(admin, end_date=None))
     # Open-ended: planned to 31 December of next year.
     assert payments(admin, supplementary["@id"])["items"][-1]["date"] == (
-        f"{date.today().year + 1}-12-15"
+        f"{clock.today().year + 1}-12-15"
     )
 
     result = grant(
@@ -80,7 +79,7 @@ def test_grant_caps_supplementary_activities_and_records_the_approval(http):
         assert granted["approval_level"] == "teamleder"
         assert granted["approval_note"] == "Aftalt på teammøde"
         assert granted["approval_user"] == "tl-familie_oest-grant"
-        assert granted["appropriation_date"] == date.today().isoformat()
+        assert granted["appropriation_date"] == clock.today().isoformat()
     # The supplementary activity ends with the main activity.
     assert admin.get(supplementary["@id"]).json()["end_date"] == "2027-06-30"
     assert dates_and_amounts(admin, supplementary["@id"]) == [

@@ -6,13 +6,14 @@ from decimal import Decimal
 from plone import api
 
 from os2bos_plone import activities
+from os2bos_plone.engine import clock
 
 
 def _activity(appropriation, service, **fields):
     values = {
         "service": service,
         "activity_type": "main",
-        "start_date": date(date.today().year + 1, 1, 1),
+        "start_date": date(clock.today().year + 1, 1, 1),
         "end_date": None,
         "payment_type": "running",
         "payment_frequency": "monthly",
@@ -49,7 +50,7 @@ def _appropriation(portal, number):
 def test_renewal_extends_open_ended_granted_plans(manager):
     portal = manager
     service = portal["regelmotor"]["ydelse-100206"].UID()
-    year = date.today().year
+    year = clock.today().year
     granted = _activity(_appropriation(portal, 1), service)
     api.content.transition(obj=granted, transition="grant")
     draft = _activity(_appropriation(portal, 2), service)

@@ -13,6 +13,7 @@ from plone.uuid.interfaces import IUUID
 from zope.event import notify
 
 from os2bos_plone import classification
+from os2bos_plone.engine import clock
 
 _serial = itertools.count(1)
 
@@ -59,7 +60,7 @@ def make_appropriation(case, section="BL-32-1.5", **fields):
 
 
 def this_year():
-    return date.today().year
+    return clock.today().year
 
 
 def main_fields(**changes):
@@ -157,7 +158,7 @@ def grant_decision(
                     "approval_level_title": level_obj.title,
                     "approval_note": note,
                     "approval_user": user.getId(),
-                    "appropriation_date": date.today(),
+                    "appropriation_date": clock.today(),
                     "meeting_date": None,
                     "decision_reference": "",
                     "decision_text": "",

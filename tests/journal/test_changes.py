@@ -10,6 +10,7 @@ from zope.lifecycleevent import ObjectModifiedEvent
 
 from os2bos_plone import activities
 from os2bos_plone import journal
+from os2bos_plone.engine import clock
 from tests.journal.helpers import entries_with
 from tests.journal.helpers import internal_main_fields
 from tests.journal.helpers import main_fields
@@ -120,7 +121,7 @@ def test_case_worker_and_effort_step_history(manager):
     notify(ObjectModifiedEvent(case))
     assert len(journal.case_history(case)) == len(history)
     # the value on a date, for reports
-    assert journal.history_as_of(case, "effort_step", date.today()) == 4
+    assert journal.history_as_of(case, "effort_step", clock.today()) == 4
     assert journal.history_as_of(case, "effort_step", date(2000, 1, 1)) == 3
 
 
@@ -149,7 +150,7 @@ def test_granted_adjustment_is_merged_and_journaled(manager):
         ),
     )
     grant_decision(appropriation, [original])
-    start = add_months(date.today().replace(day=1), 1)
+    start = add_months(clock.today().replace(day=1), 1)
     adjustment = grants.create_adjustment(
         original, {"start_date": start.isoformat(), "payment_amount": "12000"}
     )

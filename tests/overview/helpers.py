@@ -9,11 +9,12 @@ from plone.dexterity.utils import createContentInContainer
 from zope.interface import alsoProvides
 
 from os2bos_plone import classification
+from os2bos_plone.engine import clock
 from os2bos_plone.interfaces import IOs2BosPloneLayer
 
 _serial = itertools.count(1)
 
-YEAR = date.today().year
+YEAR = clock.today().year
 KOMPASROSEN = "97643024"
 SOLSIKKE = "93766989"
 

@@ -18,7 +18,6 @@ from os2bos_plone import activities
 from os2bos_plone import figures
 from os2bos_plone import grants
 from os2bos_plone import management
-from os2bos_plone.engine.payments import add_months
 from tests.overview.helpers import YEAR
 
 CASES = ("alma", "bo", "carl")
@@ -98,9 +97,12 @@ def test_after_a_grant(data, monkeypatch):
     assert after.totals[0] == before.totals[0] + granted_now
 
 
-def test_after_an_adjustment_and_its_merge(data, monkeypatch):
+def test_after_an_adjustment_and_its_merge(data, monkeypatch, frozen_today):
+    # The original runs through this year; an adjustment must start inside it and not in the
+    # past, whatever day the suite runs on: decide on 10 June and adjust from 1 July.
+    frozen_today(date(YEAR, 6, 10))
     original = data["family_treatment"]
-    start = add_months(date.today().replace(day=1), 1)
+    start = date(YEAR, 7, 1)
     adjustment = grants.create_adjustment(
         original, {"start_date": start.isoformat(), "payment_amount": "11000"}
     )

@@ -25,6 +25,7 @@ from os2bos_plone.browser.activity_form import ActivityAddForm
 from os2bos_plone.browser.activity_form import ActivityAddView
 from os2bos_plone.browser.activity_form import ActivityEditForm
 from os2bos_plone.browser.activity_form import ActivityEditView
+from os2bos_plone.engine import clock
 from os2bos_plone.interfaces import IOs2BosPloneLayer
 from tests.journal.helpers import PROVIDER_CVR
 from tests.journal.helpers import main_fields
@@ -34,7 +35,7 @@ from tests.journal.helpers import make_case
 from tests.journal.helpers import supplementary_fields
 from tests.journal.helpers import uid_of
 
-YEAR = date.today().year
+YEAR = clock.today().year
 FAMILY_TREATMENT = "100206"
 PREFERRED = ("94789311", "98297421")  # Familiebehandling's preferred providers in the seed
 

@@ -20,13 +20,14 @@ from zope.lifecycleevent import ObjectModifiedEvent
 from os2bos_plone import activities
 from os2bos_plone import figures
 from os2bos_plone.browser import containers
+from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_money
 from tests.overview.helpers import add_activity
 from tests.overview.helpers import ensure_user
 from tests.overview.helpers import make_appropriation
 from tests.overview.helpers import view
 
-YEAR = date.today().year
+YEAR = clock.today().year
 _serial = itertools.count(1)
 
 

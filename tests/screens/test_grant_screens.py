@@ -23,6 +23,7 @@ from zope.interface import alsoProvides
 
 from os2bos_plone import activities
 from os2bos_plone import grants
+from os2bos_plone.engine import clock
 from os2bos_plone.interfaces import IOs2BosPloneLayer
 from tests.journal.helpers import internal_main_fields
 from tests.journal.helpers import main_fields
@@ -36,7 +37,7 @@ TEAM = "familie_oest"
 WORKER = "gs-worker"
 LEADER = "gs-leader"
 READER = "gs-reader"
-YEAR = date.today().year
+YEAR = clock.today().year
 
 
 def _user(user_id, roles=(), fullname=""):
@@ -125,7 +126,7 @@ def test_grant_view_groups_main_first_and_nests_adjustments(team):
     leisure = make_activity(appropriation, **supplementary_fields())
     result = grants.grant(appropriation, [IUUID(main)], "teamleder", user=api.user.get_current())
     assert result.ok, result.errors
-    start = date.today() + timedelta(days=7)
+    start = clock.today() + timedelta(days=7)
     adjustment = grants.create_adjustment(
         main, {"start_date": start.isoformat(), "payment_amount": "12000.00"}
     )
@@ -388,7 +389,7 @@ def test_committee_level_needs_meeting_date_and_reference(team):
         "gs-udvalg",
         activities=[IUUID(activity)],
         approval_level="boerne_og_ungeudvalget",
-        meeting_date=date.today().isoformat(),
+        meeting_date=clock.today().isoformat(),
         decision_reference="Punkt 4",
         **{"form.buttons.grant": "1"},
     )
@@ -459,7 +460,7 @@ def test_adjustment_is_made_from_the_activity_view(team):
     appropriation = make_appropriation(case)
     original = make_activity(appropriation, **main_fields(end_date=date(YEAR + 1, 12, 31)))
     grants.grant(appropriation, [IUUID(original)], "teamleder", user=api.user.get_current())
-    start = date.today() + timedelta(days=3)
+    start = clock.today() + timedelta(days=3)
     messages, location = post(
         portal,
         original,
@@ -494,7 +495,7 @@ def test_adjustment_errors_are_shown_and_nothing_is_created(team):
         original,
         "bos-activity-view",
         WORKER,
-        start_date=(date.today() - timedelta(days=30)).isoformat(),
+        start_date=(clock.today() - timedelta(days=30)).isoformat(),
         **{"form.buttons.adjust": "1"},
     )
     assert messages[0] == "Der er ikke lavet nogen justering. Ret venligst følgende:"
@@ -517,7 +518,7 @@ def test_reader_may_not_adjust(team):
             original,
             "bos-activity-view",
             READER,
-            start_date=(date.today() + timedelta(days=3)).isoformat(),
+            start_date=(clock.today() + timedelta(days=3)).isoformat(),
             **{"form.buttons.adjust": "1"},
         )
     assert grants.existing_adjustment(original) is None

@@ -28,6 +28,7 @@ from zope.interface import alsoProvides
 
 from os2bos_plone import activities
 from os2bos_plone.browser import payments
+from os2bos_plone.engine import clock
 from os2bos_plone.interfaces import IOs2BosPloneLayer
 from tests.journal.helpers import internal_main_fields
 from tests.journal.helpers import main_fields
@@ -35,7 +36,7 @@ from tests.journal.helpers import make_activity
 from tests.journal.helpers import make_appropriation
 from tests.journal.helpers import make_case
 
-YEAR = date.today().year
+YEAR = clock.today().year
 TODAY = date(YEAR, 6, 10)
 OFFICER = "ps-okonomi"
 WORKER = "ps-worker"

@@ -1,7 +1,5 @@
 """Demo cases: loaded through the normal add path, valid, idempotent, with figures to show."""
 
-from datetime import date
-
 import pytest
 from plone import api
 
@@ -13,6 +11,7 @@ from os2bos_plone.demo import load_demo_data
 from os2bos_plone.demo.cases import DEMO_CASE_WORKERS
 from os2bos_plone.demo.cases import DEMO_CASES
 from os2bos_plone.demo.cases import TEAM_MEMBERS
+from os2bos_plone.engine import clock
 from os2bos_plone.engine.validation import validate_activity
 from os2bos_plone.subscribers import team_group_id
 
@@ -86,7 +85,7 @@ class TestDemoCases:
             activity = brain._unrestrictedGetObject()
             assert activity.approval_level
             assert api.user.get(userid=activity.approval_user) is not None
-            assert activity.appropriation_date <= date.today()
+            assert activity.appropriation_date <= clock.today()
 
     def _activities_pass_the_engine_and_regelmotor_rules(self):
         for brain in api.content.find(portal_type="bos_activity", unrestricted=True):
@@ -97,7 +96,7 @@ class TestDemoCases:
             assert stored_payments(activity), brain.getPath()
 
     def _yearly_totals_in_catalog_metadata(self):
-        year = date.today().year
+        year = clock.today().year
         brains = api.content.find(portal_type="bos_activity", unrestricted=True)
         assert all(isinstance(brain.bos_yearly_totals, dict) for brain in brains)
         granted, expected = sum_totals(brains, year)

@@ -32,6 +32,7 @@ from os2bos_plone.content.activity import COST_TYPES
 from os2bos_plone.content.activity import PAYMENT_METHODS
 from os2bos_plone.content.activity import PAYMENT_TYPES
 from os2bos_plone.content.activity import RECIPIENT_TYPES
+from os2bos_plone.engine import clock
 from os2bos_plone.engine import costs as engine_costs
 from os2bos_plone.engine.formatting import format_date
 from os2bos_plone.engine.formatting import format_money
@@ -66,7 +67,7 @@ class ActivityView(BrowserView):
 
     def __init__(self, context, request):
         super().__init__(context, request)
-        self.today = activities.today()
+        self.today = clock.today()
 
     def __call__(self):
         if self.request.method == "POST" and "form.buttons.adjust" in self.request.form:
@@ -242,7 +243,7 @@ class ActivityView(BrowserView):
         stored = activities.stored_payments(self.context)
         for payment in stored:
             years.setdefault(payment.date.year, []).append(payment)
-        this_year = activities.today().year
+        this_year = clock.today().year
         open_all = len(stored) <= self.open_all_below or this_year not in years
         result = []
         for year in sorted(years):

@@ -36,6 +36,7 @@ from os2bos_plone import activities
 from os2bos_plone import classification
 from os2bos_plone import vocabularies
 from os2bos_plone.content.activity import ActivityInvalid
+from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import MONTH_NAMES
 
 APPROPRIATION_TYPE = activities.APPROPRIATION_TYPE
@@ -352,7 +353,7 @@ class PreviewPanelMixin:
         return f"{api.portal.get().absolute_url()}/++plone++os2bos_plone/{name}"
 
     def texts(self):
-        this_year = activities.today().year
+        this_year = clock.today().year
         texts = {
             key: translate(msgid, context=self.request) for key, msgid in PREVIEW_TEXTS.items()
         }
@@ -366,7 +367,7 @@ class PreviewPanelMixin:
         return translate(PREVIEW_TEXTS["waiting"], context=self.request)
 
     def figure_label(self, name, this_year=None):
-        this_year = this_year or activities.today().year
+        this_year = this_year or clock.today().year
         labels = {
             "per_payment_amount": _("Per payment"),
             "payments_count": _("Number of payments"),

@@ -25,6 +25,7 @@ from os2bos_plone import classification
 from os2bos_plone import grants
 from os2bos_plone.approvals import required_level
 from os2bos_plone.approvals import user_levels
+from os2bos_plone.engine import clock
 from os2bos_plone.engine.approval import UnknownApprovalLevel
 from os2bos_plone.engine.approval import deciding_level
 from os2bos_plone.engine.formatting import describe_plan
@@ -90,7 +91,7 @@ def section_title(uid):
 
 
 def requested_year(request, today=None):
-    today = today or date.today()
+    today = today or clock.today()
     try:
         year = int(request.form.get("year") or today.year)
     except (TypeError, ValueError):
@@ -128,7 +129,7 @@ class AppropriationView(BrowserView):
 
     def __init__(self, context, request):
         super().__init__(context, request)
-        self.today = activities.today()
+        self.today = clock.today()
         self.year = requested_year(request, self.today)
         self._user = None
         self._rows = None

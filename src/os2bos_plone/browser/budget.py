@@ -1,12 +1,11 @@
 """Views of the budgets: the list in /budget and one year's budget against its forecast."""
 
-from datetime import date
-
 from plone import api
 from Products.Five.browser import BrowserView
 
 from os2bos_plone.browser.overview import OverviewView
 from os2bos_plone.browser.overview import ReportBuilder
+from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_money
 
 
@@ -49,7 +48,7 @@ class BudgetView(OverviewView):
     """A year's budget: its lines against the forecast (the overview's budget table)."""
 
     def __call__(self):
-        self.year = self.context.year or date.today().year
+        self.year = self.context.year or clock.today().year
         builder = ReportBuilder(self.year, self.request)
         self.budget_table = builder.budget_table(self.context)
         return self.index()

@@ -5,7 +5,6 @@ Money comes from the yearly totals stored on every activity (catalog metadata, o
 whole case); status and granted period come from the case's own appropriations.
 """
 
-from datetime import date
 from decimal import Decimal
 
 from Acquisition import aq_inner
@@ -24,6 +23,7 @@ from os2bos_plone.browser.containers import STATUS_TITLES as CASE_STATUS_TITLES
 from os2bos_plone.browser.containers import list_titles
 from os2bos_plone.browser.containers import user_names
 from os2bos_plone.browser.journal import local_time
+from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_date_short
 from os2bos_plone.engine.formatting import format_money
 
@@ -55,7 +55,7 @@ def municipality_names():
 class CaseView(BrowserView):
     def __init__(self, context, request):
         super().__init__(context, request)
-        self.year = date.today().year
+        self.year = clock.today().year
         self.next_year = self.year + 1
         self.names = user_names()
 

@@ -1,13 +1,12 @@
 """Spreadsheet round trip of the classification in the intranet: export, and import with a
 dry-run report before anything is written."""
 
-import datetime
-
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 
 from os2bos_plone.classification_import import export_workbook
 from os2bos_plone.classification_import import import_workbook
+from os2bos_plone.engine import clock
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -15,7 +14,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class ExportView(BrowserView):
     def __call__(self):
         data = export_workbook()
-        name = f"regelmotor-{datetime.date.today().isoformat()}.xlsx"
+        name = f"regelmotor-{clock.today().isoformat()}.xlsx"
         response = self.request.response
         response.setHeader("Content-Type", XLSX)
         response.setHeader("Content-Disposition", f'attachment; filename="{name}"')

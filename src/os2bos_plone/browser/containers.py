@@ -6,7 +6,6 @@ through ``bos_case_uid``. No case and no activity is woken to list them.
 """
 
 import re
-from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -17,6 +16,7 @@ from zope.i18n import translate
 from os2bos_plone import _
 from os2bos_plone import activities
 from os2bos_plone import classification
+from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_money
 
 ZERO = Decimal("0")
@@ -110,7 +110,7 @@ class CasesListingView(BrowserView):
         return value.strip() if isinstance(value, str) else None
 
     def update(self):
-        self.year = date.today().year
+        self.year = clock.today().year
         self.user_id = api.user.get_current().getId()
         self.names = user_names()
         self.filters = {name: self.param(name) for name in FILTERS}

@@ -20,6 +20,7 @@ from zope.i18n import translate
 from os2bos_plone import _
 from os2bos_plone import management
 from os2bos_plone.browser import charts
+from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_date
 from os2bos_plone.engine.formatting import format_money
 from os2bos_plone.engine.formatting import format_number
@@ -83,7 +84,7 @@ class Table:
 
 
 def requested_year(request, today=None):
-    today = today or date.today()
+    today = today or clock.today()
     try:
         year = int(request.form.get("year") or today.year)
     except (TypeError, ValueError):
@@ -119,7 +120,7 @@ class ReportBuilder:
     def __init__(self, year, request, today=None, with_charts=True):
         self.year = year
         self.request = request
-        self.today = today or date.today()
+        self.today = today or clock.today()
         self.with_charts = with_charts
         self.overview = management.collect(year, self.today)
         self.sections = management.classification_titles("bos_section")
@@ -744,7 +745,7 @@ class OverviewView(BrowserView):
         return self.context.absolute_url()
 
     def years(self):
-        this_year = date.today().year
+        this_year = clock.today().year
         years = set(range(this_year - 3, this_year + 3)) | {self.year}
         years |= set(management.budget_years())
         return [{"value": y, "selected": y == self.year} for y in sorted(years, reverse=True)]

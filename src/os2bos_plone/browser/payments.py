@@ -33,6 +33,7 @@ from zope.i18n import translate
 from os2bos_plone import _
 from os2bos_plone import activities
 from os2bos_plone import classification
+from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_amount
 from os2bos_plone.engine.formatting import format_date
 from os2bos_plone.engine.formatting import format_date_short
@@ -184,7 +185,7 @@ class PaymentSearchView(BrowserView):
         return value.strip() if isinstance(value, str) else ""
 
     def today(self):
-        return activities.today()
+        return clock.today()
 
     def update(self):
         self.filters = {name: self.param(name) for name in FILTERS}

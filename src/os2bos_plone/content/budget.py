@@ -5,7 +5,6 @@ They live in the top-level folder /budget (created on install). The workflow
 them and the leaders who see the management information read them; case workers do not see them.
 """
 
-from datetime import date
 from decimal import Decimal
 
 from collective.z3cform.datagridfield.datagridfield import DataGridFieldFactory
@@ -23,6 +22,7 @@ from zope.interface import provider
 from zope.schema.interfaces import IContextAwareDefaultFactory
 
 from os2bos_plone import _
+from os2bos_plone.engine import clock
 from os2bos_plone.validation import context_of
 
 
@@ -40,7 +40,7 @@ def next_free_year(context):
     """This year, or the first later year without a budget."""
     from os2bos_plone.management import budget_years
 
-    year = date.today().year
+    year = clock.today().year
     taken = set(budget_years())
     while year in taken:
         year += 1

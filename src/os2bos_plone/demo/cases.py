@@ -33,6 +33,7 @@ from os2bos_plone import grants
 from os2bos_plone.demo import DEMO_PASSWORD
 from os2bos_plone.demo import DemoUser
 from os2bos_plone.demo import Progress
+from os2bos_plone.engine import clock
 from os2bos_plone.engine.payments import add_months
 from os2bos_plone.subscribers import sync_team_groups
 from os2bos_plone.subscribers import team_group_id
@@ -718,7 +719,7 @@ def create_case(container, spec, lookup, today):
 
 def create_demo_cases(portal, progress=print, today=None):
     """The demo cases in /sager (idempotent: a case whose SBSYS id exists is left alone)."""
-    today = today or date.today()
+    today = today or clock.today()
     ensure_case_workers(progress)
     container = portal["sager"]
     lookup = _Classification()

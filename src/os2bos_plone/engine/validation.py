@@ -38,6 +38,8 @@ from os2bos_plone.engine.prices import PriceHistory
 from os2bos_plone.engine.prices import parse_amount
 from os2bos_plone.engine.prices import parse_price_rows
 
+from . import clock
+
 #: Banking days a new cash payment needs between tomorrow and its date, inclusive.
 CASH_LEAD_BANKING_DAYS = 2
 
@@ -145,7 +147,7 @@ class ActivityInput:
     fictive: bool = False
     payments: Sequence[tuple[date, Decimal]] = ()
     # Context.
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=clock.today)
     is_adjustment: bool = False
     main_start_date: date | None = None
     main_end_date: date | None = None

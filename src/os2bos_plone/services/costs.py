@@ -8,6 +8,7 @@ from plone.restapi.services import Service
 
 from os2bos_plone import activities
 from os2bos_plone import figures
+from os2bos_plone.engine import clock
 from os2bos_plone.services.common import bad_json
 from os2bos_plone.services.common import bad_request
 from os2bos_plone.services.common import read_json
@@ -19,7 +20,7 @@ class CostsGet(Service):
     def reply(self):
         year = self.request.form.get("year")
         if year in (None, ""):
-            year = activities.today().year
+            year = clock.today().year
         try:
             year = int(year)
         except ValueError:
