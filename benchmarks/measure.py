@@ -31,6 +31,14 @@ import transaction
 from benchmarks import municipality
 from benchmarks import zope_env
 from benchmarks.run import emit
+from os2bos_plone.adapters.lookup import activities_of
+from os2bos_plone.classification.reader import by_key
+from os2bos_plone.decisions.competence import required_level
+from os2bos_plone.decisions.grant import grant
+from os2bos_plone.management.figures import clear_cache
+from os2bos_plone.management.figures import collect
+from os2bos_plone.payments.totals import MONTHLY_COLUMN
+from os2bos_plone.payments.totals import sum_totals
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
 
@@ -75,10 +83,9 @@ def save_target():
 
 def preview_fields(today, frequency="daily"):
     """REST fields (JSON strings) of an unsaved activity: two years from today."""
-    from os2bos_plone import classification
 
-    service = classification.by_key("bos_service", "100406")
-    provider = classification.by_key("bos_service_provider", "93766989")
+    service = by_key("bos_service", "100406")
+    provider = by_key("bos_service_provider", "93766989")
     fields = {
         "service": service.UID(),
         "activity_type": "main",
@@ -129,9 +136,7 @@ def grant_decision(today):
     from AccessControl.SecurityManagement import getSecurityManager
     from plone.uuid.interfaces import IUUID
 
-    from os2bos_plone import approvals
-    from os2bos_plone import grants
-    from os2bos_plone.activities import activities_of
+    from os2bos_plone.adapters.lookup import activities_of
 
     pending = iter(add_draft_grants(case_of(municipality.GRANT_CASE), REPEAT + 1, today))
     user = getSecurityManager().getUser()
@@ -139,11 +144,11 @@ def grant_decision(today):
     def decide():
         appropriation = next(pending)
         objs = activities_of(appropriation)
-        level = approvals.required_level(objs, when=today)
+        level = required_level(objs, when=today)
         committee = {}
         if level.committee:
             committee = {"meeting_date": today, "decision_reference": "Benchmark, pkt. 2"}
-        result = grants.grant(
+        result = grant(
             appropriation, [IUUID(obj) for obj in objs], level.key, user=user, **committee
         )
         if not result.ok:
@@ -172,7 +177,6 @@ def render(portal, name, context=None, **form):
 
 def screen_timings(app, portal):
     """Median rendering times of the case worker's and payment office's screens."""
-    from os2bos_plone import activities
 
     cases = portal["sager"]
     case = case_of(municipality.TEN_GRANTS_CASE)
@@ -188,9 +192,7 @@ def screen_timings(app, portal):
         "screen_payments_cpr": lambda: render(portal, "bos-payments", period="all", cpr=cpr),
     }
     results = {
-        "screen_case_activities": sum(
-            len(activities.activities_of(grant)) for grant in case.objectValues()
-        )
+        "screen_case_activities": sum(len(activities_of(grant)) for grant in case.objectValues())
     }
     for name, screen in screens.items():
         app._p_jar.cacheMinimize()
@@ -224,14 +226,12 @@ def overview_timings(app, portal, year):
     """The manager overview and its CSV export, uncached (see the module docstring)."""
     from plone import api
 
-    from os2bos_plone import management
-
     results = {}
     catalog = api.portal.get_tool("portal_catalog")
     setup = api.portal.get_tool("portal_setup")
     profile = "os2bos_plone:default"
-    if management.MONTHLY_COLUMN not in catalog.schema():
-        management.clear_cache()
+    if MONTHLY_COLUMN not in catalog.schema():
+        clear_cache()
         app._p_jar.cacheMinimize()
         started = time.perf_counter()
         render(portal, "bos-overview", year=year)
@@ -263,12 +263,12 @@ def overview_timings(app, portal, year):
     results["profile_version"] = ".".join(setup.getLastVersionForProfile(profile))
 
     def overview():
-        management.clear_cache()
+        clear_cache()
         return render(portal, "bos-overview", year=year)
 
     app._p_jar.cacheMinimize()
     first, median, html = timed(overview, name="overview")
-    collected = management.collect(year)
+    collected = collect(year)
     results.update(
         overview_first_ms=first,
         overview_ms=median,
@@ -282,7 +282,7 @@ def overview_timings(app, portal, year):
     results["overview_cached_ms"] = cached
 
     def export():
-        management.clear_cache()
+        clear_cache()
         return render(portal, "bos-overview-export", table="months", format="csv", year=year)
 
     first, median, _csv = timed(export, name="overview_csv")
@@ -296,10 +296,9 @@ def phase_measure():
     from zope.lifecycleevent import Attributes
     from zope.lifecycleevent import ObjectModifiedEvent
 
-    from os2bos_plone import activities
-    from os2bos_plone import figures
-    from os2bos_plone.activities import stored_payments
     from os2bos_plone.content.activity import IActivity
+    from os2bos_plone.payments import figures
+    from os2bos_plone.payments.store import stored_payments
 
     app = zope_env.open_app()
     portal = zope_env.portal_of(app)
@@ -350,7 +349,7 @@ def phase_measure():
 
     def totals():
         brains = catalog.searchResults(portal_type="bos_activity")
-        granted, expected = activities.sum_totals(brains, year)
+        granted, expected = sum_totals(brains, year)
         return len(brains), str(granted), str(expected)
 
     app._p_jar.cacheMinimize()

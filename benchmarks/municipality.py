@@ -34,6 +34,10 @@ from pathlib import Path
 
 import transaction
 
+from os2bos_plone.classification.reader import find_classification
+from os2bos_plone.decisions.competence import required_level
+from os2bos_plone.decisions.grant import deciding
+
 SEED_DIR = Path(__file__).resolve().parent.parent / "src" / "os2bos_plone" / "data" / "seed"
 
 RUNNING_WEIGHTS = {"monthly": 55, "weekly": 21, "biweekly": 9.5, "daily": 10}
@@ -264,11 +268,10 @@ class Lookup:
     """UIDs of the classification by key, read from the catalog once before the build."""
 
     def __init__(self):
-        from os2bos_plone import classification
 
         self._uids = {}
         for portal_type in ("bos_section", "bos_service", "bos_service_provider"):
-            for brain in classification.find_classification(portal_type):
+            for brain in find_classification(portal_type):
                 self._uids[(portal_type, brain.bos_key)] = brain.UID
 
     def uid(self, portal_type, key):
@@ -278,7 +281,7 @@ class Lookup:
 def ensure_workers():
     from plone import api
 
-    from os2bos_plone.users import create_user
+    from os2bos_plone.security.users import create_user
 
     for username in WORKERS:
         if api.user.get(username=username) is None:
@@ -330,13 +333,12 @@ def decided(function):
     """Run ``function`` as a decision being applied (``grants.deciding()``): the workflow's
     decision subscribers then leave the journal entry, the letter and the mails alone, as they
     do for every activity of a batch that @bos-grant/@bos-submit apply."""
-    from os2bos_plone import grants
 
-    grants.deciding(True)
+    deciding(True)
     try:
         return function()
     finally:
-        grants.deciding(False)
+        deciding(False)
 
 
 def grant_all(appropriation, objs, user, today):
@@ -346,9 +348,7 @@ def grant_all(appropriation, objs, user, today):
     out of the build (a real decision is timed on its own: benchmarks/measure.py)."""
     from plone import api
 
-    from os2bos_plone import approvals
-
-    level = approvals.required_level(objs, when=today)
+    level = required_level(objs, when=today)
     for obj in objs:
         obj.approval_level = level.key
         obj.approval_note = ""
@@ -372,13 +372,11 @@ def add_adjustment(appropriation, activity, spec, lookup, number, today):
     from plone import api
     from plone.dexterity.utils import createContentInContainer
 
-    from os2bos_plone import approvals
-
     start, amount = spec.adjust
     fields = activity_fields(spec, lookup, number)
     fields.update(start_date=start, payment_amount=amount, modifies=activity.UID())
     adjustment = createContentInContainer(appropriation, "bos_activity", **fields)
-    adjustment.required_approval_level = approvals.required_level([adjustment], when=today).key
+    adjustment.required_approval_level = required_level([adjustment], when=today).key
     decided(lambda: api.content.transition(obj=adjustment, transition="submit"))
     return adjustment
 

@@ -37,7 +37,7 @@ def phase_build():
     import transaction
 
     from benchmarks import municipality
-    from os2bos_plone.site import ensure_site
+    from os2bos_plone.setuphandlers.site import ensure_site
 
     n_cases = int(os.environ.get("BENCH_CASES", "2000"))
     zope_env.write_config()
@@ -106,7 +106,7 @@ def pack():
 def catalog_counts(portal):
     from plone import api
 
-    from os2bos_plone.activities import stored_payments
+    from os2bos_plone.payments.store import stored_payments
 
     counts = {}
     for name, portal_type in (

@@ -66,7 +66,7 @@ def open_app():
     app = makerequest(Zope2.app())
     app.REQUEST["PARENTS"] = [app]
     setRequest(app.REQUEST)
-    from os2bos_plone.site import ensure_admin
+    from os2bos_plone.setuphandlers.site import ensure_admin
 
     ensure_admin(app, *ADMIN)
     admin = app.acl_users.getUserById(ADMIN[0])

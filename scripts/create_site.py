@@ -11,8 +11,8 @@ import os
 import transaction
 from Testing.makerequest import makerequest
 
-from os2bos_plone.site import ensure_admin
-from os2bos_plone.site import ensure_site
+from os2bos_plone.setuphandlers.site import ensure_admin
+from os2bos_plone.setuphandlers.site import ensure_site
 
 app = makerequest(globals()["app"])  # noqa: F821 - 'app' is injected by zconsole run
 site_id = os.environ.get("SITE_ID", "Plone")

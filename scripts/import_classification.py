@@ -16,10 +16,10 @@ from AccessControl.SecurityManagement import newSecurityManager
 from Testing.makerequest import makerequest
 from zope.component.hooks import setSite
 
-from os2bos_plone.classification_import import import_os2bos
-from os2bos_plone.classification_import import import_rows
-from os2bos_plone.classification_import import import_workbook
-from os2bos_plone.classification_rows import load_seed_rows
+from os2bos_plone.classification.importer import import_os2bos
+from os2bos_plone.classification.importer import import_rows
+from os2bos_plone.classification.importer import import_workbook
+from os2bos_plone.classification.rows import load_seed_rows
 
 app = makerequest(globals()["app"])  # noqa: F821 - 'app' is injected by zconsole run
 portal = app[os.environ.get("SITE_ID", "Plone")]

@@ -14,7 +14,7 @@ from AccessControl.SecurityManagement import newSecurityManager
 from Testing.makerequest import makerequest
 from zope.component.hooks import setSite
 
-from os2bos_plone.activities import renew_all_open_ended
+from os2bos_plone.payments.sync import renew_all_open_ended
 
 app = makerequest(globals()["app"])  # noqa: F821 - 'app' is injected by zconsole run
 portal = app[os.environ.get("SITE_ID", "Plone")]

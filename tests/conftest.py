@@ -83,7 +83,7 @@ def http(functional_portal):
     from plone.app.testing import SITE_OWNER_NAME
     from plone.app.testing import SITE_OWNER_PASSWORD
 
-    from os2bos_plone.users import create_user
+    from os2bos_plone.security.users import create_user
 
     sessions = []
 

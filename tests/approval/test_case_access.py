@@ -43,7 +43,7 @@ def test_team_members_and_leader_read_the_team_case(http):
         {**row, "leader": "sb-leader"} if row["key"] == "familie_oest" else row
         for row in regelmotor.teams
     ]
-    from os2bos_plone.subscribers import sync_team_groups
+    from os2bos_plone.security.teams import sync_team_groups
 
     sync_team_groups(regelmotor)
     api.group.add_user(groupname="bos_team_familie_oest", username="sb-member")

@@ -16,8 +16,8 @@ from AccessControl.SecurityManagement import newSecurityManager
 from AccessControl.SpecialUsers import nobody
 from plone import api
 
-from os2bos_plone.subscribers import sync_team_groups
-from os2bos_plone.users import create_user
+from os2bos_plone.security.teams import sync_team_groups
+from os2bos_plone.security.users import create_user
 
 USERS = {
     "worker": ["BOSCaseWorker"],

@@ -55,7 +55,7 @@ def make_user(functional_portal):
     import transaction
     from plone import api
 
-    from os2bos_plone.users import create_user
+    from os2bos_plone.security.users import create_user
 
     def make(username, roles=(), groups=(), fullname=None):
         if api.user.get(username=username) is None:

@@ -12,8 +12,8 @@ import pytest
 import transaction
 from plone import api
 
-from os2bos_plone import figures
 from os2bos_plone.engine import clock
+from os2bos_plone.payments import figures
 from tests.journal.helpers import make_appropriation
 from tests.journal.helpers import make_case
 

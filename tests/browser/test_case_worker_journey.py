@@ -12,9 +12,9 @@ import uuid
 import transaction
 from plone import api
 
-from os2bos_plone import classification
-from os2bos_plone import figures
+from os2bos_plone.classification.reader import by_key
 from os2bos_plone.engine import clock
+from os2bos_plone.payments import figures
 
 YEAR = clock.today().year
 TEAM = "familie_oest"
@@ -54,7 +54,7 @@ def test_case_worker_creates_case_grant_and_activity_and_grants_it(page_as, site
     page.wait_for_load_state("networkidle")
     grant_id = f"27.24.00-G01-{uuid.uuid4().hex[:6]}-26"
     page.fill("#form-widgets-sbsys_id", grant_id)
-    section = classification.by_key("bos_section", "BL-32-1.5")
+    section = by_key("bos_section", "BL-32-1.5")
     page.select_option("#form-widgets-section", section.UID())
     page.fill("#form-widgets-note", "Familien har selv bedt om hjælp.")
     page.get_by_role("button", name="Gem").click()

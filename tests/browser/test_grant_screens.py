@@ -20,6 +20,7 @@ from plone.app.testing import login
 from plone.app.testing import logout
 from plone.uuid.interfaces import IUUID
 
+from os2bos_plone.decisions.grant import grant
 from os2bos_plone.engine import clock
 from tests.journal.helpers import main_fields
 from tests.journal.helpers import make_activity
@@ -35,7 +36,7 @@ def team_case(functional_portal, make_user):
     team with the worker as case worker, the team led by the leader, one draft main activity."""
 
     def make(suffix, amount="1000.00"):
-        from os2bos_plone.subscribers import sync_team_groups
+        from os2bos_plone.security.teams import sync_team_groups
 
         worker = make_user(f"gb-worker{suffix}", roles=["BOSCaseWorker"], fullname="Gitte Sagsb")
         leader = make_user(f"gb-leader{suffix}", fullname="Lars Teamleder")
@@ -110,15 +111,13 @@ def test_activity_view_and_expected_adjustment(page_as, screen, team_case, make_
     from zope.event import notify
     from zope.lifecycleevent import ObjectModifiedEvent
 
-    from os2bos_plone import grants
-
     worker, _leader, appropriation, activity = team_case("-c", amount="1000.00")
     make_user("gb-admin", roles=["Manager"])
     login(api.portal.get(), "gb-admin")
     try:
         activity.end_date = date(clock.today().year + 1, 12, 31)
         notify(ObjectModifiedEvent(activity))
-        result = grants.grant(appropriation, [IUUID(activity)], "teamleder")
+        result = grant(appropriation, [IUUID(activity)], "teamleder")
         assert result.ok, result.errors
         transaction.commit()
     finally:

@@ -19,8 +19,11 @@ from plone.app.testing import login
 from plone.app.testing import logout
 from plone.app.testing import setRoles
 
+from os2bos_plone.decisions.submit import submit
+from os2bos_plone.demo.budget import create_demo_budget
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_money
+from os2bos_plone.management.figures import clear_cache
 
 YEAR = clock.today().year
 TEAM = "familie_oest"
@@ -30,8 +33,6 @@ TEAM = "familie_oest"
 def municipality(functional_portal):
     """Two children: granted, expected (awaiting the section leader) and draft activities, last
     year's too, and this year's budget made by the demo step. Committed for the server."""
-    from os2bos_plone import grants
-    from os2bos_plone import management
     from tests.journal.helpers import grant_decision
     from tests.journal.helpers import internal_main_fields
     from tests.journal.helpers import main_fields
@@ -68,10 +69,10 @@ def municipality(functional_portal):
             make_appropriation(bo, section="BL-32-1.5"),
             **internal_main_fields(payment_amount=Decimal("10000.00")),
         )
-        errors, _required = grants.submit(pending.__parent__, [pending.UID()])
+        errors, _required = submit(pending.__parent__, [pending.UID()])
         assert not errors, errors
-        management.clear_cache()
-        budget = management.create_demo_budget(portal, YEAR, progress=lambda message: None)
+        clear_cache()
+        budget = create_demo_budget(portal, YEAR, progress=lambda message: None)
         assert budget is not None and budget.lines
     finally:
         logout()

@@ -16,8 +16,8 @@ from plone.app.testing import login
 from plone.app.testing import logout
 from plone.app.testing import setRoles
 
-from os2bos_plone import activities
 from os2bos_plone.engine import clock
+from os2bos_plone.payments.paid import find_payment
 from tests.journal.helpers import main_fields
 from tests.journal.helpers import make_activity
 from tests.journal.helpers import make_appropriation
@@ -48,7 +48,7 @@ def granted_invoice(functional_portal):
 def test_payment_officer_registers_a_payment_as_paid(page_as, screen, site_url, granted_invoice):
     case, activity = granted_invoice
     first_of_month = clock.today().replace(day=1)
-    planned = activities.find_payment(activity, first_of_month)
+    planned = find_payment(activity, first_of_month)
     assert planned is not None and not planned.settled
     page = page_as("ps-okonomi", roles=["BOSFinance"])
     page.goto(f"{site_url}/@@bos-payments")
@@ -85,6 +85,6 @@ def test_payment_officer_registers_a_payment_as_paid(page_as, screen, site_url, 
     screen(page, "payments-registered")
 
     transaction.begin()  # see what the server thread committed
-    paid = activities.find_payment(activity, first_of_month)
+    paid = find_payment(activity, first_of_month)
     assert paid.paid and paid.paid_amount == Decimal("1940.00")
     assert paid.paid_date == clock.today()

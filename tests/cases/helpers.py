@@ -173,7 +173,7 @@ def team_users(http, team="familie_oest", suffix=""):
     import transaction
     from plone import api
 
-    from os2bos_plone.subscribers import sync_team_groups
+    from os2bos_plone.security.teams import sync_team_groups
 
     worker_id, leader_id = f"sb-{team}{suffix}", f"tl-{team}{suffix}"
     worker = http(worker_id, roles=["BOSCaseWorker"])

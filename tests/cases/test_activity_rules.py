@@ -8,9 +8,15 @@ import pytest
 from plone import api
 from zope.interface import Invalid
 
-from os2bos_plone import activities
 from os2bos_plone.content.activity import ActivityInvalid
 from os2bos_plone.content.activity import IActivity
+from os2bos_plone.decisions.adjustment import create_adjustment
+from os2bos_plone.decisions.grant import grant
+from os2bos_plone.payments.store import stored_payments
+from os2bos_plone.payments.totals import yearly_totals_of
+from os2bos_plone.validation.activity import ACTIVITY_FIELDS
+from os2bos_plone.validation.activity import MSG_GRANTED_CHANGE
+from os2bos_plone.validation.activity import validation_errors
 
 
 @pytest.fixture
@@ -54,20 +60,20 @@ def granted(manager):
 
 
 def form_data(activity, **changes):
-    values = {name: getattr(activity, name, None) for name in activities.ACTIVITY_FIELDS}
+    values = {name: getattr(activity, name, None) for name in ACTIVITY_FIELDS}
     values.update(changes)
     return SimpleNamespace(__context__=activity, **values)
 
 
 def test_granted_activity_form_may_change_only_end_note_provider_and_recipient(granted):
-    assert activities.validation_errors(form_data(granted, end_date=date(2027, 6, 30))) == []
-    assert activities.validation_errors(form_data(granted, note="Aftalt")) == []
-    errors = activities.validation_errors(
+    assert validation_errors(form_data(granted, end_date=date(2027, 6, 30))) == []
+    assert validation_errors(form_data(granted, note="Aftalt")) == []
+    errors = validation_errors(
         form_data(granted, payment_amount=Decimal("1200"), start_date=date(2027, 2, 1))
     )
     assert [(error.field, error.message) for error in errors] == [
-        ("start_date", activities.MSG_GRANTED_CHANGE),
-        ("payment_amount", activities.MSG_GRANTED_CHANGE),
+        ("start_date", MSG_GRANTED_CHANGE),
+        ("payment_amount", MSG_GRANTED_CHANGE),
     ]
 
 
@@ -78,13 +84,12 @@ def test_invariant_carries_field_message_pairs(granted):
     assert isinstance(raised.value, Invalid)
     assert raised.value.errors == [
         ("start_date", "Startdatoen skal være før eller samme dag som slutdatoen"),
-        ("start_date", activities.MSG_GRANTED_CHANGE),
+        ("start_date", MSG_GRANTED_CHANGE),
     ]
     assert str(raised.value).startswith("Startdatoen skal være før")
 
 
 def test_individual_plan_adjustment_takes_the_payments_from_its_start(manager):
-    from os2bos_plone import grants
 
     portal = manager
     case = api.content.create(
@@ -122,18 +127,18 @@ def test_individual_plan_adjustment_takes_the_payments_from_its_start(manager):
         recipient_name="Intern",
         payment_method="internal",
     )
-    assert grants.grant(appropriation, [original.UID()], "teamleder").ok
-    adjustment = grants.create_adjustment(original, {"start_date": "2027-04-01"})
+    assert grant(appropriation, [original.UID()], "teamleder").ok
+    adjustment = create_adjustment(original, {"start_date": "2027-04-01"})
     assert api.content.get_state(adjustment) == "expected"
     assert [row["date"] for row in adjustment.individual_payments] == [
         date(2027, 5, 15),
         date(2027, 9, 15),
     ]
-    result = grants.grant(appropriation, [adjustment.UID()], "teamleder")
+    result = grant(appropriation, [adjustment.UID()], "teamleder")
     assert result.ok, result.errors
     assert original.end_date == date(2027, 3, 31)
-    assert [(p.date, p.amount) for p in activities.stored_payments(original)] == [
+    assert [(p.date, p.amount) for p in stored_payments(original)] == [
         (date(2027, 1, 15), Decimal("100.00"))
     ]
     assert [row["date"] for row in original.individual_payments] == [date(2027, 1, 15)]
-    assert activities.yearly_totals_of(adjustment)[2027] == (Decimal("500.00"), Decimal("500.00"))
+    assert yearly_totals_of(adjustment)[2027] == (Decimal("500.00"), Decimal("500.00"))

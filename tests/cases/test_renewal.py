@@ -5,8 +5,10 @@ from decimal import Decimal
 
 from plone import api
 
-from os2bos_plone import activities
 from os2bos_plone.engine import clock
+from os2bos_plone.payments.store import stored_payments
+from os2bos_plone.payments.sync import renew_all_open_ended
+from os2bos_plone.payments.totals import yearly_totals_of
 
 
 def _activity(appropriation, service, **fields):
@@ -57,29 +59,29 @@ def test_renewal_extends_open_ended_granted_plans(manager):
     ended = _activity(_appropriation(portal, 3), service, end_date=date(year + 1, 12, 31))
     api.content.transition(obj=ended, transition="grant")
     # Planned to 31 December of next year.
-    assert [p.date for p in activities.stored_payments(granted)][-1] == date(year + 1, 12, 1)
-    assert len(activities.stored_payments(granted)) == 12
+    assert [p.date for p in stored_payments(granted)][-1] == date(year + 1, 12, 1)
+    assert len(stored_payments(granted)) == 12
 
     # Nine months on, the newest payment is less than six months away: extend a year.
     messages = []
-    looked_at, extended, added = activities.renew_all_open_ended(
+    looked_at, extended, added = renew_all_open_ended(
         when=date(year + 1, 9, 1), progress=messages.append
     )
     assert (extended, added) == (1, 12)
     assert looked_at >= 1
     assert messages[0].startswith("Fornyer betalinger:")
-    dates = [p.date for p in activities.stored_payments(granted)]
+    dates = [p.date for p in stored_payments(granted)]
     assert (len(dates), dates[-1]) == (24, date(year + 2, 12, 1))
-    assert activities.yearly_totals_of(granted)[year + 2] == (
+    assert yearly_totals_of(granted)[year + 2] == (
         Decimal("12000.00"),
         Decimal("12000.00"),
     )
     brain = api.content.find(UID=granted.UID())[0]
     assert brain.bos_yearly_totals[year + 2] == ("12000.00", "12000.00")
     # Drafts and plans with an end are left alone; a second run the same day adds nothing.
-    assert len(activities.stored_payments(draft)) == 12
-    assert len(activities.stored_payments(ended)) == 12
-    assert activities.renew_all_open_ended(when=date(year + 1, 9, 1), progress=print)[1:] == (
+    assert len(stored_payments(draft)) == 12
+    assert len(stored_payments(ended)) == 12
+    assert renew_all_open_ended(when=date(year + 1, 9, 1), progress=print)[1:] == (
         0,
         0,
     )

@@ -12,8 +12,10 @@ from plone.dexterity.utils import createContentInContainer
 from plone.uuid.interfaces import IUUID
 from zope.event import notify
 
-from os2bos_plone import classification
+from os2bos_plone.classification.reader import by_key
+from os2bos_plone.decisions.grant import grant
 from os2bos_plone.engine import clock
+from os2bos_plone.journal.storage import entries
 
 _serial = itertools.count(1)
 
@@ -27,7 +29,7 @@ def sbsys(prefix="27.24.00-G01"):
 
 
 def uid_of(portal_type, key):
-    obj = classification.by_key(portal_type, key)
+    obj = by_key(portal_type, key)
     assert obj is not None, (portal_type, key)
     return IUUID(obj)
 
@@ -126,9 +128,8 @@ def make_activity(appropriation, **fields):
 
 
 def entries_with(case, action):
-    from os2bos_plone import journal
 
-    return [entry for entry in journal.entries(case) if entry.action == action]
+    return [entry for entry in entries(case) if entry.action == action]
 
 
 def grant_decision(
@@ -136,18 +137,17 @@ def grant_decision(
 ):
     """Grant through grants.grant and make sure the decision event is fired exactly once: the
     grant service fires IActivitiesGranted itself once the lead has wired it."""
-    from os2bos_plone import grants
-    from os2bos_plone.events import ActivitiesGranted
-    from os2bos_plone.journal import case_of
+    from os2bos_plone.adapters.lookup import case_of
+    from os2bos_plone.decisions.events import ActivitiesGranted
 
     case = case_of(appropriation)
     before = len(entries_with(case, "activities_granted"))
     user = api.user.get_current()
     uids = [IUUID(a) for a in granted]
-    result = grants.grant(appropriation, uids, level, approval_note=note, user=user)
+    result = grant(appropriation, uids, level, approval_note=note, user=user)
     assert result.ok, result.errors
     if len(entries_with(case, "activities_granted")) == before:
-        level_obj = classification.by_key("bos_approval_level", level)
+        level_obj = by_key("bos_approval_level", level)
         by_uid = {IUUID(a): a for a in appropriation.objectValues()}
         notify(
             ActivitiesGranted(

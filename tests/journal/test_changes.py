@@ -8,9 +8,14 @@ from plone import api
 from zope.event import notify
 from zope.lifecycleevent import ObjectModifiedEvent
 
-from os2bos_plone import activities
-from os2bos_plone import journal
+from os2bos_plone.decisions.adjustment import create_adjustment
 from os2bos_plone.engine import clock
+from os2bos_plone.journal.history import case_history
+from os2bos_plone.journal.history import history_as_of
+from os2bos_plone.journal.storage import entries
+from os2bos_plone.payments.events import notify_payment_paid
+from os2bos_plone.payments.paid import mark_paid
+from os2bos_plone.payments.store import stored_payments
 from tests.journal.helpers import entries_with
 from tests.journal.helpers import internal_main_fields
 from tests.journal.helpers import main_fields
@@ -75,12 +80,12 @@ def test_changes_to_drafts_are_not_journaled(manager):
 
 def test_payment_marked_paid(manager):
     case, activity = _granted(manager)
-    day = activities.stored_payments(activity)[0].date
-    paid = activities.mark_paid(
+    day = stored_payments(activity)[0].date
+    paid = mark_paid(
         activity, day, "9500", day.isoformat(), note="Faktura 17", user_id="test_user_1_"
     )
     if not entries_with(case, "payment_paid"):  # until the paid-marking code fires it itself
-        journal.notify_payment_paid(activity, paid)
+        notify_payment_paid(activity, paid)
     [entry] = entries_with(case, "payment_paid")
     assert entry.amounts == {"planned_amount": str(paid.amount), "paid_amount": "9500.00"}
     assert entry.comment == "Faktura 17"
@@ -90,12 +95,12 @@ def test_payment_marked_paid(manager):
 
 
 def test_case_worker_and_effort_step_history(manager):
-    from os2bos_plone.users import create_user
+    from os2bos_plone.security.users import create_user
 
     create_user("j_anne", "secret-pw-123", fullname="Anne Andersen")
     create_user("j_bo", "secret-pw-123", fullname="Bo Berg")
     case = make_case(manager, case_worker="j_anne")
-    first = journal.case_history(case)
+    first = case_history(case)
     assert {(r["field"], r["old"], r["new"]) for r in first} >= {
         ("case_worker", None, "j_anne"),
         ("effort_step", None, 3),
@@ -105,7 +110,7 @@ def test_case_worker_and_effort_step_history(manager):
     case.case_worker = "j_bo"
     case.effort_step = 4
     notify(ObjectModifiedEvent(case))
-    history = journal.case_history(case)
+    history = case_history(case)
     changes = history[len(first) :]
     assert [(r["field"], r["old"], r["new"]) for r in changes] == [
         ("case_worker", "j_anne", "j_bo"),
@@ -119,10 +124,10 @@ def test_case_worker_and_effort_step_history(manager):
     assert step.title.startswith("Trin på indsatstrappen er ændret fra »Trin 3")
     # unchanged saves add nothing
     notify(ObjectModifiedEvent(case))
-    assert len(journal.case_history(case)) == len(history)
+    assert len(case_history(case)) == len(history)
     # the value on a date, for reports
-    assert journal.history_as_of(case, "effort_step", clock.today()) == 4
-    assert journal.history_as_of(case, "effort_step", date(2000, 1, 1)) == 3
+    assert history_as_of(case, "effort_step", clock.today()) == 4
+    assert history_as_of(case, "effort_step", date(2000, 1, 1)) == 3
 
 
 def test_assessment_and_acting_municipality(manager):
@@ -137,7 +142,6 @@ def test_assessment_and_acting_municipality(manager):
 
 
 def test_granted_adjustment_is_merged_and_journaled(manager):
-    from os2bos_plone import grants
     from os2bos_plone.engine.payments import add_months
     from tests.journal.helpers import grant_decision
 
@@ -151,7 +155,7 @@ def test_granted_adjustment_is_merged_and_journaled(manager):
     )
     grant_decision(appropriation, [original])
     start = add_months(clock.today().replace(day=1), 1)
-    adjustment = grants.create_adjustment(
+    adjustment = create_adjustment(
         original, {"start_date": start.isoformat(), "payment_amount": "12000"}
     )
     grant_decision(
@@ -169,7 +173,7 @@ def test_granted_adjustment_is_merged_and_journaled(manager):
     assert ended.object["uid"] == original.UID()
     assert ended.data["changes"]["end_date"][1] == (start - timedelta(days=1)).isoformat()
     # the decision comes last, with both activities in its letter
-    decision = journal.entries(case)[0]
+    decision = entries(case)[0]
     assert decision.action == "activities_granted"
     titles = [(item["uid"], item["updated"]) for item in decision.data["activities"]]
     assert (adjustment.UID(), True) in titles

@@ -4,9 +4,10 @@ from decimal import Decimal
 
 from plone import api
 
-from os2bos_plone import journal
-from os2bos_plone import letters
+from os2bos_plone.decisions import letters
 from os2bos_plone.engine.formatting import format_money
+from os2bos_plone.journal.storage import entries
+from os2bos_plone.payments.figures import activity_figures
 from tests.journal.helpers import CHILD_NAME
 from tests.journal.helpers import CPR
 from tests.journal.helpers import entries_with
@@ -64,11 +65,11 @@ def test_grant_stores_a_letter_with_the_decision(manager):
     ):
         assert expected in text, expected
     for activity in (main, supplementary):
-        figures = journal.activity_figures(activity)
+        figures = activity_figures(activity)
         assert format_money(Decimal(figures["per_payment"])) in text
         assert format_money(Decimal(figures["this_year"])) in text
         assert format_money(Decimal(figures["total"])) in text
-    total = sum(Decimal(journal.activity_figures(a)["this_year"]) for a in (main, supplementary))
+    total = sum(Decimal(activity_figures(a)["this_year"]) for a in (main, supplementary))
     assert format_money(total) in text
     # main activity first
     assert text.index("Familiebehandling (Hovedydelse)") < text.index("Fritidsaktiviteter (")
@@ -91,7 +92,7 @@ def test_journal_entry_points_at_the_letter(manager):
     assert data["decision"]["approval_level"] == "teamleder"
     assert pdf_text(letters.render_letter(data)) == pdf_text(letter.file.data)
     # the newest entry is the decision, after the transitions it caused
-    assert journal.entries(case)[0].action == "activities_granted"
+    assert entries(case)[0].action == "activities_granted"
 
 
 def test_letter_is_versioned(manager):
@@ -178,6 +179,6 @@ def test_grant_through_the_workflow_makes_a_letter_too(manager):
     [entry] = entries_with(case, "activities_granted")
     assert entry.letter == letter.UID()
     text = pdf_text(letter.file.data)
-    figures = journal.activity_figures(activity)
+    figures = activity_figures(activity)
     assert format_money(Decimal(figures["this_year"])) in text
     assert "Familiebehandling (Hovedydelse) – Opdateret" in text

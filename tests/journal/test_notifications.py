@@ -5,10 +5,11 @@ import logging
 from plone import api
 from zope.event import notify
 
-from os2bos_plone import classification
-from os2bos_plone import notifications
-from os2bos_plone.events import ActivitiesSubmitted
-from os2bos_plone.users import create_user
+from os2bos_plone.classification.reader import approval_levels
+from os2bos_plone.decisions import notifications
+from os2bos_plone.decisions.events import ActivitiesSubmitted
+from os2bos_plone.decisions.submit import submit
+from os2bos_plone.security.users import create_user
 from tests.journal.helpers import CHILD_NAME
 from tests.journal.helpers import CPR
 from tests.journal.helpers import grant_decision
@@ -27,7 +28,7 @@ def _user(user_id, fullname, email=None, groups=()):
 
 
 def _level(key):
-    return next(level for level in classification.approval_levels() if level.key == key)
+    return next(level for level in approval_levels() if level.key == key)
 
 
 def _people(portal):
@@ -91,12 +92,11 @@ def test_submission_mails_the_deciders(manager, mailhost):
 
 
 def test_submit_through_the_grant_code_mails_the_deciders(manager, mailhost):
-    from os2bos_plone import grants
 
     _people(manager)
     case, appropriation = _case(manager)
     activity = make_activity(appropriation, **main_fields())
-    errors, required = grants.submit(appropriation, [activity.UID()], comment="Haster")
+    errors, required = submit(appropriation, [activity.UID()], comment="Haster")
     assert errors == []
     expected = {
         notifications.address_of(user_id)[0]
@@ -114,7 +114,7 @@ def test_committee_level_mails_the_secretaries(manager, mailhost):
     _user("j_secretary", "Sofie Sekretær", "sofie@kommune.example", ["bos_committee_secretaries"])
     case, appropriation = _case(manager)
     activity = make_activity(appropriation, **main_fields())
-    level = next(level for level in classification.approval_levels() if level.committee)
+    level = next(level for level in approval_levels() if level.committee)
     notify(ActivitiesSubmitted(appropriation, [activity], level, ""))
     assert {parsed(m)[0] for m in mailhost.messages} == {"sofie@kommune.example"}
 

@@ -7,6 +7,7 @@ import pytest
 import transaction
 from plone import api
 
+from os2bos_plone.decisions import grant as grant_operation
 from tests.cases.helpers import create_activity
 from tests.cases.helpers import create_appropriation
 from tests.cases.helpers import create_case
@@ -119,11 +120,11 @@ def test_journal_tab_in_danish(http, functional_portal):
 
 
 def _grant_fires_the_decision_event():
-    from os2bos_plone import grants
     from os2bos_plone.services import grant as grant_service
 
     return any(
-        "ActivitiesGranted" in inspect.getsource(module) for module in (grants, grant_service)
+        "ActivitiesGranted" in inspect.getsource(module)
+        for module in (grant_operation, grant_service)
     )
 
 

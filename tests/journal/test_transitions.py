@@ -2,7 +2,7 @@
 
 from plone import api
 
-from os2bos_plone import journal
+from os2bos_plone.journal.storage import entries
 from tests.journal.helpers import entries_with
 from tests.journal.helpers import internal_main_fields
 from tests.journal.helpers import make_activity
@@ -46,7 +46,7 @@ def test_activity_transitions(manager):
     assert granted.amounts["per_payment"] == "10000.00"
     assert granted.title.endswith(": Bevilg (fra »Kladde« til »Bevilget«).")
     # newest first
-    actions = [entry.action for entry in journal.entries(case)]
+    actions = [entry.action for entry in entries(case)]
     assert actions.index("activity_grant") < actions.index("activity_reject")
     assert actions.index("activity_reject") < actions.index("activity_submit")
 

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from os2bos_plone import management
+from os2bos_plone.management.figures import clear_cache
 from tests.overview.helpers import YEAR
 from tests.overview.helpers import add_activity
 from tests.overview.helpers import ensure_user
@@ -13,9 +13,9 @@ from tests.overview.helpers import make_case
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """The module cache is keyed on the catalog counter, which the test layer rolls back."""
-    management.clear_cache()
+    clear_cache()
     yield
-    management.clear_cache()
+    clear_cache()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from plone import api
 from plone.dexterity.utils import createContentInContainer
 from zope.interface import alsoProvides
 
-from os2bos_plone import classification
+from os2bos_plone.classification.reader import by_key
 from os2bos_plone.engine import clock
 from os2bos_plone.interfaces import IOs2BosPloneLayer
 
@@ -20,13 +20,13 @@ SOLSIKKE = "93766989"
 
 
 def uid(portal_type, key):
-    obj = classification.by_key(portal_type, key)
+    obj = by_key(portal_type, key)
     assert obj is not None, (portal_type, key)
     return obj.UID()
 
 
 def ensure_user(user_id, fullname, roles=()):
-    from os2bos_plone.users import create_user
+    from os2bos_plone.security.users import create_user
 
     if api.user.get(userid=user_id) is None:
         create_user(user_id, "secret-pw-123", fullname=fullname)

@@ -9,10 +9,14 @@ from zope.event import notify
 from zope.interface import Invalid
 from zope.lifecycleevent import ObjectModifiedEvent
 
-from os2bos_plone import management
 from os2bos_plone.browser.overview import ReportBuilder
 from os2bos_plone.content.budget import IBudget
 from os2bos_plone.content.budget import line_errors
+from os2bos_plone.demo.budget import create_demo_budget
+from os2bos_plone.management.effect import step_movements
+from os2bos_plone.management.figures import classification_titles
+from os2bos_plone.management.figures import clear_cache
+from os2bos_plone.management.figures import collect
 from tests.overview.helpers import YEAR
 from tests.overview.helpers import view
 
@@ -25,7 +29,7 @@ def make_budget(portal, year, lines):
 
 
 def expected_by_section(overview):
-    sections = management.classification_titles("bos_section")
+    sections = classification_titles("bos_section")
     result = {}
     for (section_uid, _service, _kind), (_granted, expected) in overview.groups.items():
         key = sections[section_uid][0]
@@ -34,7 +38,7 @@ def expected_by_section(overview):
 
 
 def report(portal, year=YEAR):
-    management.clear_cache()
+    clear_cache()
     return ReportBuilder(year, portal.REQUEST).build()
 
 
@@ -45,7 +49,7 @@ class TestBudget:
 
     def test_over_near_and_underrun(self, data):
         portal = data["portal"]
-        expected = expected_by_section(management.collect(YEAR))
+        expected = expected_by_section(collect(YEAR))
         placement = expected["BL-43-1.6"]
         budget = make_budget(
             portal,
@@ -76,7 +80,7 @@ class TestBudget:
 
     def test_unbudgeted_and_page_labels(self, data):
         portal = data["portal"]
-        expected = expected_by_section(management.collect(YEAR))
+        expected = expected_by_section(collect(YEAR))
         make_budget(portal, YEAR, [{"section": "BL-32-1.5", "amount": Decimal(1)}])
         table = report(portal).table("budget")
         unbudgeted = table.rows[-1]
@@ -147,7 +151,7 @@ class TestEffect:
         notify(ObjectModifiedEvent(bo))
         bo.reindexObject()
         api.content.transition(obj=carl, transition="close")
-        moves = management.step_movements(YEAR)
+        moves = step_movements(YEAR)
         assert moves["available"] is True
         assert (moves["up"], moves["down"]) == (1, 1)
         assert moves["per_step"][4]["up_into"] == 1
@@ -161,7 +165,7 @@ class TestEffect:
         assert rows["Trin 4"]["cases"] == 1
         assert rows["Trin 2"]["cases"] == 1
         assert rows["Trin 3"]["cases"] == 0  # Carl's case is closed
-        collected = management.collect(YEAR)
+        collected = collect(YEAR)
         alma_expected = collected.expected_by_case[alma.UID()]
         assert rows["Trin 4"]["expected"] == alma_expected
         assert rows["Trin 4"]["average"] == alma_expected
@@ -179,16 +183,16 @@ class TestEffect:
         alma.effort_step = 6
         notify(ObjectModifiedEvent(alma))
         alma.reindexObject()
-        collected = management.collect(YEAR)
+        collected = collect(YEAR)
         assert collected.dimensions["effort_step"][6][1] == collected.expected_by_case[alma.UID()]
 
 
 def test_demo_budget(data):
     portal = data["portal"]
     messages = []
-    budget = management.create_demo_budget(portal, YEAR, progress=messages.append)
+    budget = create_demo_budget(portal, YEAR, progress=messages.append)
     assert {line["section"] for line in budget.lines} == {"BL-32-1.5", "BL-35-3", "BL-43-1.6"}
-    again = management.create_demo_budget(portal, YEAR, progress=messages.append)
+    again = create_demo_budget(portal, YEAR, progress=messages.append)
     assert again.getPhysicalPath() == budget.getPhysicalPath()
     assert messages[-1] == f"Budget {YEAR} findes allerede"
     statuses = {row["status"] for row in report(portal).table("budget").rows}

@@ -1,9 +1,10 @@
 """The demo loader makes this year's budget, so Ledelsesinformation shows budget vs forecast."""
 
-from os2bos_plone import management
 from os2bos_plone.browser.overview import ReportBuilder
 from os2bos_plone.demo import DEMO_STEPS
 from os2bos_plone.demo import load_demo_data
+from os2bos_plone.management.budget import budget_for
+from os2bos_plone.management.figures import clear_cache
 from tests.overview.helpers import YEAR
 
 
@@ -16,12 +17,12 @@ def test_demo_data_has_a_budget_for_this_year(manager):
     portal = manager
     messages = []
     load_demo_data(portal, progress=messages.append)
-    budget = management.budget_for(YEAR)
+    budget = budget_for(YEAR)
     assert budget is not None
     sections = {line["section"] for line in budget.lines}
     assert len(sections) == len(budget.lines) >= 3
     assert any(f"Budget {YEAR} oprettet" in message for message in messages)
-    management.clear_cache()
+    clear_cache()
     report = ReportBuilder(YEAR, portal.REQUEST).build()
     statuses = {row["status"] for row in report.table("budget").rows}
     assert "over" in statuses and "under" in statuses

@@ -6,7 +6,7 @@ from decimal import Decimal
 from os2bos_plone.engine.costs import ActivityCostInput
 from os2bos_plone.engine.costs import yearly_totals
 from os2bos_plone.engine.payments import Payment
-from os2bos_plone.management import monthly_totals_for
+from os2bos_plone.payments.totals import monthly_totals_for
 
 
 def monthly_payments(year, amount, months=range(1, 13)):

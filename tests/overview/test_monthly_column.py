@@ -14,10 +14,16 @@ from plone.uuid.interfaces import IUUID
 from zope.event import notify
 from zope.lifecycleevent import ObjectModifiedEvent
 
-from os2bos_plone import activities
-from os2bos_plone import figures
-from os2bos_plone import grants
-from os2bos_plone import management
+from os2bos_plone.adapters.lookup import status_of
+from os2bos_plone.decisions.adjustment import create_adjustment
+from os2bos_plone.decisions.grant import grant
+from os2bos_plone.management import figures as management
+from os2bos_plone.management.figures import clear_cache
+from os2bos_plone.management.figures import collect
+from os2bos_plone.payments import figures
+from os2bos_plone.payments.paid import mark_paid
+from os2bos_plone.payments.store import stored_payments
+from os2bos_plone.payments.totals import yearly_totals_of
 from tests.overview.helpers import YEAR
 
 CASES = ("alma", "bo", "carl")
@@ -36,15 +42,15 @@ def cost_figures(data):
 
 
 def overview_figures(monkeypatch):
-    management.clear_cache()
+    clear_cache()
     with monkeypatch.context() as patch:
 
         def forbidden(*args, **kwargs):
             raise AssertionError("the overview woke an activity")
 
         patch.setattr(management, "_appropriation_monthly", forbidden)
-        patch.setattr(activities, "cost_input", forbidden)
-        overview = management.collect(YEAR)
+        patch.setattr(management, "cost_input", forbidden)
+        overview = collect(YEAR)
     assert overview.monthly_source == "catalog"
     this_year = f"{YEAR}-"
     months = {
@@ -86,13 +92,11 @@ def test_after_a_grant(data, monkeypatch):
     draft = data["draft"]
     draft.payment_amount = Decimal("1000")
     notify(ObjectModifiedEvent(draft))
-    result = grants.grant(
-        data["bo_draft"], [IUUID(draft)], "teamleder", user=api.user.get_current()
-    )
+    result = grant(data["bo_draft"], [IUUID(draft)], "teamleder", user=api.user.get_current())
     assert result.ok, result.errors
-    assert activities.status_of(draft) == "granted"
+    assert status_of(draft) == "granted"
     after = assert_overview_matches_costs(data, monkeypatch)
-    granted_now = activities.yearly_totals_of(draft)[YEAR][0]
+    granted_now = yearly_totals_of(draft)[YEAR][0]
     assert granted_now > 0
     assert after.totals[0] == before.totals[0] + granted_now
 
@@ -103,12 +107,12 @@ def test_after_an_adjustment_and_its_merge(data, monkeypatch, frozen_today):
     frozen_today(date(YEAR, 6, 10))
     original = data["family_treatment"]
     start = date(YEAR, 7, 1)
-    adjustment = grants.create_adjustment(
+    adjustment = create_adjustment(
         original, {"start_date": start.isoformat(), "payment_amount": "11000"}
     )
-    assert activities.status_of(adjustment) == "expected"
+    assert status_of(adjustment) == "expected"
     expected_state = assert_overview_matches_costs(data, monkeypatch)
-    result = grants.grant(
+    result = grant(
         data["alma_treatment"], [IUUID(adjustment)], "teamleder", user=api.user.get_current()
     )
     assert result.ok, result.errors
@@ -119,9 +123,9 @@ def test_after_an_adjustment_and_its_merge(data, monkeypatch, frozen_today):
 
 def test_after_marking_a_payment_paid_in_another_month(data, monkeypatch):
     activity = data["placement"]
-    payment = next(p for p in activities.stored_payments(activity) if p.date.year == YEAR)
+    payment = next(p for p in stored_payments(activity) if p.date.year == YEAR)
     paid_date = date(YEAR, payment.date.month, 28) if payment.date.month < 12 else payment.date
-    activities.mark_paid(activity, payment.date, "100.00", paid_date.isoformat(), privileged=True)
+    mark_paid(activity, payment.date, "100.00", paid_date.isoformat(), privileged=True)
     overview = assert_overview_matches_costs(data, monkeypatch)
     assert overview.totals[0] > 0
 

@@ -6,10 +6,15 @@ from decimal import Decimal
 import pytest
 from plone import api
 
-from os2bos_plone import activities
-from os2bos_plone import figures
-from os2bos_plone import management
+from os2bos_plone.adapters.lookup import activities_of
+from os2bos_plone.adapters.plans import cost_input
 from os2bos_plone.browser.overview import ReportBuilder
+from os2bos_plone.management.figures import clear_cache
+from os2bos_plone.management.figures import collect
+from os2bos_plone.payments import figures
+from os2bos_plone.payments.store import stored_payments
+from os2bos_plone.payments.totals import MONTHLY_COLUMN
+from os2bos_plone.payments.totals import monthly_totals_for
 from tests.overview.helpers import YEAR
 from tests.overview.helpers import view
 
@@ -40,7 +45,7 @@ def grouped(data, key_of, year=YEAR, level="case"):
             if level == "appropriation":
                 add(sums, key_of(appropriation), costs(appropriation, year))
                 continue
-            for activity in activities.activities_of(appropriation):
+            for activity in activities_of(appropriation):
                 add(sums, key_of(activity), costs(activity, year))
     return {key: value for key, value in sums.items() if value != (0, 0)}
 
@@ -56,13 +61,13 @@ def dimension(overview, name, year_offset=0):
 
 @pytest.fixture
 def overview(data):
-    return management.collect(YEAR)
+    return collect(YEAR)
 
 
 class TestFiguresEqualBosCosts:
     @pytest.mark.parametrize("year", [YEAR, YEAR - 1])
     def test_by_case_attributes(self, data, year):
-        overview = management.collect(YEAR)
+        overview = collect(YEAR)
         offset = 0 if year == YEAR else 1
         for name in ("team", "case_worker", "target_group", "effort_step"):
             expected = grouped(data, lambda case, name=name: getattr(case, name), year)
@@ -101,13 +106,9 @@ class TestFiguresEqualBosCosts:
         granted, expected = overview.totals[0], overview.totals[1]
         provider_factor = data["family_treatment"].payment_amount  # VAT factors apply per provider
         assert provider_factor == Decimal("10000")
-        family = sum(
-            Decimal(p.amount) for p in activities.stored_payments(data["family_treatment"])
-        )
+        family = sum(Decimal(p.amount) for p in stored_payments(data["family_treatment"]))
         placement = sum(
-            Decimal(p.amount)
-            for p in activities.stored_payments(data["placement"])
-            if p.date.year == YEAR
+            Decimal(p.amount) for p in stored_payments(data["placement"]) if p.date.year == YEAR
         )
         assert granted == family + Decimal("6000") + placement
         assert expected == granted + Decimal("12000")
@@ -118,21 +119,21 @@ class TestMonthlyColumn:
     def test_column_equals_monthly_totals_for(self, data):
         """refresh_totals stores monthly_totals_for on each activity; the column holds it."""
         catalog = api.portal.get_tool("portal_catalog")
-        assert management.MONTHLY_COLUMN in catalog.schema()
+        assert MONTHLY_COLUMN in catalog.schema()
         for name in ("alma_treatment", "alma_leisure", "bo_placement", "bo_draft", "carl_old"):
-            objects = activities.activities_of(data[name])
-            by_uid = management.monthly_totals_for([activities.cost_input(a) for a in objects])
+            objects = activities_of(data[name])
+            by_uid = monthly_totals_for([cost_input(a) for a in objects])
             for activity in objects:
                 (brain,) = catalog.unrestrictedSearchResults(UID=activity.UID())
                 assert brain.bos_monthly_totals == by_uid[activity.UID()]
                 assert activity.bos_monthly_totals == by_uid[activity.UID()]
 
     def test_payment_fallback_only_without_the_column(self, data, monkeypatch):
-        before = management.collect(YEAR).monthly
+        before = collect(YEAR).monthly
         catalog = api.portal.get_tool("portal_catalog")
-        catalog.delColumn(management.MONTHLY_COLUMN)
-        management.clear_cache()
-        fallback = management.collect(YEAR)
+        catalog.delColumn(MONTHLY_COLUMN)
+        clear_cache()
+        fallback = collect(YEAR)
         assert fallback.monthly_source == "payments"
         assert fallback.monthly == before
 

@@ -12,7 +12,9 @@ from decimal import Decimal
 from plone import api
 from plone.dexterity.utils import createContent
 
-from os2bos_plone import management
+from os2bos_plone.management.figures import clear_cache
+from os2bos_plone.management.figures import collect
+from os2bos_plone.payments.totals import MONTHLY_COLUMN
 from tests.overview.helpers import YEAR
 from tests.overview.helpers import make_appropriation
 from tests.overview.helpers import make_case
@@ -74,8 +76,8 @@ def best(function, repeat=3, before=None):
 def test_renders_from_metadata_with_many_activities(manager):
     portal = manager
     catalog = api.portal.get_tool("portal_catalog")
-    if management.MONTHLY_COLUMN not in catalog.schema():
-        catalog.addColumn(management.MONTHLY_COLUMN)
+    if MONTHLY_COLUMN not in catalog.schema():
+        catalog.addColumn(MONTHLY_COLUMN)
     started = time.perf_counter()
     made = build(portal, COUNT)
     catalog.getCounter()  # the indexing queue is processed here, not in the first timing
@@ -85,9 +87,9 @@ def test_renders_from_metadata_with_many_activities(manager):
     def page():
         return view(portal, "bos-overview", year=YEAR)()
 
-    cold, html = best(page, before=management.clear_cache)
+    cold, html = best(page, before=clear_cache)
     warm, _html = best(page)
-    figures, overview = best(lambda: management.collect(YEAR), before=management.clear_cache)
+    figures, overview = best(lambda: collect(YEAR), before=clear_cache)
     print(
         f"\n{made} synthetic activities built in {built:.1f} s; page {cold * 1000:.0f} ms "
         f"uncached, {warm * 1000:.0f} ms cached; figures alone {figures * 1000:.0f} ms "

@@ -8,10 +8,11 @@ import openpyxl
 import pytest
 from plone import api
 
-from os2bos_plone import classification
-from os2bos_plone.classification_import import export_workbook
-from os2bos_plone.classification_import import import_os2bos
-from os2bos_plone.classification_import import import_workbook
+from os2bos_plone.classification.importer import export_workbook
+from os2bos_plone.classification.importer import import_os2bos
+from os2bos_plone.classification.importer import import_workbook
+from os2bos_plone.classification.reader import by_key
+from os2bos_plone.classification.reader import find_classification
 
 OS2BOS_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "os2bos-data"
 
@@ -46,10 +47,10 @@ def test_changed_title_is_reported_then_applied(manager):
     assert preview.errors == [] and not preview.applied
     assert len(preview.report["services"].changed) == 1
     (service_id,) = preview.report["services"].changed
-    assert classification.by_key("bos_service", service_id).title != "Ny titel på ydelsen"
+    assert by_key("bos_service", service_id).title != "Ny titel på ydelsen"
     applied = import_workbook(data, dry_run=False)
     assert applied.applied
-    assert classification.by_key("bos_service", service_id).title == "Ny titel på ydelsen"
+    assert by_key("bos_service", service_id).title == "Ny titel på ydelsen"
     assert import_workbook(export_workbook(), dry_run=True).report.is_empty
 
 
@@ -58,15 +59,13 @@ def test_one_bad_row_writes_nothing_and_names_the_row(manager):
         sheet.cell(row=2, column=_column(sheet, "Navn")).value = "Ændret navn A/S"
         sheet.cell(row=5, column=_column(sheet, "CVR")).value = "25052944"
 
-    before = {
-        b.bos_key: b.Title for b in classification.find_classification("bos_service_provider")
-    }
+    before = {b.bos_key: b.Title for b in find_classification("bos_service_provider")}
     result = import_workbook(
         _edit_workbook(export_workbook(), "Leverandører", break_rows), dry_run=False
     )
     assert result.applied is False
     assert any("række 5" in error and "25052944" in error for error in result.errors), result.errors
-    after = {b.bos_key: b.Title for b in classification.find_classification("bos_service_provider")}
+    after = {b.bos_key: b.Title for b in find_classification("bos_service_provider")}
     assert after == before
 
 
@@ -75,20 +74,20 @@ def test_one_bad_row_writes_nothing_and_names_the_row(manager):
 )
 def test_os2bos_installation_imports(manager):
     assert OS2BOS_DATA.is_dir(), "../shared/os2bos-data mangler"
-    seed_sections = len(classification.find_classification("bos_section"))
-    seed_services = len(classification.find_classification("bos_service"))
-    seed_providers = len(classification.find_classification("bos_service_provider"))
+    seed_sections = len(find_classification("bos_section"))
+    seed_services = len(find_classification("bos_service"))
+    seed_providers = len(find_classification("bos_service_provider"))
     result = import_os2bos(OS2BOS_DATA, dry_run=False)
     assert result.errors == []
     assert result.applied
     assert len(result.report["sections"].added) == 146
     assert len(result.report["services"].added) == 82
     assert len(result.report["service_providers"].added) == 421
-    assert len(classification.find_classification("bos_section")) == seed_sections + 146
-    assert len(classification.find_classification("bos_service")) == seed_services + 82
-    assert len(classification.find_classification("bos_service_provider")) == seed_providers + 421
+    assert len(find_classification("bos_section")) == seed_sections + 146
+    assert len(find_classification("bos_service")) == seed_services + 82
+    assert len(find_classification("bos_service_provider")) == seed_providers + 421
     assert sum("kontrolciffer" in warning for warning in result.warnings) == 16
-    section = classification.by_key("bos_section", "SEL-52-3.7")
+    section = by_key("bos_section", "SEL-52-3.7")
     assert section is not None and section.law_name == "Serviceloven"
     # The same import again changes nothing.
     again = import_os2bos(OS2BOS_DATA, dry_run=True)

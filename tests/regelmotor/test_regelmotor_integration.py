@@ -8,7 +8,10 @@ from plone import api
 from zope.component import getUtility
 from zope.schema.interfaces import IVocabularyFactory
 
-from os2bos_plone import classification
+from os2bos_plone.classification.reader import by_key
+from os2bos_plone.classification.reader import by_uid
+from os2bos_plone.classification.reader import find_classification
+from os2bos_plone.classification.reader import required_level
 
 
 def vocabulary(name, context):
@@ -28,7 +31,7 @@ class TestApprovalRulesFromSite:
         ],
     )
     def test_seed_rules(self, portal, section, service, cost, expected):
-        assert classification.required_level(section, service, cost).key == expected
+        assert required_level(section, service, cost).key == expected
 
     def test_rules_are_data(self, manager):
         container = manager["regelmotor"]
@@ -43,9 +46,7 @@ class TestApprovalRulesFromSite:
                 "note": "Skærpet",
             },
         ]
-        assert classification.required_level("BL-32-1.5", "100206", Decimal("40000")).key == (
-            "afsnitsleder"
-        )
+        assert required_level("BL-32-1.5", "100206", Decimal("40000")).key == ("afsnitsleder")
 
 
 def test_rate_amount_on_date(manager):
@@ -70,7 +71,7 @@ def test_rate_amount_on_date(manager):
 
 class TestVocabularies:
     def test_inactive_provider_hidden_but_resolvable(self, manager):
-        provider = classification.by_key("bos_service_provider", "25052943") or api.content.create(
+        provider = by_key("bos_service_provider", "25052943") or api.content.create(
             container=manager["regelmotor"],
             type="bos_service_provider",
             cvr="25052943",
@@ -84,14 +85,14 @@ class TestVocabularies:
         assert provider.UID() in vocab
 
     def test_preferred_providers_first_and_only(self, manager):
-        service = classification.by_key("bos_service", "100206")
-        cvrs = [b.bos_key for b in classification.find_classification("bos_service_provider")]
+        service = by_key("bos_service", "100206")
+        cvrs = [b.bos_key for b in find_classification("bos_service_provider")]
         service.preferred_providers = [cvrs[-1]]
         service.only_preferred = False
         request = manager.REQUEST
         request.form["service"] = service.UID()
         terms = list(vocabulary("ServiceProviders", manager))
-        assert terms[0].title == classification.by_key("bos_service_provider", cvrs[-1]).title
+        assert terms[0].title == by_key("bos_service_provider", cvrs[-1]).title
         assert len(terms) == len(cvrs)
         service.only_preferred = True
         terms = list(vocabulary("ServiceProviders", manager))
@@ -118,7 +119,7 @@ class TestVocabularies:
             "Økonomisk støtte i forbindelse med støttende indsats",
         }
         for term in vocabulary("SupplementaryServices", manager):
-            service = classification.by_uid(term.value)
+            service = by_uid(term.value)
             assert "100206" in service.follows_main_services
             assert any(
                 row["section"] == "BL-32-1.5" and row["supplementary"] for row in service.sections

@@ -19,14 +19,17 @@ from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from zope.interface import alsoProvides
 
-from os2bos_plone import classification
-from os2bos_plone import vocabularies
 from os2bos_plone.browser.activity_form import ActivityAddForm
 from os2bos_plone.browser.activity_form import ActivityAddView
 from os2bos_plone.browser.activity_form import ActivityEditForm
 from os2bos_plone.browser.activity_form import ActivityEditView
+from os2bos_plone.classification.reader import by_key
+from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.engine import clock
 from os2bos_plone.interfaces import IOs2BosPloneLayer
+from os2bos_plone.vocabularies.classification import main_services
+from os2bos_plone.vocabularies.classification import services as services_vocabulary
+from os2bos_plone.vocabularies.classification import supplementary_services
 from tests.journal.helpers import PROVIDER_CVR
 from tests.journal.helpers import main_fields
 from tests.journal.helpers import make_activity
@@ -111,9 +114,9 @@ def test_add_and_edit_views_are_ours(manager, appropriation):
 def test_add_form_offers_the_services_of_the_section(manager, appropriation):
     html = add_view(manager, appropriation)()
     offered = {value for value, _text in options(html, "service")}
-    main = {term.value for term in vocabularies.main_services(appropriation)}
-    supplementary = {term.value for term in vocabularies.supplementary_services(appropriation)}
-    all_services = {term.value for term in vocabularies.services(appropriation)}
+    main = {term.value for term in main_services(appropriation)}
+    supplementary = {term.value for term in supplementary_services(appropriation)}
+    all_services = {term.value for term in services_vocabulary(appropriation)}
     assert offered == main | supplementary
     assert len(offered) < len(all_services), "the section narrows the choice"
     assert uid_of("bos_service", FAMILY_TREATMENT) in main
@@ -129,24 +132,24 @@ def test_add_form_after_the_main_activity_offers_what_follows_it(manager, approp
     make_activity(appropriation, **main_fields())
     html = add_view(manager, appropriation)()
     services = panel_data(html, "services")
-    family_treatment = classification.by_key("bos_service", FAMILY_TREATMENT)
+    family_treatment = by_key("bos_service", FAMILY_TREATMENT)
     for uid in services["supplementary"]:
-        service = classification.by_uid(uid)
+        service = by_uid(uid)
         assert FAMILY_TREATMENT in (service.follows_main_services or []), service.title
         assert "BL-32-1.5" in {
             row["section"] for row in service.sections or [] if row.get("supplementary")
         }
     assert services["supplementary"], f"something may follow {family_treatment.title}"
     # The vocabulary itself knows the main service from the appropriation (REST, other forms).
-    by_vocabulary = {term.value for term in vocabularies.supplementary_services(appropriation)}
+    by_vocabulary = {term.value for term in supplementary_services(appropriation)}
     assert by_vocabulary == set(services["supplementary"])
     # A supplementary service that no longer follows the main service drops out of both.
-    dropped = classification.by_uid(sorted(by_vocabulary)[0])
+    dropped = by_uid(sorted(by_vocabulary)[0])
     dropped.follows_main_services = [
         key for key in dropped.follows_main_services if key != FAMILY_TREATMENT
     ] or ["999999"]
     dropped.reindexObject()
-    remaining = {term.value for term in vocabularies.supplementary_services(appropriation)}
+    remaining = {term.value for term in supplementary_services(appropriation)}
     assert remaining == by_vocabulary - {dropped.UID()}
     assert set(panel_data(add_view(manager, appropriation)(), "services")["supplementary"]) == (
         remaining
@@ -204,9 +207,9 @@ def test_edit_form_puts_the_preferred_providers_first(manager, appropriation):
 def test_edit_form_keeps_a_saved_service_that_is_not_offered(manager, appropriation):
     outside = next(
         term.value
-        for term in vocabularies.services(appropriation)
-        if term.value not in {t.value for t in vocabularies.main_services(appropriation)}
-        and term.value not in {t.value for t in vocabularies.supplementary_services(appropriation)}
+        for term in services_vocabulary(appropriation)
+        if term.value not in {t.value for t in main_services(appropriation)}
+        and term.value not in {t.value for t in supplementary_services(appropriation)}
     )
     activity = make_activity(appropriation, **supplementary_fields())
     activity.service = outside
@@ -267,7 +270,7 @@ def test_cost_preview_with_a_cookie_session(functional_portal):
     import requests
     from plone.protect.authenticator import createToken
 
-    from os2bos_plone.users import create_user
+    from os2bos_plone.security.users import create_user
 
     with api.env.adopt_user(username=SITE_OWNER_NAME):
         if api.user.get(username="af-worker") is None:

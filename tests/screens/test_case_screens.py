@@ -17,11 +17,11 @@ from plone.dexterity.utils import createContentInContainer
 from zope.event import notify
 from zope.lifecycleevent import ObjectModifiedEvent
 
-from os2bos_plone import activities
-from os2bos_plone import figures
 from os2bos_plone.browser import containers
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_money
+from os2bos_plone.payments import figures
+from os2bos_plone.payments.store import stored_payments
 from tests.overview.helpers import add_activity
 from tests.overview.helpers import ensure_user
 from tests.overview.helpers import make_appropriation
@@ -309,7 +309,7 @@ def test_case_view_draft_grant(cases):
     assert row["amounts"][:2] == ["0,00 kr.", "0,00 kr."]
     (draft,) = cases["draft"].objectValues()
     this_year = sum(
-        (p.effective_amount for p in activities.stored_payments(draft) if p.date.year == YEAR),
+        (p.effective_amount for p in stored_payments(draft) if p.date.year == YEAR),
         Decimal("0"),
     )
     assert this_year > 0

@@ -21,10 +21,15 @@ from Products.statusmessages.interfaces import IStatusMessage
 from zExceptions import Forbidden
 from zope.interface import alsoProvides
 
-from os2bos_plone import activities
-from os2bos_plone import grants
+from os2bos_plone.adapters.lookup import status_of
+from os2bos_plone.decisions.adjustment import create_adjustment
+from os2bos_plone.decisions.adjustment import existing_adjustment
+from os2bos_plone.decisions.grant import grant
 from os2bos_plone.engine import clock
 from os2bos_plone.interfaces import IOs2BosPloneLayer
+from os2bos_plone.journal.storage import entries
+from os2bos_plone.payments.paid import mark_paid
+from os2bos_plone.payments.store import stored_payments
 from tests.journal.helpers import internal_main_fields
 from tests.journal.helpers import main_fields
 from tests.journal.helpers import make_activity
@@ -41,7 +46,7 @@ YEAR = clock.today().year
 
 
 def _user(user_id, roles=(), fullname=""):
-    from os2bos_plone.users import create_user
+    from os2bos_plone.security.users import create_user
 
     if api.user.get(userid=user_id) is None:
         create_user(user_id, "secret-pw-123", fullname=fullname or user_id)
@@ -54,7 +59,7 @@ def _user(user_id, roles=(), fullname=""):
 def team(manager):
     """A case worker in the team, the team's leader (no global role: BOS Teamleder comes from
     leading the case's team) and a management reader."""
-    from os2bos_plone.subscribers import sync_team_groups
+    from os2bos_plone.security.teams import sync_team_groups
 
     portal = manager
     _user(WORKER, ["BOSCaseWorker"], "Gitte Sagsbehandler")
@@ -106,7 +111,7 @@ def post(portal, context, name, user, token=True, **form):
 
 
 def state(obj):
-    return activities.status_of(obj)
+    return status_of(obj)
 
 
 def text_of(html):
@@ -124,10 +129,10 @@ def test_grant_view_groups_main_first_and_nests_adjustments(team):
     appropriation = make_appropriation(case, note="Familien ønsker hjælp")
     main = make_activity(appropriation, **main_fields(end_date=date(YEAR + 1, 12, 31)))
     leisure = make_activity(appropriation, **supplementary_fields())
-    result = grants.grant(appropriation, [IUUID(main)], "teamleder", user=api.user.get_current())
+    result = grant(appropriation, [IUUID(main)], "teamleder", user=api.user.get_current())
     assert result.ok, result.errors
     start = clock.today() + timedelta(days=7)
-    adjustment = grants.create_adjustment(
+    adjustment = create_adjustment(
         main, {"start_date": start.isoformat(), "payment_amount": "12000.00"}
     )
     html = render(portal, appropriation, "bos-appropriation-view", WORKER)
@@ -160,7 +165,7 @@ def test_year_selector_changes_the_figures(team):
     portal, case = team
     appropriation = make_appropriation(case)
     main = make_activity(appropriation, **main_fields(payment_amount=Decimal("1000.00")))
-    grants.grant(appropriation, [IUUID(main)], "teamleder", user=api.user.get_current())
+    grant(appropriation, [IUUID(main)], "teamleder", user=api.user.get_current())
     this_year = text_of(render(portal, appropriation, "bos-appropriation-view", WORKER))
     next_year = text_of(
         render(portal, appropriation, "bos-appropriation-view", WORKER, year=str(YEAR + 1))
@@ -291,7 +296,6 @@ def test_submitted_measure_is_granted_by_the_team_leader(team):
 
 
 def test_team_leader_rejects_a_submitted_measure_with_a_reason(team):
-    from os2bos_plone import journal
 
     portal, case = team
     appropriation = make_appropriation(case)
@@ -345,7 +349,7 @@ def test_team_leader_rejects_a_submitted_measure_with_a_reason(team):
     )
     assert messages == ["1 ydelse(r) er sendt tilbage til kladde."]
     assert state(activity) == "draft"
-    entry = journal.entries(case)[0]
+    entry = entries(case)[0]
     assert (entry.action, entry.comment) == ("activity_reject", "Undersøg først netværket")
     # a draft cannot be rejected
     messages, _location = post(
@@ -414,9 +418,9 @@ def test_activity_view_shows_fields_plan_costs_and_payments(team):
     portal, case = team
     appropriation = make_appropriation(case)
     activity = make_activity(appropriation, **main_fields(payment_amount=Decimal("1000.00")))
-    grants.grant(appropriation, [IUUID(activity)], "teamleder", user=api.user.get_current())
-    first = activities.stored_payments(activity)[0]
-    activities.mark_paid(activity, first.date, Decimal("1234.50"), date(YEAR, 3, 3), user_id="x")
+    grant(appropriation, [IUUID(activity)], "teamleder", user=api.user.get_current())
+    first = stored_payments(activity)[0]
+    mark_paid(activity, first.date, Decimal("1234.50"), date(YEAR, 3, 3), user_id="x")
     text = text_of(render(portal, activity, "bos-activity-view", WORKER))
     assert "Månedligt den 1." in text
     assert "Barnets lov § 32, stk. 1, nr. 5 – " in text
@@ -459,7 +463,7 @@ def test_adjustment_is_made_from_the_activity_view(team):
     portal, case = team
     appropriation = make_appropriation(case)
     original = make_activity(appropriation, **main_fields(end_date=date(YEAR + 1, 12, 31)))
-    grants.grant(appropriation, [IUUID(original)], "teamleder", user=api.user.get_current())
+    grant(appropriation, [IUUID(original)], "teamleder", user=api.user.get_current())
     start = clock.today() + timedelta(days=3)
     messages, location = post(
         portal,
@@ -470,7 +474,7 @@ def test_adjustment_is_made_from_the_activity_view(team):
         payment_amount="12.000,00",
         **{"form.buttons.adjust": "1"},
     )
-    adjustment = grants.existing_adjustment(original)
+    adjustment = existing_adjustment(original)
     assert adjustment is not None, messages
     assert messages == ["Den forventede justering er oprettet og indstillet til godkendelse."]
     assert location == adjustment.absolute_url()
@@ -489,7 +493,7 @@ def test_adjustment_errors_are_shown_and_nothing_is_created(team):
     portal, case = team
     appropriation = make_appropriation(case)
     original = make_activity(appropriation, **main_fields())
-    grants.grant(appropriation, [IUUID(original)], "teamleder", user=api.user.get_current())
+    grant(appropriation, [IUUID(original)], "teamleder", user=api.user.get_current())
     messages, location = post(
         portal,
         original,
@@ -501,14 +505,14 @@ def test_adjustment_errors_are_shown_and_nothing_is_created(team):
     assert messages[0] == "Der er ikke lavet nogen justering. Ret venligst følgende:"
     assert len(messages) >= 2
     assert location == original.absolute_url()
-    assert grants.existing_adjustment(original) is None
+    assert existing_adjustment(original) is None
 
 
 def test_reader_may_not_adjust(team):
     portal, case = team
     appropriation = make_appropriation(case)
     original = make_activity(appropriation, **main_fields())
-    grants.grant(appropriation, [IUUID(original)], "teamleder", user=api.user.get_current())
+    grant(appropriation, [IUUID(original)], "teamleder", user=api.user.get_current())
     text = text_of(render(portal, original, "bos-activity-view", READER))
     assert "Lav forventet justering" not in text
     assert "Månedligt den 1." in text
@@ -521,4 +525,4 @@ def test_reader_may_not_adjust(team):
             start_date=(clock.today() + timedelta(days=3)).isoformat(),
             **{"form.buttons.adjust": "1"},
         )
-    assert grants.existing_adjustment(original) is None
+    assert existing_adjustment(original) is None

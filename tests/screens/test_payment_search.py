@@ -26,10 +26,15 @@ from zExceptions import BadRequest
 from zExceptions import Forbidden
 from zope.interface import alsoProvides
 
-from os2bos_plone import activities
+from os2bos_plone.adapters.lookup import status_of
 from os2bos_plone.browser import payments
 from os2bos_plone.engine import clock
 from os2bos_plone.interfaces import IOs2BosPloneLayer
+from os2bos_plone.payments.paid import find_payment
+from os2bos_plone.payments.paid import mark_paid
+from os2bos_plone.payments.paid import paid_history
+from os2bos_plone.payments.paid import paid_registrations
+from os2bos_plone.payments.store import stored_payments
 from tests.journal.helpers import internal_main_fields
 from tests.journal.helpers import main_fields
 from tests.journal.helpers import make_activity
@@ -44,7 +49,7 @@ PERSON_CPR = "0301201234"
 
 
 def _user(user_id, roles=()):
-    from os2bos_plone.users import create_user
+    from os2bos_plone.security.users import create_user
 
     if api.user.get(userid=user_id) is None:
         create_user(user_id, "secret-pw-123", fullname=user_id)
@@ -56,7 +61,7 @@ def _user(user_id, roles=()):
 def _granted(appropriation, **fields):
     activity = make_activity(appropriation, **fields)
     api.content.transition(obj=activity, transition="grant")
-    assert activities.status_of(activity) == "granted"
+    assert status_of(activity) == "granted"
     return activity
 
 
@@ -148,7 +153,7 @@ def text_of(html):
 
 
 def payment_on(activity, day):
-    return activities.find_payment(activity, day)
+    return find_payment(activity, day)
 
 
 # -- quick periods ------------------------------------------------------------------------------
@@ -265,7 +270,7 @@ def test_filter_payment_method(office):
 
 
 def test_filter_paid_and_unpaid(office):
-    activities.mark_paid(office["invoice"], date(YEAR, 6, 1), "9500.00", date(YEAR, 6, 2))
+    mark_paid(office["invoice"], date(YEAR, 6, 1), "9500.00", date(YEAR, 6, 2))
     portal = office["portal"]
     page, _html = search(portal, period="this_month", paid="paid")
     assert found(page) == [(date(YEAR, 6, 1), office["invoice"])]
@@ -457,7 +462,7 @@ def test_register_paid_with_token(office):
     assert payment.paid and payment.paid_amount == Decimal("10000.00")
     assert payment.paid_date == date(YEAR, 6, 2)
     assert payment.note == "Faktura 4711"
-    assert activities.paid_registrations(invoice)[date(YEAR, 6, 1)]["user"] == OFFICER
+    assert paid_registrations(invoice)[date(YEAR, 6, 1)]["user"] == OFFICER
     page, html = search(office["portal"], period="this_month", paid="paid")
     assert found(page) == [(date(YEAR, 6, 1), invoice)]
     assert page.rows()[0]["markable"] is False
@@ -509,13 +514,13 @@ def test_register_by_get_is_refused(office):
 )
 def test_bad_input_is_refused_and_changes_nothing(office, fields, message):
     invoice = office["invoice"]
-    before = list(activities.stored_payments(invoice))
+    before = list(stored_payments(invoice))
     messages, location = _register(office, invoice, date(YEAR, 6, 1), **fields)
     assert messages[0] == "Betalingen blev ikke registreret som betalt:"
     assert message in messages
     assert "/@@bos-payments?" in location
-    assert activities.stored_payments(invoice) == before
-    assert activities.paid_history(invoice) == []
+    assert stored_payments(invoice) == before
+    assert paid_history(invoice) == []
 
 
 def test_sd_payment_is_not_markable(office):
@@ -533,7 +538,7 @@ def test_a_paid_payment_is_never_changed(office):
     assert messages[0] == "Betalingen blev ikke registreret som betalt:"
     payment = payment_on(invoice, date(YEAR, 6, 1))
     assert payment.paid_amount == Decimal("9000.00")
-    assert len(activities.paid_history(invoice)) == 1
+    assert len(paid_history(invoice)) == 1
 
 
 def test_draft_payment_is_not_markable(office):

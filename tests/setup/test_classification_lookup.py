@@ -10,21 +10,24 @@ from plone import api
 from plone.dexterity.utils import createContentInContainer
 from Products.CMFCore.indexing import getQueue
 
-from os2bos_plone import classification
+from os2bos_plone.classification.reader import approval_levels
+from os2bos_plone.classification.reader import by_key
+from os2bos_plone.classification.reader import by_uid
+from os2bos_plone.classification.reader import regelmotor
 
 
 def _regelmotor():
-    return classification.regelmotor()
+    return regelmotor()
 
 
 def test_lookups_do_not_process_the_queue_for_other_content(manager):
-    service = classification.by_key("bos_service", "100206")
+    service = by_key("bos_service", "100206")
     document = api.content.create(container=manager, type="Document", id="venter", title="x")
     assert getQueue().length() > 0
     waiting = getQueue().length()
-    assert classification.by_uid(service.UID()).service_id == "100206"
-    assert classification.by_key("bos_rate", "kost_logi_under_10") is not None
-    assert classification.approval_levels()
+    assert by_uid(service.UID()).service_id == "100206"
+    assert by_key("bos_rate", "kost_logi_under_10") is not None
+    assert approval_levels()
     assert getQueue().length() == waiting
     # An ordinary search still sees the new document.
     assert api.content.find(UID=document.UID())
@@ -39,19 +42,19 @@ def test_a_classification_item_changed_in_this_transaction_is_found(manager):
         title="Ny ydelse",
         sections=[],
     )
-    assert classification.by_key("bos_service", "999001").UID() == new.UID()
+    assert by_key("bos_service", "999001").UID() == new.UID()
     new.service_id = "999002"
     new.reindexObject()
-    assert classification.by_key("bos_service", "999002").UID() == new.UID()
-    assert classification.by_key("bos_service", "999001") is None
+    assert by_key("bos_service", "999002").UID() == new.UID()
+    assert by_key("bos_service", "999001") is None
 
 
 def test_by_uid_of_objects_created_or_removed_in_this_transaction(manager):
     document = api.content.create(container=manager, type="Document", id="ny", title="Ny")
     uid = document.UID()
-    classification.by_key("bos_service", "100206")  # no flush
-    assert classification.by_uid(uid).getId() == "ny"
+    by_key("bos_service", "100206")  # no flush
+    assert by_uid(uid).getId() == "ny"
     api.content.create(container=manager, type="Document", id="anden", title="Anden")
     api.content.delete(obj=document)
-    assert classification.by_uid(uid) is None
-    assert classification.by_uid("") is None
+    assert by_uid(uid) is None
+    assert by_uid("") is None

@@ -3,17 +3,17 @@
 import pytest
 from plone import api
 
-from os2bos_plone.activities import activity_input
-from os2bos_plone.activities import catalogue_errors
-from os2bos_plone.activities import stored_payments
-from os2bos_plone.activities import sum_totals
+from os2bos_plone.adapters.plans import activity_input
 from os2bos_plone.demo import load_demo_data
 from os2bos_plone.demo.cases import DEMO_CASE_WORKERS
 from os2bos_plone.demo.cases import DEMO_CASES
 from os2bos_plone.demo.cases import TEAM_MEMBERS
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.validation import validate_activity
-from os2bos_plone.subscribers import team_group_id
+from os2bos_plone.payments.store import stored_payments
+from os2bos_plone.payments.totals import sum_totals
+from os2bos_plone.security.teams import team_group_id
+from os2bos_plone.validation.activity import catalogue_errors
 
 
 def _counts():

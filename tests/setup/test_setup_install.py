@@ -3,8 +3,8 @@
 import pytest
 from plone import api
 
-from os2bos_plone.roles import PRODUCT_ROLES
-from os2bos_plone.roles import ROLE_IDS
+from os2bos_plone.security.roles import PRODUCT_ROLES
+from os2bos_plone.security.roles import ROLE_IDS
 
 PACKAGE_NAME = "os2bos_plone"
 
@@ -64,7 +64,7 @@ class TestSetupInstall:
         assert set(ROLE_IDS) <= sharing_roles
 
     def test_roles_assignable_in_users_control_panel(self, portal):
-        from os2bos_plone.users import create_user
+        from os2bos_plone.security.users import create_user
 
         create_user("anna", "secret123")
         api.user.grant_roles(username="anna", roles=["BOSTeamLeader"])

@@ -3,8 +3,8 @@
 import pytest
 from plone import api
 
-from os2bos_plone.roles import PRODUCT_ROLES
-from os2bos_plone.roles import ROLE_IDS
+from os2bos_plone.security.roles import PRODUCT_ROLES
+from os2bos_plone.security.roles import ROLE_IDS
 
 PACKAGE_NAME = "os2bos_plone"
 

@@ -5,7 +5,7 @@ from zope.component.hooks import setSite
 
 from os2bos_plone.demo import DEMO_USERS
 from os2bos_plone.demo import load_demo_data
-from os2bos_plone.site import ensure_site
+from os2bos_plone.setuphandlers.site import ensure_site
 
 
 def _demo_user_ids():

@@ -4,8 +4,13 @@ import transaction
 from plone import api
 from Products.GenericSetup.upgrade import listUpgradeSteps
 
-from os2bos_plone import activities
-from os2bos_plone import management
+from os2bos_plone.adapters.lookup import activities_of
+from os2bos_plone.adapters.plans import cost_input
+from os2bos_plone.management.figures import clear_cache
+from os2bos_plone.management.figures import collect
+from os2bos_plone.management.figures import metadata_rows
+from os2bos_plone.payments.totals import MONTHLY_COLUMN
+from os2bos_plone.payments.totals import monthly_totals_for
 from os2bos_plone.upgrades import v1001
 from tests.overview.helpers import YEAR
 from tests.overview.helpers import add_activity
@@ -18,13 +23,13 @@ PROFILE = "os2bos_plone:default"
 def as_before_1001(portal):
     """A site as version 1000 left it: no column, no stored monthly totals."""
     catalog = api.portal.get_tool("portal_catalog")
-    catalog.delColumn(management.MONTHLY_COLUMN)
+    catalog.delColumn(MONTHLY_COLUMN)
     for brain in catalog.unrestrictedSearchResults(portal_type="bos_activity"):
         activity = brain._unrestrictedGetObject()
         del activity.bos_monthly_totals
     api.portal.get_tool("portal_actions").portal_tabs.manage_delObjects(["bos_payments"])
     api.portal.get_tool("portal_setup").setLastVersionForProfile(PROFILE, "1000")
-    management.clear_cache()
+    clear_cache()
 
 
 def tab_properties(tab_id):
@@ -48,11 +53,11 @@ def test_upgrade_adds_and_fills_the_column(manager, monkeypatch):
     granted = add_activity(appropriation, amount="10000")
     expected = add_activity(appropriation, state="expected", amount="500", service="100108")
     draft = add_activity(appropriation, state="draft", amount="700", service="100108")
-    overview_before = management.collect(YEAR)
+    overview_before = collect(YEAR)
     installed_tab = tab_properties("bos_payments")
     as_before_1001(portal)
     catalog = api.portal.get_tool("portal_catalog")
-    assert management.MONTHLY_COLUMN not in catalog.schema()
+    assert MONTHLY_COLUMN not in catalog.schema()
     checkpoints = []
     monkeypatch.setattr(
         v1001,
@@ -66,23 +71,23 @@ def test_upgrade_adds_and_fills_the_column(manager, monkeypatch):
     setup.upgradeProfile(PROFILE)
 
     assert setup.getLastVersionForProfile(PROFILE) == ("1002",)  # and on through 1002
-    assert management.MONTHLY_COLUMN in catalog.schema()
+    assert MONTHLY_COLUMN in catalog.schema()
     # The payment office tab is back, exactly as a fresh install has it.
     assert tab_properties("bos_payments") == installed_tab
     assert checkpoints  # the batch was committed (here: a savepoint)
     assert any("bevillinger" in message for message in messages)
-    inputs = [activities.cost_input(a) for a in activities.activities_of(appropriation)]
-    wanted = management.monthly_totals_for(inputs)
+    inputs = [cost_input(a) for a in activities_of(appropriation)]
+    wanted = monthly_totals_for(inputs)
     for activity in (granted, expected, draft):
         (brain,) = catalog.unrestrictedSearchResults(UID=activity.UID())
         assert brain.bos_monthly_totals == wanted[activity.UID()]
     assert catalog.unrestrictedSearchResults(UID=granted.UID())[0].bos_monthly_totals
     assert catalog.unrestrictedSearchResults(UID=draft.UID())[0].bos_monthly_totals == {}
     # Every activity of the site has the column filled, and the overview reads it.
-    rows = management.metadata_rows(catalog, "bos_activity", ("UID", management.MONTHLY_COLUMN))
+    rows = metadata_rows(catalog, "bos_activity", ("UID", MONTHLY_COLUMN))
     assert all(months is not None for _path, (_uid, months) in rows)
-    management.clear_cache()
-    overview = management.collect(YEAR)
+    clear_cache()
+    overview = collect(YEAR)
     assert overview.monthly_source == "catalog"
     assert overview.monthly == overview_before.monthly
 
@@ -93,7 +98,7 @@ def test_upgrade_adds_and_fills_the_column(manager, monkeypatch):
 
 
 def test_upgrade_corrects_the_management_role_description(manager):
-    from os2bos_plone.roles import PRODUCT_ROLES
+    from os2bos_plone.security.roles import PRODUCT_ROLES
 
     portal = manager
     role_manager = portal.acl_users.portal_role_manager

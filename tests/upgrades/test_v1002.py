@@ -6,13 +6,16 @@ from Products.GenericSetup.upgrade import listUpgradeSteps
 from zope.event import notify
 from zope.lifecycleevent import ObjectModifiedEvent
 
-from os2bos_plone import management
+from os2bos_plone.management.effect import step_movements
+from os2bos_plone.management.figures import STEP_MOVES_COLUMN
+from os2bos_plone.management.figures import clear_cache
+from os2bos_plone.management.figures import metadata_rows
 from os2bos_plone.upgrades import v1002
 from tests.overview.helpers import YEAR
 from tests.overview.helpers import make_case
 
 PROFILE = "os2bos_plone:default"
-COLUMN = management.STEP_MOVES_COLUMN
+COLUMN = STEP_MOVES_COLUMN
 
 
 def move(case, step):
@@ -34,8 +37,8 @@ def test_new_cases_and_changes_keep_the_column_current(manager):
     (brain,) = catalog.unrestrictedSearchResults(UID=case.UID())
     today = brain.bos_step_moves[0][0]
     assert brain.bos_step_moves == ((today, None, 2), (today, 2, 4), (today, 4, 3))
-    management.clear_cache()
-    moves = management.step_movements(YEAR)
+    clear_cache()
+    moves = step_movements(YEAR)
     assert (moves["up"], moves["down"]) == (1, 1)
     assert moves["per_step"][2] == {
         "new": 1,
@@ -51,8 +54,8 @@ def test_upgrade_adds_and_fills_the_column(manager, monkeypatch):
     cases = [make_case(manager, step=step) for step in (1, 3, 5)]
     move(cases[0], 2)
     move(cases[2], 4)
-    management.clear_cache()
-    before = management.step_movements(YEAR)
+    clear_cache()
+    before = step_movements(YEAR)
     assert (before["up"], before["down"]) == (1, 1)
 
     # A site as 1001 left it: no column; the overview reads the cases' history instead.
@@ -60,8 +63,8 @@ def test_upgrade_adds_and_fills_the_column(manager, monkeypatch):
     catalog.delColumn(COLUMN)
     setup = api.portal.get_tool("portal_setup")
     setup.setLastVersionForProfile(PROFILE, "1001")
-    management.clear_cache()
-    assert management.step_movements(YEAR) == before
+    clear_cache()
+    assert step_movements(YEAR) == before
 
     checkpoints = []
     monkeypatch.setattr(
@@ -75,9 +78,9 @@ def test_upgrade_adds_and_fills_the_column(manager, monkeypatch):
     assert COLUMN in catalog.schema()
     assert checkpoints
     assert any("sager" in message for message in messages)
-    rows = list(management.metadata_rows(catalog, "bos_case", (COLUMN,)))
+    rows = list(metadata_rows(catalog, "bos_case", (COLUMN,)))
     assert rows and all(moves is not None for _path, (moves,) in rows)
-    management.clear_cache()
-    assert management.step_movements(YEAR) == before
+    clear_cache()
+    assert step_movements(YEAR) == before
     # Running it again finds nothing to do.
     assert v1002.fill_step_moves(batch=1)[0] == 0

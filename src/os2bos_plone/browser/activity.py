@@ -17,10 +17,10 @@ from zExceptions import Forbidden
 from zope.i18n import translate
 
 from os2bos_plone import _
-from os2bos_plone import activities
-from os2bos_plone import classification
-from os2bos_plone import grants
-from os2bos_plone.approvals import activity_annual_cost
+from os2bos_plone.adapters.lookup import activities_of
+from os2bos_plone.adapters.lookup import appropriation_of
+from os2bos_plone.adapters.lookup import status_of
+from os2bos_plone.adapters.plans import plan_of
 from os2bos_plone.browser.appropriation import TYPE_TITLES
 from os2bos_plone.browser.appropriation import UnknownApprovalLevel
 from os2bos_plone.browser.appropriation import period_text
@@ -28,10 +28,14 @@ from os2bos_plone.browser.appropriation import plan_in_words
 from os2bos_plone.browser.appropriation import section_title
 from os2bos_plone.browser.appropriation import status_badge
 from os2bos_plone.browser.appropriation import title_of
+from os2bos_plone.classification.reader import approval_levels
 from os2bos_plone.content.activity import COST_TYPES
 from os2bos_plone.content.activity import PAYMENT_METHODS
 from os2bos_plone.content.activity import PAYMENT_TYPES
 from os2bos_plone.content.activity import RECIPIENT_TYPES
+from os2bos_plone.decisions.adjustment import create_adjustment
+from os2bos_plone.decisions.adjustment import existing_adjustment
+from os2bos_plone.decisions.competence import activity_annual_cost
 from os2bos_plone.engine import clock
 from os2bos_plone.engine import costs as engine_costs
 from os2bos_plone.engine.formatting import format_date
@@ -39,6 +43,10 @@ from os2bos_plone.engine.formatting import format_money
 from os2bos_plone.engine.formatting import format_number
 from os2bos_plone.engine.prices import parse_amount
 from os2bos_plone.engine.prices import parse_date
+from os2bos_plone.payments.store import stored_payments
+from os2bos_plone.payments.totals import monthly_totals_of
+from os2bos_plone.payments.totals import total_cost_of
+from os2bos_plone.validation.activity import InvalidFields
 
 ZERO = Decimal("0")
 ADD_PERMISSION = "os2bos_plone: Add Case"
@@ -87,12 +95,12 @@ class ActivityView(BrowserView):
 
     @property
     def appropriation(self):
-        return activities.appropriation_of(self.context)
+        return appropriation_of(self.context)
 
     # -- fields ------------------------------------------------------------------------------
 
     def status(self):
-        return status_badge(activities.status_of(self.context))
+        return status_badge(status_of(self.context))
 
     def plan(self):
         return plan_in_words(self.context)
@@ -105,13 +113,13 @@ class ActivityView(BrowserView):
         uid = self.context.modifies
         if not uid or self.appropriation is None:
             return None
-        for other in activities.activities_of(self.appropriation):
+        for other in activities_of(self.appropriation):
             if other.UID() == uid:
                 return self._link(other)
         return None
 
     def adjusted_by(self):
-        return self._link(grants.existing_adjustment(self.context)) if self.appropriation else None
+        return self._link(existing_adjustment(self.context)) if self.appropriation else None
 
     def activity_facts(self):
         activity = self.context
@@ -171,10 +179,10 @@ class ActivityView(BrowserView):
 
     def approval_facts(self):
         activity = self.context
-        levels = {level.key: level.title for level in classification.approval_levels()}
+        levels = {level.key: level.title for level in approval_levels()}
         required = getattr(activity, "required_approval_level", None)
-        if not required and activities.status_of(activity) == "draft":
-            from os2bos_plone.approvals import required_level
+        if not required and status_of(activity) == "draft":
+            from os2bos_plone.decisions.competence import required_level
 
             try:
                 required = required_level([activity], when=self.today).key
@@ -198,7 +206,7 @@ class ActivityView(BrowserView):
         """Per payment, this and next year (the activity's applicable payments), total and
         annual cost, as formatted money."""
         activity = self.context
-        monthly = activities.monthly_totals_of(activity)
+        monthly = monthly_totals_of(activity)
         year = self.today.year
 
         def in_year(value):
@@ -207,9 +215,7 @@ class ActivityView(BrowserView):
         per_payment = None
         if activity.payment_type != "individual":
             try:
-                preview = engine_costs.cost_preview(
-                    activities.plan_of(activity, activity), self.today
-                )
+                preview = engine_costs.cost_preview(plan_of(activity, activity), self.today)
                 per_payment = preview["per_payment_amount"]
             except (ValueError, TypeError):
                 per_payment = None
@@ -227,7 +233,7 @@ class ActivityView(BrowserView):
                 _("cost_next_year", default="Next year (${year})", mapping={"year": year + 1}),
                 format_money(in_year(year + 1)),
             ),
-            (_("Total"), format_money(activities.total_cost_of(activity))),
+            (_("Total"), format_money(total_cost_of(activity))),
             (_("Annual cost"), format_money(annual) if annual is not None else "–"),
         ]
         return [{"label": label, "value": value} for label, value in rows]
@@ -240,7 +246,7 @@ class ActivityView(BrowserView):
         """[{"year", "sum", "count", "open", "rows"}]: the payments per year, each with its paid
         status; ``open``: the year's table is shown expanded."""
         years = {}
-        stored = activities.stored_payments(self.context)
+        stored = stored_payments(self.context)
         for payment in stored:
             years.setdefault(payment.date.year, []).append(payment)
         this_year = clock.today().year
@@ -295,8 +301,8 @@ class ActivityView(BrowserView):
 
     def can_adjust(self):
         return (
-            activities.status_of(self.context) == "granted"
-            and grants.existing_adjustment(self.context) is None
+            status_of(self.context) == "granted"
+            and existing_adjustment(self.context) is None
             and self.may_modify_appropriation()
         )
 
@@ -328,8 +334,8 @@ class ActivityView(BrowserView):
         data, errors = self._adjustment_data(form)
         if not errors:
             try:
-                adjustment = grants.create_adjustment(self.context, data, today=self.today)
-            except activities.InvalidFields as error:
+                adjustment = create_adjustment(self.context, data, today=self.today)
+            except InvalidFields as error:
                 errors = [item.message for item in error.errors]
         if errors:
             intro = _("No adjustment was made. Please correct the following:")

@@ -32,14 +32,19 @@ from zope.interface import implementer
 from zope.schema.vocabulary import SimpleTerm
 
 from os2bos_plone import _
-from os2bos_plone import activities
-from os2bos_plone import classification
-from os2bos_plone import vocabularies
+from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
+from os2bos_plone.adapters.lookup import APPROPRIATION_TYPE
+from os2bos_plone.adapters.lookup import main_activity_of
+from os2bos_plone.classification.reader import by_uid
+from os2bos_plone.classification.reader import find_classification
 from os2bos_plone.content.activity import ActivityInvalid
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import MONTH_NAMES
-
-APPROPRIATION_TYPE = activities.APPROPRIATION_TYPE
+from os2bos_plone.validation.activity import ACTIVITY_FIELDS
+from os2bos_plone.validation.activity import field_errors
+from os2bos_plone.vocabularies.classification import ClassificationVocabulary
+from os2bos_plone.vocabularies.classification import service_providers
+from os2bos_plone.vocabularies.classification import services as services_vocabulary
 
 #: The form's fieldsets: (name, label, fields). The first is the form's default fieldset.
 FIELDSETS = (
@@ -99,7 +104,7 @@ def _title_of(brain):
 
 
 def _activity_of(context):
-    return context if getattr(context, "portal_type", None) == activities.ACTIVITY_TYPE else None
+    return context if getattr(context, "portal_type", None) == ACTIVITY_TYPE else None
 
 
 def offered_services(context):
@@ -107,21 +112,21 @@ def offered_services(context):
     an activity in one): allowed by the section as main service, and as supplementary service after
     the service of the appropriation's main activity."""
     appropriation = appropriation_for(context)
-    section = classification.by_uid(getattr(appropriation, "section", None))
+    section = by_uid(getattr(appropriation, "section", None))
     main_query = {"sort_on": "sortable_title"}
     supplementary_query = {"sort_on": "sortable_title"}
     if section is not None:
         main_query["bos_main_sections"] = section.key
         supplementary_query["bos_supplementary_sections"] = section.key
-    main_activity = activities.main_activity_of(appropriation) if appropriation else None
+    main_activity = main_activity_of(appropriation) if appropriation else None
     own = _activity_of(aq_inner(context))
     if main_activity is not None and (own is None or own.UID() != main_activity.UID()):
-        main_service = classification.by_uid(main_activity.service)
+        main_service = by_uid(main_activity.service)
         if main_service is not None:
             supplementary_query["bos_follows"] = main_service.service_id
-    main = list(classification.find_classification("bos_service", active_only=True, **main_query))
+    main = list(find_classification("bos_service", active_only=True, **main_query))
     supplementary = list(
-        classification.find_classification("bos_service", active_only=True, **supplementary_query)
+        find_classification("bos_service", active_only=True, **supplementary_query)
     )
     return main, supplementary
 
@@ -131,9 +136,7 @@ def preferred_providers(service):
     keys = set(getattr(service, "preferred_providers", None) or [])
     if not keys:
         return [], False
-    brains = classification.find_classification(
-        "bos_service_provider", active_only=True, sort_on="sortable_title"
-    )
+    brains = find_classification("bos_service_provider", active_only=True, sort_on="sortable_title")
     uids = [brain.UID for brain in brains if brain.bos_key in keys]
     return uids, bool(getattr(service, "only_preferred", False))
 
@@ -198,7 +201,7 @@ class ActivityFormMixin:
                 form_field = fields[name]
                 schema_field = copy.copy(form_field.field)
                 schema_field.vocabularyName = None
-                schema_field.vocabulary = vocabularies.ClassificationVocabulary(
+                schema_field.vocabulary = ClassificationVocabulary(
                     terms, _lookup_of(form_field.field, self.context)
                 )
                 form_field.field = schema_field
@@ -211,7 +214,7 @@ class ActivityFormMixin:
             if brain.UID not in seen:
                 seen.add(brain.UID)
                 terms.append(SimpleTerm(brain.UID, brain.UID, _title_of(brain)))
-        service_vocabulary = vocabularies.services(self.context)
+        service_vocabulary = services_vocabulary(self.context)
         terms = _with_current(terms, service_vocabulary, self.current_value("service"))
         self._replace_vocabulary("service", terms)
         self._replace_vocabulary("service_provider", self.provider_terms())
@@ -231,10 +234,10 @@ class ActivityFormMixin:
         values = SimpleNamespace(
             **{
                 name: data[name] if name in data else self.current_value(name)
-                for name in activities.ACTIVITY_FIELDS
+                for name in ACTIVITY_FIELDS
             }
         )
-        found = activities.field_errors(values, aq_inner(self.context))
+        found = field_errors(values, aq_inner(self.context))
         views = tuple(self._error_view(error.field, error.message) for error in found)
         return data, views
 
@@ -283,13 +286,11 @@ class ActivityFormMixin:
         value = self.request.form.get(f"{self.prefix}widgets.service")
         if isinstance(value, (list, tuple)):
             value = value[0] if value else None
-        return classification.by_uid(value or self.current_value("service"))
+        return by_uid(value or self.current_value("service"))
 
     def provider_terms(self):
         brains = list(
-            classification.find_classification(
-                "bos_service_provider", active_only=True, sort_on="sortable_title"
-            )
+            find_classification("bos_service_provider", active_only=True, sort_on="sortable_title")
         )
         preferred, only = preferred_providers(self.chosen_service())
         if preferred:
@@ -305,7 +306,7 @@ class ActivityFormMixin:
             )
             for brain in brains
         ]
-        provider_vocabulary = vocabularies.service_providers(None)
+        provider_vocabulary = service_providers(None)
         return _with_current(terms, provider_vocabulary, self.current_value("service_provider"))
 
     def offered_services(self):
@@ -321,7 +322,7 @@ def _lookup_of(schema_field, context):
 
 
 class ActivityAddForm(ActivityFormMixin, DefaultAddForm):
-    portal_type = activities.ACTIVITY_TYPE
+    portal_type = ACTIVITY_TYPE
     omit_fieldsets = (SYSTEM_FIELDSET,)
 
     def updateWidgets(self, prefix=None):
@@ -329,7 +330,7 @@ class ActivityAddForm(ActivityFormMixin, DefaultAddForm):
         widget = self.widgets.get("activity_type")
         if widget is not None and f"{self.prefix}widgets.activity_type" not in self.request.form:
             # The appropriation has its main activity: the next one is supplementary.
-            if activities.main_activity_of(self.context) is not None:
+            if main_activity_of(self.context) is not None:
                 widget.value = ["supplementary"]
 
 

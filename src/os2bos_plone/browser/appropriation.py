@@ -20,11 +20,20 @@ from Products.statusmessages.interfaces import IStatusMessage
 from zope.i18n import translate
 
 from os2bos_plone import _
-from os2bos_plone import activities
-from os2bos_plone import classification
-from os2bos_plone import grants
-from os2bos_plone.approvals import required_level
-from os2bos_plone.approvals import user_levels
+from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
+from os2bos_plone.adapters.lookup import CASE_TYPE
+from os2bos_plone.adapters.lookup import activities_of
+from os2bos_plone.adapters.lookup import appropriation_status
+from os2bos_plone.adapters.lookup import granted_period
+from os2bos_plone.adapters.lookup import status_of
+from os2bos_plone.classification.reader import approval_levels
+from os2bos_plone.classification.reader import by_key
+from os2bos_plone.classification.reader import by_uid
+from os2bos_plone.decisions.competence import required_level
+from os2bos_plone.decisions.competence import user_levels
+from os2bos_plone.decisions.grant import grant
+from os2bos_plone.decisions.reject import reject
+from os2bos_plone.decisions.submit import submit
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.approval import UnknownApprovalLevel
 from os2bos_plone.engine.approval import deciding_level
@@ -33,6 +42,9 @@ from os2bos_plone.engine.formatting import format_date
 from os2bos_plone.engine.formatting import format_money
 from os2bos_plone.engine.formatting import section_label
 from os2bos_plone.engine.prices import parse_date
+from os2bos_plone.payments.sync import effective_start
+from os2bos_plone.payments.totals import monthly_totals_of
+from os2bos_plone.payments.totals import yearly_totals_of
 
 ZERO = Decimal("0")
 ADD_PERMISSION = "os2bos_plone: Add Case"
@@ -79,12 +91,12 @@ def period_text(start, end, open_text):
 
 
 def title_of(uid):
-    obj = classification.by_uid(uid) if uid else None
+    obj = by_uid(uid) if uid else None
     return obj.title if obj is not None else ""
 
 
 def section_title(uid):
-    section = classification.by_uid(uid) if uid else None
+    section = by_uid(uid) if uid else None
     if section is None:
         return ""
     return section_label(section.key, section.title, getattr(section, "law_name", None))
@@ -101,7 +113,7 @@ def requested_year(request, today=None):
 
 def own_cost_in_year(activity, year):
     """What the activity itself costs in ``year`` (its applicable payments, any status)."""
-    months = activities.monthly_totals_of(activity).get(year) or ()
+    months = monthly_totals_of(activity).get(year) or ()
     return sum((Decimal(amount) for amount in months), ZERO)
 
 
@@ -117,8 +129,8 @@ def safe_required(objs, when):
 def active_levels():
     """The approval levels that may be recorded on a new decision (active ones)."""
     levels = []
-    for level in classification.approval_levels():
-        obj = classification.by_key("bos_approval_level", level.key)
+    for level in approval_levels():
+        obj = by_key("bos_approval_level", level.key)
         if obj is None or getattr(obj, "active", True):
             levels.append(level)
     return levels
@@ -163,7 +175,7 @@ class AppropriationView(BrowserView):
 
     def case(self):
         parent = aq_parent(aq_inner(self.context))
-        if getattr(parent, "portal_type", None) != activities.CASE_TYPE:
+        if getattr(parent, "portal_type", None) != CASE_TYPE:
             return None
         return {
             "title": parent.Title(),
@@ -173,11 +185,11 @@ class AppropriationView(BrowserView):
 
     def header(self):
         appropriation = self.context
-        start, end = activities.granted_period(appropriation)
+        start, end = granted_period(appropriation)
         return {
             "sbsys_id": getattr(appropriation, "sbsys_id", "") or "",
             "section": section_title(getattr(appropriation, "section", None)),
-            "status": status_badge(activities.appropriation_status(appropriation)),
+            "status": status_badge(appropriation_status(appropriation)),
             "period": period_text(start, end, self.t(_("open-ended"))) if start else "",
             "note": getattr(appropriation, "note", "") or "",
         }
@@ -190,7 +202,7 @@ class AppropriationView(BrowserView):
     def _required_for(self, activity, status):
         stored = getattr(activity, "required_approval_level", None)
         if status == "expected" and stored:
-            level = {lv.key: lv for lv in classification.approval_levels()}.get(stored)
+            level = {lv.key: lv for lv in approval_levels()}.get(stored)
             if level is not None:
                 return level
         return safe_required([activity], self.today)
@@ -201,8 +213,8 @@ class AppropriationView(BrowserView):
         return period_text(activity.start_date, activity.end_date, self.t(_("open-ended")))
 
     def _row(self, activity, depth, held):
-        status = activities.status_of(activity)
-        granted, expected = activities.yearly_totals_of(activity).get(self.year, (ZERO, ZERO))
+        status = status_of(activity)
+        granted, expected = yearly_totals_of(activity).get(self.year, (ZERO, ZERO))
         undecided = status in ("draft", "expected")
         required = self._required_for(activity, status) if undecided else None
         may_grant = required is not None and deciding_level(held, required) is not None
@@ -211,7 +223,7 @@ class AppropriationView(BrowserView):
         )
         approval = None
         if status == "granted" and getattr(activity, "approval_level", None):
-            level = classification.by_key("bos_approval_level", activity.approval_level)
+            level = by_key("bos_approval_level", activity.approval_level)
             approval = level.title if level is not None else activity.approval_level
         return {
             "uid": IUUID(activity),
@@ -248,7 +260,7 @@ class AppropriationView(BrowserView):
         if self._rows is not None:
             return self._rows
         held = self.held_levels()
-        objs = activities.activities_of(self.context)
+        objs = activities_of(self.context)
         uids = {IUUID(obj) for obj in objs}
         children = {}
         roots = []
@@ -259,7 +271,7 @@ class AppropriationView(BrowserView):
                 roots.append(obj)
 
         def order(obj):
-            start = activities.effective_start(obj) or date.min
+            start = effective_start(obj) or date.min
             return (start, obj.Title())
 
         def walk(obj, depth, seen):
@@ -305,8 +317,8 @@ class AppropriationView(BrowserView):
     def years(self):
         years = {self.today.year + offset for offset in (-2, -1, 0, 1, 2)}
         years.add(self.year)
-        for obj in activities.activities_of(self.context):
-            years.update(activities.yearly_totals_of(obj))
+        for obj in activities_of(self.context):
+            years.update(yearly_totals_of(obj))
         return [{"value": year, "selected": year == self.year} for year in sorted(years)]
 
     # -- the decision form -------------------------------------------------------------------
@@ -327,9 +339,7 @@ class AppropriationView(BrowserView):
         """What the form shows about competence: the level the undecided activities need
         together, the user's levels and whether they suffice."""
         undecided = [
-            obj
-            for obj in activities.activities_of(self.context)
-            if activities.status_of(obj) in ("draft", "expected")
+            obj for obj in activities_of(self.context) if status_of(obj) in ("draft", "expected")
         ]
         held = self.held_levels()
         required = None
@@ -365,7 +375,7 @@ class AppropriationView(BrowserView):
         )
 
     def add_url(self):
-        return f"{self.context.absolute_url()}/++add++{activities.ACTIVITY_TYPE}"
+        return f"{self.context.absolute_url()}/++add++{ACTIVITY_TYPE}"
 
     def decide(self):
         """POST: grant, submit or reject the selected activities, then back to the view."""
@@ -398,7 +408,7 @@ class AppropriationView(BrowserView):
             meeting_date = parse_date(raw_date) if raw_date else None
         except (TypeError, ValueError):
             return [self.t(_("The meeting date must be a valid date."))], None
-        result = grants.grant(
+        result = grant(
             self.context,
             uids,
             (self.request.form.get("approval_level") or "").strip(),
@@ -418,7 +428,7 @@ class AppropriationView(BrowserView):
         return [], self.t(message)
 
     def _reject(self, uids, note):
-        errors = grants.reject(self.context, uids, note, user=self.user)
+        errors = reject(self.context, uids, note, user=self.user)
         if errors:
             return errors, None
         message = _(
@@ -429,7 +439,7 @@ class AppropriationView(BrowserView):
         return [], self.t(message)
 
     def _submit(self, uids, note):
-        errors, required = grants.submit(self.context, uids, comment=note, user=self.user)
+        errors, required = submit(self.context, uids, comment=note, user=self.user)
         if errors:
             return errors, None
         message = _(

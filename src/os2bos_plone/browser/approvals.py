@@ -3,7 +3,7 @@
 from plone import api
 from Products.Five.browser import BrowserView
 
-from os2bos_plone.approvals import awaiting
+from os2bos_plone.decisions.competence import awaiting
 from os2bos_plone.engine.formatting import format_date
 
 

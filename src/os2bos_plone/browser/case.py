@@ -14,18 +14,23 @@ from Products.Five.browser import BrowserView
 from zope.i18n import translate
 
 from os2bos_plone import _
-from os2bos_plone import activities
-from os2bos_plone import classification
-from os2bos_plone import journal
+from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
+from os2bos_plone.adapters.lookup import APPROPRIATION_TYPE
+from os2bos_plone.adapters.lookup import appropriation_status
+from os2bos_plone.adapters.lookup import granted_period
 from os2bos_plone.browser.appropriation import own_cost_in_year
 from os2bos_plone.browser.appropriation import section_title as appropriation_section_title
 from os2bos_plone.browser.containers import STATUS_TITLES as CASE_STATUS_TITLES
 from os2bos_plone.browser.containers import list_titles
 from os2bos_plone.browser.containers import user_names
 from os2bos_plone.browser.journal import local_time
+from os2bos_plone.classification.reader import by_uid
+from os2bos_plone.classification.reader import list_rows
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_date_short
 from os2bos_plone.engine.formatting import format_money
+from os2bos_plone.journal.history import case_history
+from os2bos_plone.payments.totals import sum_totals
 
 ZERO = Decimal("0")
 
@@ -48,7 +53,7 @@ HISTORY_LABELS = {
 def municipality_names():
     return {
         str(row.get("code")): row.get("name") or str(row.get("code"))
-        for row in classification.list_rows("municipalities")
+        for row in list_rows("municipalities")
     }
 
 
@@ -132,7 +137,7 @@ class CaseView(BrowserView):
     def history(self):
         """The dated history of the assessment and responsibility fields, newest first."""
         rows = []
-        for record in reversed(journal.case_history(self.context)):
+        for record in reversed(case_history(self.context)):
             field = record["field"]
             label = HISTORY_LABELS.get(field)
             rows.append(
@@ -152,7 +157,7 @@ class CaseView(BrowserView):
     def appropriation_brains(self):
         catalog = api.portal.get_tool("portal_catalog")
         return catalog.searchResults(
-            portal_type=activities.APPROPRIATION_TYPE,
+            portal_type=APPROPRIATION_TYPE,
             path="/".join(self.context.getPhysicalPath()),
             sort_on="created",
         )
@@ -162,7 +167,7 @@ class CaseView(BrowserView):
         catalog = api.portal.get_tool("portal_catalog")
         grouped = {}
         for brain in catalog.unrestrictedSearchResults(
-            portal_type=activities.ACTIVITY_TYPE, bos_case_uid=self.context.UID()
+            portal_type=ACTIVITY_TYPE, bos_case_uid=self.context.UID()
         ):
             grouped.setdefault(brain.bos_appropriation_uid, []).append(brain)
         return grouped
@@ -176,12 +181,12 @@ class CaseView(BrowserView):
             appropriation = brain.getObject()
             brains = by_appropriation.get(brain.UID, [])
             figures = [
-                *activities.sum_totals(brains, self.year),
-                *activities.sum_totals(brains, self.next_year),
+                *sum_totals(brains, self.year),
+                *sum_totals(brains, self.next_year),
             ]
             for index, amount in enumerate(figures):
                 sums[index] += amount
-            status = activities.appropriation_status(appropriation)
+            status = appropriation_status(appropriation)
             drafts = [b for b in brains if b.review_state == "draft"]
             draft_cost = sum(
                 (own_cost_in_year(b._unrestrictedGetObject(), self.year) for b in drafts), ZERO
@@ -209,12 +214,12 @@ class CaseView(BrowserView):
         """The title of the main activity's service (the original, not an adjustment)."""
         for brain in brains:
             if brain.bos_activity_type == "main" and not brain.bos_modifies:
-                service = classification.by_uid(brain.bos_service)
+                service = by_uid(brain.bos_service)
                 return service.title if service is not None else ""
         return ""
 
     def period(self, appropriation):
-        start, end = activities.granted_period(appropriation)
+        start, end = granted_period(appropriation)
         if start is None:
             return ""
         if end is None:
@@ -230,13 +235,10 @@ class CaseView(BrowserView):
     # -- links -------------------------------------------------------------------------------
 
     def can_add_appropriation(self):
-        return any(
-            fti.getId() == activities.APPROPRIATION_TYPE
-            for fti in self.context.allowedContentTypes()
-        )
+        return any(fti.getId() == APPROPRIATION_TYPE for fti in self.context.allowedContentTypes())
 
     def add_appropriation_url(self):
-        return f"{self.context.absolute_url()}/++add++{activities.APPROPRIATION_TYPE}"
+        return f"{self.context.absolute_url()}/++add++{APPROPRIATION_TYPE}"
 
     def can_edit(self):
         return api.user.has_permission("Modify portal content", obj=self.context)

@@ -4,8 +4,8 @@ dry-run report before anything is written."""
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 
-from os2bos_plone.classification_import import export_workbook
-from os2bos_plone.classification_import import import_workbook
+from os2bos_plone.classification.importer import export_workbook
+from os2bos_plone.classification.importer import import_workbook
 from os2bos_plone.engine import clock
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

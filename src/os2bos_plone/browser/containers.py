@@ -14,8 +14,10 @@ from Products.Five.browser import BrowserView
 from zope.i18n import translate
 
 from os2bos_plone import _
-from os2bos_plone import activities
-from os2bos_plone import classification
+from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
+from os2bos_plone.adapters.lookup import CASE_TYPE
+from os2bos_plone.classification.reader import LIST_KEYS
+from os2bos_plone.classification.reader import list_rows
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_money
 
@@ -62,10 +64,10 @@ def user_names():
 
 def list_titles(name):
     """{key: title} of a regelmotor list (inactive rows too: they still show on old cases)."""
-    key_field = classification.LIST_KEYS[name]
+    key_field = LIST_KEYS[name]
     return {
         str(row.get(key_field)): row.get("title") or str(row.get(key_field))
-        for row in classification.list_rows(name)
+        for row in list_rows(name)
     }
 
 
@@ -76,7 +78,7 @@ def case_totals(case_uids, year):
         return totals
     catalog = api.portal.get_tool("portal_catalog")
     brains = catalog.unrestrictedSearchResults(
-        portal_type=activities.ACTIVITY_TYPE, bos_case_uid=list(case_uids)
+        portal_type=ACTIVITY_TYPE, bos_case_uid=list(case_uids)
     )
     for brain in brains:
         values = (brain.bos_yearly_totals or {}).get(year)
@@ -141,7 +143,7 @@ class CasesListingView(BrowserView):
     def search(self, case_worker="", only_worker=False):
         """The cases the user may see that match the filters (or only the case worker)."""
         query = {
-            "portal_type": activities.CASE_TYPE,
+            "portal_type": CASE_TYPE,
             "path": "/".join(self.context.getPhysicalPath()),
             "sort_on": "sortable_title",
         }
@@ -320,12 +322,10 @@ class CasesListingView(BrowserView):
         return self.url(page=str(self.page + 1)) if self.page < self.page_count else None
 
     def can_add_case(self):
-        return any(
-            fti.getId() == activities.CASE_TYPE for fti in self.context.allowedContentTypes()
-        )
+        return any(fti.getId() == CASE_TYPE for fti in self.context.allowedContentTypes())
 
     def add_url(self):
-        return f"{self.context.absolute_url()}/++add++{activities.CASE_TYPE}"
+        return f"{self.context.absolute_url()}/++add++{CASE_TYPE}"
 
     def portal_url(self):
         return api.portal.get().absolute_url()

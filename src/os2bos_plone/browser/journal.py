@@ -5,15 +5,22 @@ from decimal import Decimal
 
 from Products.Five.browser import BrowserView
 
-from os2bos_plone import classification
-from os2bos_plone import journal
+from os2bos_plone.adapters.lookup import user_name
+from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.engine.formatting import format_date
 from os2bos_plone.engine.formatting import format_money
+from os2bos_plone.journal.entries import ACTION_TITLES
+from os2bos_plone.journal.entries import AMOUNT_LABELS
+from os2bos_plone.journal.entries import HISTORY_FIELD_TITLES
+from os2bos_plone.journal.handlers import _describe_case_value
+from os2bos_plone.journal.history import case_history
+from os2bos_plone.journal.storage import LOCAL_TIMEZONE
+from os2bos_plone.journal.storage import entries as journal_entries
 
 
 def local_time(value):
     """ "1. december 2025 kl. 14.03" in Europe/Copenhagen."""
-    moment = value.astimezone(journal.LOCAL_TIMEZONE)
+    moment = value.astimezone(LOCAL_TIMEZONE)
     return f"{format_date(moment.date())} kl. {moment:%H.%M}"
 
 
@@ -31,7 +38,7 @@ def amount_lines(amounts):
         grouped.setdefault(name, {})[side] = value
     lines = []
     for name, values in grouped.items():
-        label = journal.AMOUNT_LABELS.get(name, name)
+        label = AMOUNT_LABELS.get(name, name)
         if "value" in values:
             lines.append(f"{label}: {_money(values['value'])}")
         else:
@@ -49,9 +56,9 @@ class JournalView(BrowserView):
     def entries(self):
         case_url = self.context.absolute_url()
         rows = []
-        for entry in journal.entries(self.context):
+        for entry in journal_entries(self.context):
             obj = entry.object
-            letter = classification.by_uid(entry.letter) if entry.letter else None
+            letter = by_uid(entry.letter) if entry.letter else None
             path = obj.get("path")
             rows.append(
                 {
@@ -59,7 +66,7 @@ class JournalView(BrowserView):
                     "time": local_time(entry.time),
                     "iso_time": entry.time.isoformat(),
                     "actor": entry.actor_name or entry.actor,
-                    "action": journal.ACTION_TITLES.get(entry.action)
+                    "action": ACTION_TITLES.get(entry.action)
                     or entry.data.get("transition_title")
                     or entry.action,
                     "title": entry.title,
@@ -76,15 +83,15 @@ class JournalView(BrowserView):
 
     def history(self):
         rows = []
-        for record in reversed(journal.case_history(self.context)):
+        for record in reversed(case_history(self.context)):
             field = record["field"]
             rows.append(
                 {
                     "time": local_time(record["time"]),
-                    "actor": journal.user_name(record["actor"]),
-                    "field": journal.HISTORY_FIELD_TITLES.get(field, field),
-                    "old": journal._describe_case_value(field, record["old"]),
-                    "new": journal._describe_case_value(field, record["new"]),
+                    "actor": user_name(record["actor"]),
+                    "field": HISTORY_FIELD_TITLES.get(field, field),
+                    "old": _describe_case_value(field, record["old"]),
+                    "new": _describe_case_value(field, record["new"]),
                 }
             )
         return rows

@@ -18,14 +18,26 @@ from zExceptions import BadRequest
 from zope.i18n import translate
 
 from os2bos_plone import _
-from os2bos_plone import management
 from os2bos_plone.browser import charts
+from os2bos_plone.classification.reader import list_rows
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_date
 from os2bos_plone.engine.formatting import format_money
 from os2bos_plone.engine.formatting import format_number
 from os2bos_plone.engine.formatting import month_name
 from os2bos_plone.engine.formatting import section_label
+from os2bos_plone.management.budget import budget_for
+from os2bos_plone.management.budget import budget_lines
+from os2bos_plone.management.budget import budget_status
+from os2bos_plone.management.budget import budget_years
+from os2bos_plone.management.budget import deviation
+from os2bos_plone.management.effect import as_step
+from os2bos_plone.management.effect import step_movements
+from os2bos_plone.management.effect import steps_now
+from os2bos_plone.management.figures import classification_titles
+from os2bos_plone.management.figures import collect
+from os2bos_plone.management.figures import list_titles
+from os2bos_plone.management.figures import user_title
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -122,10 +134,10 @@ class ReportBuilder:
         self.request = request
         self.today = today or clock.today()
         self.with_charts = with_charts
-        self.overview = management.collect(year, self.today)
-        self.sections = management.classification_titles("bos_section")
-        self.services = management.classification_titles("bos_service")
-        self.providers = management.classification_titles("bos_service_provider")
+        self.overview = collect(year, self.today)
+        self.sections = classification_titles("bos_section")
+        self.services = classification_titles("bos_service")
+        self.providers = classification_titles("bos_service_provider")
 
     def t(self, msgid, **mapping):
         """``msgid`` (a Message of ``_``) in the request's language, with ``${name}``s filled."""
@@ -148,25 +160,25 @@ class ReportBuilder:
             found = self.providers.get(key)
             return found[1] if found else self.t(_("(unknown)"))
         if dimension == "case_worker":
-            return management.user_title(key)
+            return user_title(key)
         lists = {"team": "teams", "target_group": "target_groups", "effort_step": "effort_steps"}
         titles = self._list_titles(lists[dimension])
         value = titles.get(key)
         if value is None and dimension == "effort_step":
-            value = titles.get(management.as_step(key))
+            value = titles.get(as_step(key))
         return value or str(key)
 
     def _list_titles(self, name):
         cache = self.__dict__.setdefault("_lists", {})
         if name not in cache:
-            cache[name] = management.list_titles(name)
+            cache[name] = list_titles(name)
         return cache[name]
 
     # report ----------------------------------------------------------------------------------
 
     def build(self):
         report = Report(year=self.year, today=self.today)
-        report.budget = management.budget_for(self.year)
+        report.budget = budget_for(self.year)
         budget_table = self.budget_table(report.budget)
         months = self.months_table(report.budget)
         report.tables = [budget_table, months]
@@ -261,7 +273,7 @@ class ReportBuilder:
             found = self.sections.get(key)
             return (key is None, found[0] if found else "~", row["title"])
         if name == "effort_step":
-            step = management.as_step(key)
+            step = as_step(key)
             return (step is None, step or 0, row["title"])
         return (key is None, -row["expected"], row["title"].lower())
 
@@ -269,7 +281,7 @@ class ReportBuilder:
 
     def budget_table(self, budget):
         section_keys = {uid: key for uid, (key, _title) in self.sections.items()}
-        lines, unbudgeted = management.budget_lines(budget, self.overview, section_keys)
+        lines, unbudgeted = budget_lines(budget, self.overview, section_keys)
         rows = []
         for line in lines:
             if line["account"]:
@@ -335,7 +347,7 @@ class ReportBuilder:
 
     def budget_row(self, title, note, budget, figures):
         expected = figures["expected"]
-        difference, difference_pct, usage = management.deviation(budget, expected)
+        difference, difference_pct, usage = deviation(budget, expected)
         return {
             "title": title,
             "note": note,
@@ -345,7 +357,7 @@ class ReportBuilder:
             "deviation": difference,
             "deviation_pct": difference_pct,
             "usage_pct": usage,
-            "status": management.budget_status(budget, expected),
+            "status": budget_status(budget, expected),
         }
 
     # months ----------------------------------------------------------------------------------
@@ -456,11 +468,11 @@ class ReportBuilder:
     # effect ----------------------------------------------------------------------------------
 
     def effect_table(self, report):
-        now = management.steps_now(self.overview)
-        moves = management.step_movements(self.year, self.today)
+        now = steps_now(self.overview)
+        moves = step_movements(self.year, self.today)
         expected_by_case = self.overview.expected_by_case
         steps = sorted(
-            {management.as_step(row.get("number")) for row in self._step_rows()}
+            {as_step(row.get("number")) for row in self._step_rows()}
             | set(now)
             | set(moves["per_step"]),
             key=lambda step: (step is None, step or 0),
@@ -550,9 +562,8 @@ class ReportBuilder:
         return table
 
     def _step_rows(self):
-        from os2bos_plone import classification
 
-        return classification.list_rows("effort_steps")
+        return list_rows("effort_steps")
 
     # key figures ------------------------------------------------------------------------------
 
@@ -747,7 +758,7 @@ class OverviewView(BrowserView):
     def years(self):
         this_year = clock.today().year
         years = set(range(this_year - 3, this_year + 3)) | {self.year}
-        years |= set(management.budget_years())
+        years |= set(budget_years())
         return [{"value": y, "selected": y == self.year} for y in sorted(years, reverse=True)]
 
     def export_url(self, name, fmt):

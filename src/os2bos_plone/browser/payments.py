@@ -31,8 +31,10 @@ from zExceptions import Forbidden
 from zope.i18n import translate
 
 from os2bos_plone import _
-from os2bos_plone import activities
-from os2bos_plone import classification
+from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
+from os2bos_plone.adapters.lookup import CASE_TYPE
+from os2bos_plone.adapters.lookup import status_of
+from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_amount
 from os2bos_plone.engine.formatting import format_date
@@ -40,7 +42,11 @@ from os2bos_plone.engine.formatting import format_date_short
 from os2bos_plone.engine.formatting import format_money
 from os2bos_plone.engine.prices import parse_amount
 from os2bos_plone.engine.prices import parse_date
+from os2bos_plone.payments.paid import find_payment
+from os2bos_plone.payments.paid import mark_paid
+from os2bos_plone.payments.store import stored_payments
 from os2bos_plone.services.payments import may_register_payments
+from os2bos_plone.validation.activity import InvalidFields
 
 ZERO = Decimal("0")
 PAGE_SIZE = 50
@@ -131,7 +137,7 @@ def period_range(period, today):
 
 def case_of(activity):
     for obj in aq_chain(activity):
-        if getattr(aq_base(obj), "portal_type", None) == activities.CASE_TYPE:
+        if getattr(aq_base(obj), "portal_type", None) == CASE_TYPE:
             return obj
     return None
 
@@ -155,7 +161,7 @@ def is_markable(activity, payment):
     ordinary user)? The user's permission is checked separately."""
     return (
         not payment.settled
-        and activities.status_of(activity) == "granted"
+        and status_of(activity) == "granted"
         and not activity.fictive
         and activity.payment_method in MANUAL_METHODS
     )
@@ -269,7 +275,7 @@ class PaymentSearchView(BrowserView):
 
     def activity_query(self):
         """The catalog query narrowing the activities, or None when nothing can match."""
-        query = {"portal_type": activities.ACTIVITY_TYPE, "review_state": "granted"}
+        query = {"portal_type": ACTIVITY_TYPE, "review_state": "granted"}
         if self.filters["payment_method"]:
             query["bos_payment_method"] = self.filters["payment_method"]
         if self.filters["payment_id"]:
@@ -290,7 +296,7 @@ class PaymentSearchView(BrowserView):
         else:
             value = prefix_query(digits)
         catalog = api.portal.get_tool("portal_catalog")
-        brains = catalog.searchResults(portal_type=activities.CASE_TYPE, bos_cpr=value)
+        brains = catalog.searchResults(portal_type=CASE_TYPE, bos_cpr=value)
         return [brain.UID for brain in brains]
 
     def search(self):
@@ -321,7 +327,7 @@ class PaymentSearchView(BrowserView):
             if recipient and not recipient_matches(activity, recipient):
                 continue
             self.read_activities += 1
-            for payment in activities.stored_payments(activity):
+            for payment in stored_payments(activity):
                 if self.start is not None and payment.date < self.start:
                     continue
                 if self.end is not None and payment.date > self.end:
@@ -435,7 +441,7 @@ class PaymentSearchView(BrowserView):
             case = case_of(activity)
             service_uid = activity.service
             if service_uid not in services:
-                service = classification.by_uid(service_uid)
+                service = by_uid(service_uid)
                 services[service_uid] = service.title if service is not None else ""
             uid = activity.UID()
             if uid not in permitted:
@@ -525,7 +531,7 @@ class RegisterPaymentView(BrowserView):
             )
         errors = []
         day = self.parse_day(form.get("date"))
-        payment = activities.find_payment(activity, day) if day is not None else None
+        payment = find_payment(activity, day) if day is not None else None
         if payment is None:
             errors.append(self.t(_("payments_error_no_payment", default="No such payment.")))
         amount = None
@@ -556,7 +562,7 @@ class RegisterPaymentView(BrowserView):
         if not errors:
             user = api.user.get_current()
             try:
-                activities.mark_paid(
+                mark_paid(
                     activity,
                     day,
                     str(amount),
@@ -567,7 +573,7 @@ class RegisterPaymentView(BrowserView):
                 )
             except KeyError:
                 errors.append(self.t(_("payments_error_no_payment", default="No such payment.")))
-            except activities.InvalidFields as error:
+            except InvalidFields as error:
                 errors.extend(item.message for item in error.errors)
         if errors:
             messages.add(
@@ -614,7 +620,7 @@ class RegisterPaymentView(BrowserView):
         if not isinstance(uid, str) or not uid:
             return None
         catalog = api.portal.get_tool("portal_catalog")
-        brains = catalog.searchResults(UID=uid, portal_type=activities.ACTIVITY_TYPE)
+        brains = catalog.searchResults(UID=uid, portal_type=ACTIVITY_TYPE)
         return brains[0].getObject() if len(brains) == 1 else None
 
     def back_url(self, search):

@@ -4,7 +4,8 @@ from plone import api
 from Products.Five.browser import BrowserView
 
 from os2bos_plone import _
-from os2bos_plone import classification
+from os2bos_plone.classification.reader import find_classification
+from os2bos_plone.classification.reader import list_rows
 
 KINDS = (
     ("sections", "bos_section", _("Law sections")),
@@ -45,7 +46,7 @@ class RegelmotorOverviewView(BrowserView):
             {
                 "kind": kind,
                 "title": title,
-                "count": len(classification.find_classification(portal_type)),
+                "count": len(find_classification(portal_type)),
                 "url": f"{self.context.absolute_url()}?kind={kind}",
                 "add_url": f"{self.context.absolute_url()}/++add++{portal_type}",
                 "current": kind == current,
@@ -58,7 +59,7 @@ class RegelmotorOverviewView(BrowserView):
             {
                 "name": name,
                 "title": title,
-                "count": len(classification.list_rows(name)),
+                "count": len(list_rows(name)),
                 "edit_url": f"{self.context.absolute_url()}/edit#autotoc-item-autotoc-{fieldset}",
             }
             for name, title, fieldset in LISTS
@@ -71,7 +72,7 @@ class RegelmotorOverviewView(BrowserView):
         portal_type = dict((k, t) for k, t, _title in KINDS)[kind]
         query_text = (self.request.form.get("q") or "").strip().lower()
         rows = []
-        for brain in classification.find_classification(portal_type, sort_on="bos_key"):
+        for brain in find_classification(portal_type, sort_on="bos_key"):
             if query_text and query_text not in f"{brain.bos_key} {brain.Title}".lower():
                 continue
             rows.append(

@@ -170,7 +170,7 @@ class IActivity(model.Schema):
     @invariant
     def plan_is_valid(data):
         """The engine's rules (spec 2.6/2.7) on the whole activity, with Danish messages."""
-        from os2bos_plone.activities import validation_errors
+        from os2bos_plone.validation.activity import validation_errors
 
         errors = validation_errors(data)
         if errors:
@@ -180,7 +180,7 @@ class IActivity(model.Schema):
 @implementer(IActivity)
 class Activity(Item):
     def Title(self):
-        from os2bos_plone.classification import by_uid
+        from os2bos_plone.classification.reader import by_uid
 
         service = by_uid(getattr(self, "service", None))
         return service.title if service is not None else self.id

@@ -22,8 +22,8 @@ from zope.interface import provider
 from zope.schema.interfaces import IContextAwareDefaultFactory
 
 from os2bos_plone import _
+from os2bos_plone.content.constraints import context_of
 from os2bos_plone.engine import clock
-from os2bos_plone.validation import context_of
 
 
 class IBudgetFolder(model.Schema):
@@ -38,7 +38,7 @@ class BudgetFolder(Container):
 @provider(IContextAwareDefaultFactory)
 def next_free_year(context):
     """This year, or the first later year without a budget."""
-    from os2bos_plone.management import budget_years
+    from os2bos_plone.management.budget import budget_years
 
     year = clock.today().year
     taken = set(budget_years())

@@ -10,10 +10,10 @@ from zope.interface import implementer
 from zope.interface import invariant
 
 from os2bos_plone import _
+from os2bos_plone.content.constraints import constraint_from
+from os2bos_plone.content.constraints import ensure_unique
 from os2bos_plone.engine.identifiers import validate_cpr
 from os2bos_plone.engine.identifiers import validate_sbsys_id
-from os2bos_plone.validation import constraint_from
-from os2bos_plone.validation import ensure_unique
 
 # The case fields whose changes are kept as a dated history (assessment and responsibility).
 HISTORY_FIELDS = (
@@ -121,7 +121,7 @@ class ICase(model.Schema):
 
     @invariant
     def target_group_required_fields(data):
-        from os2bos_plone.classification import list_row
+        from os2bos_plone.classification.reader import list_row
 
         group = list_row("target_groups", data.target_group) if data.target_group else None
         for name in (group or {}).get("required_fields") or []:

@@ -237,8 +237,8 @@ class IRegelmotor(model.Schema):
 
     @invariant
     def rules_are_valid(data):
-        from os2bos_plone.classification import approval_levels
-        from os2bos_plone.classification import rules_from_rows
+        from os2bos_plone.classification.reader import approval_levels
+        from os2bos_plone.classification.reader import rules_from_rows
 
         errors = validate_rules(rules_from_rows(data.approval_rules or []), approval_levels())
         if errors:

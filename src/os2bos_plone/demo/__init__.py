@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from plone import api
 
-from os2bos_plone.users import create_user
+from os2bos_plone.security.users import create_user
 
 # One password for every demo user keeps the README short; demo sites are not production.
 DEMO_PASSWORD = "bosdemo2026"
@@ -65,8 +65,8 @@ def create_demo_cases(portal, progress=print):
 def create_demo_budget(portal, progress=print):
     """This year's budget with a line per section, set around the demo cases' forecast so that
     Ledelsesinformation shows budget against forecast (over and under) at first sight."""
+    from os2bos_plone.demo.budget import create_demo_budget as create
     from os2bos_plone.demo.cases import acting_as
-    from os2bos_plone.management import create_demo_budget as create
 
     with acting_as("ledelse"):  # management makes the budget (its creator in the history)
         create(portal, progress=progress)

@@ -27,17 +27,21 @@ from plone import api
 from plone.dexterity.utils import createContentInContainer
 from plone.uuid.interfaces import IUUID
 
-from os2bos_plone import approvals
-from os2bos_plone import classification
-from os2bos_plone import grants
+from os2bos_plone.classification.reader import by_key
+from os2bos_plone.classification.reader import list_row
+from os2bos_plone.classification.reader import regelmotor
+from os2bos_plone.decisions.adjustment import create_adjustment
+from os2bos_plone.decisions.competence import required_level
+from os2bos_plone.decisions.grant import grant as grant_activities
+from os2bos_plone.decisions.submit import submit as submit_activities
 from os2bos_plone.demo import DEMO_PASSWORD
 from os2bos_plone.demo import DemoUser
 from os2bos_plone.demo import Progress
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.payments import add_months
-from os2bos_plone.subscribers import sync_team_groups
-from os2bos_plone.subscribers import team_group_id
-from os2bos_plone.users import create_user
+from os2bos_plone.security.teams import sync_team_groups
+from os2bos_plone.security.teams import team_group_id
+from os2bos_plone.security.users import create_user
 
 HOME = "151"  # the paying and acting municipality of the demo (Ballerup's municipality code)
 
@@ -455,7 +459,7 @@ class _Classification:
     def get(self, portal_type, key):
         cache_key = (portal_type, key)
         if cache_key not in self._cache:
-            obj = classification.by_key(portal_type, key)
+            obj = by_key(portal_type, key)
             if obj is None:
                 raise LookupError(f"{portal_type} {key} is missing from the classification")
             self._cache[cache_key] = obj
@@ -477,7 +481,7 @@ def ensure_case_workers(progress=print):
             api.group.add_user(groupname=user.group_id, username=user.username)
         steps.step(user.username)
     if any(api.group.get(groupname=team_group_id(key)) is None for key in TEAM_MEMBERS):
-        sync_team_groups(classification.regelmotor())
+        sync_team_groups(regelmotor())
     for team, usernames in TEAM_MEMBERS.items():
         group_id = team_group_id(team)
         members = {member.getId() for member in api.user.get_users(groupname=group_id)}
@@ -539,7 +543,7 @@ def _payee(spec, act, today):
     if act.provider:
         return "company", act.provider, None, "invoice"
     if act.internal:
-        row = classification.list_row("internal_recipients", act.internal)
+        row = list_row("internal_recipients", act.internal)
         return "internal", act.internal, row["title"] if row else act.internal, "internal"
     name = act.payee or spec.parent or spec.name
     if name == spec.name:
@@ -628,7 +632,7 @@ def record_grant(appropriation, activities, spec, today):
     objs = [activity for activity, _act in activities]
     starts = [a.start_date or a.payment_date for a in objs if a.start_date or a.payment_date]
     decided = min([today, *starts]) - timedelta(days=14)
-    level = approvals.required_level(objs, when=decided)
+    level = required_level(objs, when=decided)
     approver = APPROVER_BY_ROLE.get(level.role, spec.worker)
     committee = {}
     if level.committee:
@@ -638,7 +642,7 @@ def record_grant(appropriation, activities, spec, today):
             "decision_text": f"{level.title} tiltrådte indstillingen.",
         }
     with acting_as(approver) as user:
-        result = grants.grant(
+        result = grant_activities(
             appropriation,
             [IUUID(obj) for obj in objs],
             level.key,
@@ -654,7 +658,7 @@ def record_grant(appropriation, activities, spec, today):
 def submit(appropriation, activities, spec):
     """Submit (indstil) the expected activities for approval, as the case worker does."""
     with acting_as(spec.worker) as user:
-        errors, _level = grants.submit(
+        errors, _level = submit_activities(
             appropriation,
             [IUUID(activity) for activity, _act in activities],
             comment="Indstillet til bevilling.",
@@ -675,7 +679,7 @@ def add_adjustment(original, act, today):
         data["payment_amount"] = f"{(original.payment_amount * factor).quantize(Decimal('1'))}"
     else:
         data["payment_units"] = f"{original.payment_units * factor}"
-    return grants.create_adjustment(original, data, today=today)
+    return create_adjustment(original, data, today=today)
 
 
 def create_case(container, spec, lookup, today):

@@ -3,7 +3,7 @@
 from plone import api
 from plone.restapi.services import Service
 
-from os2bos_plone.approvals import awaiting
+from os2bos_plone.decisions.competence import awaiting
 
 
 def approval_items(user):

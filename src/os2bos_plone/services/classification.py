@@ -7,8 +7,8 @@ from plone.restapi.services import Service
 from zExceptions import BadRequest
 
 from os2bos_plone.browser.classification_io import XLSX
-from os2bos_plone.classification_import import export_workbook
-from os2bos_plone.classification_import import import_workbook
+from os2bos_plone.classification.importer import export_workbook
+from os2bos_plone.classification.importer import import_workbook
 
 
 class ExportGet(Service):

@@ -6,12 +6,12 @@ POST <appropriation>/@bos-cost-preview  {activity fields}  -> figures.cost_previ
 
 from plone.restapi.services import Service
 
-from os2bos_plone import activities
-from os2bos_plone import figures
 from os2bos_plone.engine import clock
+from os2bos_plone.payments import figures
 from os2bos_plone.services.common import bad_json
 from os2bos_plone.services.common import bad_request
 from os2bos_plone.services.common import read_json
+from os2bos_plone.validation.activity import InvalidFields
 
 MSG_BAD_YEAR = "Året skal angives som ÅÅÅÅ."
 
@@ -38,5 +38,5 @@ class CostPreviewPost(Service):
             return bad_json(self.request)
         try:
             return figures.cost_preview(self.context, data)
-        except activities.InvalidFields as error:
+        except InvalidFields as error:
             return bad_request(self.request, error.errors)

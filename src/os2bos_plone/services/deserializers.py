@@ -21,15 +21,19 @@ from zope.component import queryMultiAdapter
 from zope.interface import implementer
 from zope.schema import getFields
 
-from os2bos_plone import activities
+from os2bos_plone.adapters.lookup import status_of
+from os2bos_plone.adapters.plans import forget_saved_values
+from os2bos_plone.adapters.plans import remember_saved_values
 from os2bos_plone.content.activity import ActivityInvalid
 from os2bos_plone.content.activity import IActivity
 from os2bos_plone.engine.prices import parse_amount
 from os2bos_plone.interfaces import IOs2BosPloneLayer
+from os2bos_plone.validation.activity import GRANTED_CHANGEABLE
+from os2bos_plone.validation.activity import MSG_GRANTED_CHANGE
+from os2bos_plone.validation.activity import MSG_INVALID_DATE
+from os2bos_plone.validation.activity import comparable
 
-MSG_GRANTED_CHANGE = activities.MSG_GRANTED_CHANGE
 MSG_AMOUNT = "Ugyldigt beløb"
-GRANTED_CHANGEABLE = activities.GRANTED_CHANGEABLE
 
 
 @implementer(IFieldDeserializer)
@@ -58,7 +62,7 @@ class DateFieldDeserializer(DefaultFieldDeserializer):
             try:
                 day = date.fromisoformat(str(value).strip()[:10])
             except ValueError:
-                raise ValueError(activities.MSG_INVALID_DATE) from None
+                raise ValueError(MSG_INVALID_DATE) from None
         self.field.validate(day)
         return day
 
@@ -73,10 +77,10 @@ class ActivityDeserializer(DeserializeFromJson):
     def __call__(self, validate_all=False, data=None, create=False, mask_validation_errors=True):
         if data is None:
             data = json_body(self.request)
-        if not create and activities.status_of(self.context) == "granted":
+        if not create and status_of(self.context) == "granted":
             self.refuse_granted_changes(data)
         # plone.restapi sets the new values before it validates: keep what the rules compare with.
-        activities.remember_saved_values(self.context, new=create)
+        remember_saved_values(self.context, new=create)
         try:
             return super().__call__(
                 validate_all=validate_all,
@@ -90,7 +94,7 @@ class ActivityDeserializer(DeserializeFromJson):
                 raise
             raise BadRequest(self.expand(errors, mask_validation_errors)) from None
         finally:
-            activities.forget_saved_values(self.context)
+            forget_saved_values(self.context)
 
     @staticmethod
     def expand(errors, mask):
@@ -132,7 +136,7 @@ class ActivityDeserializer(DeserializeFromJson):
                 except Exception:  # noqa: BLE001 - unreadable input is a change too
                     errors.append(_error(name, MSG_GRANTED_CHANGE))
                     continue
-            if activities.comparable(value) != activities.comparable(current):
+            if comparable(value) != comparable(current):
                 errors.append(_error(name, MSG_GRANTED_CHANGE))
         if errors:
             raise BadRequest(errors)

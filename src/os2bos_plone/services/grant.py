@@ -15,13 +15,16 @@ from plone.restapi.interfaces import ISerializeToJson
 from plone.restapi.services import Service
 from zope.component import getMultiAdapter
 
-from os2bos_plone import activities
-from os2bos_plone import grants
+from os2bos_plone.adapters.lookup import appropriation_of
+from os2bos_plone.decisions.adjustment import create_adjustment
+from os2bos_plone.decisions.grant import grant
+from os2bos_plone.decisions.submit import submit
 from os2bos_plone.engine.prices import parse_date
 from os2bos_plone.services.common import allow_write
 from os2bos_plone.services.common import bad_request
 from os2bos_plone.services.common import forbidden
 from os2bos_plone.services.common import read_json
+from os2bos_plone.validation.activity import InvalidFields
 
 MSG_MAY_NOT_GRANT = "Du har ikke adgang til at bevilge ydelser på denne bevilling."
 MSG_MAY_NOT_ADJUST = "Du har ikke adgang til at lave en forventet justering af denne ydelse."
@@ -57,7 +60,7 @@ class GrantPost(Service):
             self.request.response.setStatus(400)
             return {"errors": [MSG_MEETING_DATE]}
         allow_write(self.request)
-        result = grants.grant(
+        result = grant(
             self.context,
             uids,
             data.get("approval_level") or "",
@@ -85,7 +88,7 @@ class SubmitPost(Service):
             self.request.response.setStatus(400)
             return {"errors": errors}
         allow_write(self.request)
-        errors, required = grants.submit(
+        errors, required = submit(
             self.context, uids, comment=data.get("comment") or "", user=api.user.get_current()
         )
         if errors:
@@ -99,7 +102,7 @@ class SubmitPost(Service):
 
 class AdjustmentPost(Service):
     def reply(self):
-        appropriation = activities.appropriation_of(self.context)
+        appropriation = appropriation_of(self.context)
         if appropriation is None or not api.user.has_permission(
             "os2bos_plone: Add Case", obj=appropriation
         ):
@@ -109,8 +112,8 @@ class AdjustmentPost(Service):
             return bad_request(self.request, [("", MSG_BODY)])
         allow_write(self.request)
         try:
-            adjustment = grants.create_adjustment(self.context, data)
-        except activities.InvalidFields as error:
+            adjustment = create_adjustment(self.context, data)
+        except InvalidFields as error:
             return bad_request(self.request, error.errors)
         self.request.response.setStatus(201)
         self.request.response.setHeader("Location", adjustment.absolute_url())

@@ -11,8 +11,11 @@ There is no POST, PATCH or DELETE: the journal is append-only (see os2bos_plone.
 
 from plone.restapi.services import Service
 
-from os2bos_plone import classification
-from os2bos_plone import journal
+from os2bos_plone.classification.reader import by_uid
+from os2bos_plone.journal.entries import ACTION_TITLES
+from os2bos_plone.journal.history import case_history
+from os2bos_plone.journal.storage import entries
+from os2bos_plone.journal.storage import entries_total
 from os2bos_plone.services.common import bad_request
 
 MSG_BAD_LIMIT = "limit skal være et positivt heltal."
@@ -26,12 +29,12 @@ def entry_json(case, entry):
     item = entry.as_dict()
     item["time"] = entry.time.isoformat()
     item["local_time"] = entry.local_time.isoformat()
-    item["action_title"] = journal.ACTION_TITLES.get(entry.action) or item["data"].get(
+    item["action_title"] = ACTION_TITLES.get(entry.action) or item["data"].get(
         "transition_title", entry.action
     )
     if item["object"]:
         item["object"]["@id"] = _url(case, item["object"].get("path"))
-    letter = classification.by_uid(entry.letter) if entry.letter else None
+    letter = by_uid(entry.letter) if entry.letter else None
     item["letter_url"] = letter.absolute_url() if letter is not None else None
     return item
 
@@ -48,19 +51,18 @@ class JournalGet(Service):
                 return bad_request(self.request, [("limit", MSG_BAD_LIMIT)])
         else:
             limit = None
-        items = [entry_json(self.context, entry) for entry in journal.entries(self.context, limit)]
+        items = [entry_json(self.context, entry) for entry in entries(self.context, limit)]
         return {
             "@id": f"{self.context.absolute_url()}/@bos-journal",
             "items": items,
-            "items_total": journal.entries_total(self.context),
+            "items_total": entries_total(self.context),
         }
 
 
 class HistoryGet(Service):
     def reply(self):
         items = [
-            {**record, "time": record["time"].isoformat()}
-            for record in journal.case_history(self.context)
+            {**record, "time": record["time"].isoformat()} for record in case_history(self.context)
         ]
         return {
             "@id": f"{self.context.absolute_url()}/@bos-history",

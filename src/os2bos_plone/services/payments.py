@@ -17,14 +17,18 @@ from plone.restapi.services import Service
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
 
-from os2bos_plone import activities
-from os2bos_plone import figures
+from os2bos_plone.payments import figures
+from os2bos_plone.payments.paid import find_payment
+from os2bos_plone.payments.paid import mark_paid
+from os2bos_plone.payments.paid import paid_history
+from os2bos_plone.payments.paid import paid_registrations
 from os2bos_plone.services.common import allow_write
 from os2bos_plone.services.common import bad_json
 from os2bos_plone.services.common import bad_request
 from os2bos_plone.services.common import forbidden
 from os2bos_plone.services.common import not_found
 from os2bos_plone.services.common import read_json
+from os2bos_plone.validation.activity import InvalidFields
 
 REGISTER_PAYMENTS = "os2bos_plone: Register payments"
 PRIVILEGED_ROLES = {"Manager", "Site Administrator"}
@@ -92,15 +96,13 @@ class PaymentsGet(PaymentsService):
         day = self.payment_day()
         if day is None:
             return bad_request(self.request, [("date", MSG_BAD_DATE)])
-        payment = activities.find_payment(self.context, day)
+        payment = find_payment(self.context, day)
         if payment is None:
             return not_found(self.request, MSG_NO_PAYMENT.format(day=day.isoformat()))
-        history = activities.paid_registrations(self.context)
+        history = paid_registrations(self.context)
         item = figures.payment_item(payment, history.get(day))
         item["history"] = [
-            entry
-            for entry in activities.paid_history(self.context)
-            if entry["date"] == day.isoformat()
+            entry for entry in paid_history(self.context) if entry["date"] == day.isoformat()
         ]
         return item
 
@@ -118,7 +120,7 @@ class PaymentPost(PaymentsService):
         allow_write(self.request)
         user = api.user.get_current()
         try:
-            payment = activities.mark_paid(
+            payment = mark_paid(
                 self.context,
                 day,
                 data.get("paid_amount"),
@@ -129,7 +131,7 @@ class PaymentPost(PaymentsService):
             )
         except KeyError:
             return not_found(self.request, MSG_NO_PAYMENT.format(day=day.isoformat()))
-        except activities.InvalidFields as error:
+        except InvalidFields as error:
             return bad_request(self.request, error.errors)
-        registration = activities.paid_registrations(self.context).get(day)
+        registration = paid_registrations(self.context).get(day)
         return figures.payment_item(payment, registration)

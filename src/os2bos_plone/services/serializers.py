@@ -12,12 +12,14 @@ from plone.restapi.serializer.dxfields import DefaultFieldSerializer
 from zope.component import adapter
 from zope.interface import implementer
 
-from os2bos_plone import activities
+from os2bos_plone.adapters.lookup import appropriation_status
+from os2bos_plone.adapters.lookup import granted_period
+from os2bos_plone.classification.reader import by_key
 from os2bos_plone.content.activity import IActivity
 from os2bos_plone.content.case import IAppropriation
-from os2bos_plone.figures import iso
-from os2bos_plone.figures import money
 from os2bos_plone.interfaces import IOs2BosPloneLayer
+from os2bos_plone.payments.figures import iso
+from os2bos_plone.payments.figures import money
 
 
 @implementer(IFieldSerializer)
@@ -55,8 +57,8 @@ class SerializeAppropriationToJson(SerializeFolderToJson):
         result = super().__call__(
             version=version, include_items=include_items, include_expansion=include_expansion
         )
-        granted_from, granted_to = activities.granted_period(self.context)
-        result["status"] = activities.appropriation_status(self.context)
+        granted_from, granted_to = granted_period(self.context)
+        result["status"] = appropriation_status(self.context)
         result["granted_from_date"] = iso(granted_from)
         result["granted_to_date"] = iso(granted_to)
         return result
@@ -72,12 +74,11 @@ class SerializeActivityToJson(SerializeToJson):
         result = super().__call__(version=version, include_items=include_items)
         from plone import api
 
-        from os2bos_plone import classification
-        from os2bos_plone.approvals import grant_rule
+        from os2bos_plone.decisions.competence import grant_rule
 
         rule = grant_rule(api.user.get_current(), [self.context])
         stored = getattr(self.context, "required_approval_level", None)
-        required = classification.by_key("bos_approval_level", stored) if stored else None
+        required = by_key("bos_approval_level", stored) if stored else None
         result["required_approval_level"] = {
             "token": required.key if required is not None else rule.required.key,
             "title": required.title if required is not None else rule.required.title,

@@ -25,9 +25,13 @@ from Acquisition import aq_base
 from plone import api
 from Products.CMFCore.ActionInformation import Action
 
-from os2bos_plone import activities
-from os2bos_plone import management
-from os2bos_plone.roles import PRODUCT_ROLES
+from os2bos_plone.management.figures import ACTIVITY_TYPE
+from os2bos_plone.management.figures import clear_cache
+from os2bos_plone.management.figures import metadata_rows
+from os2bos_plone.payments.totals import MONTHLY_COLUMN
+from os2bos_plone.payments.totals import refresh_totals
+from os2bos_plone.payments.totals import reindex_metadata
+from os2bos_plone.security.roles import PRODUCT_ROLES
 
 logger = logging.getLogger("os2bos_plone.upgrades.v1001")
 
@@ -43,18 +47,16 @@ checkpoint = commit
 
 
 def add_column(catalog):
-    if management.MONTHLY_COLUMN in catalog.schema():
+    if MONTHLY_COLUMN in catalog.schema():
         return False
-    catalog.addColumn(management.MONTHLY_COLUMN)
+    catalog.addColumn(MONTHLY_COLUMN)
     return True
 
 
 def pending_appropriations(catalog):
     """{appropriation path: [activity paths]} of the activities whose column is empty."""
     pending = {}
-    rows = management.metadata_rows(
-        catalog, management.ACTIVITY_TYPE, ("UID", management.MONTHLY_COLUMN)
-    )
+    rows = metadata_rows(catalog, ACTIVITY_TYPE, ("UID", MONTHLY_COLUMN))
     for path, (_uid, months) in rows:
         if months is None:
             pending.setdefault(path.rsplit("/", 1)[0], []).append(path)
@@ -69,7 +71,7 @@ def fill_monthly_totals(portal=None, batch=BATCH, progress=None, after_batch=Non
     catalog = api.portal.get_tool("portal_catalog")
     started = time.perf_counter()
     if add_column(catalog):
-        progress(f"Kolonnen {management.MONTHLY_COLUMN} er tilføjet kataloget")
+        progress(f"Kolonnen {MONTHLY_COLUMN} er tilføjet kataloget")
     pending = pending_appropriations(catalog)
     total = len(pending)
     count = sum(len(paths) for paths in pending.values())
@@ -78,7 +80,7 @@ def fill_monthly_totals(portal=None, batch=BATCH, progress=None, after_batch=Non
     for number, (path, activity_paths) in enumerate(sorted(pending.items()), start=1):
         appropriation = portal.unrestrictedTraverse(path, None)
         if appropriation is not None:
-            activities.refresh_totals(appropriation)
+            refresh_totals(appropriation)
         for activity_path in activity_paths:
             activity = portal.unrestrictedTraverse(activity_path, None)
             if activity is None:
@@ -86,7 +88,7 @@ def fill_monthly_totals(portal=None, batch=BATCH, progress=None, after_batch=Non
             if getattr(aq_base(activity), "bos_monthly_totals", None) is None:
                 # Outside an appropriation: nothing to compute, an empty value all the same.
                 activity.bos_monthly_totals = {}
-            activities.reindex_metadata(activity)
+            reindex_metadata(activity)
             done_activities += 1
         if number % batch == 0 or number == total:
             catalog.getCounter()  # process the indexing queue of this batch
@@ -98,7 +100,7 @@ def fill_monthly_totals(portal=None, batch=BATCH, progress=None, after_batch=Non
             )
     elapsed = time.perf_counter() - started
     progress(f"Månedstal beregnet for {done_activities} ydelser på {elapsed:.1f} s")
-    management.clear_cache()
+    clear_cache()
     return total, done_activities, elapsed
 
 

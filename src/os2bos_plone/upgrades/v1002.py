@@ -15,13 +15,16 @@ import time
 import transaction
 from plone import api
 
-from os2bos_plone import activities
-from os2bos_plone import management
+from os2bos_plone.management.figures import CASE_TYPE
+from os2bos_plone.management.figures import STEP_MOVES_COLUMN
+from os2bos_plone.management.figures import clear_cache
+from os2bos_plone.management.figures import metadata_rows
+from os2bos_plone.payments.totals import reindex_metadata
 
 logger = logging.getLogger("os2bos_plone.upgrades.v1002")
 
 BATCH = 500
-COLUMN = management.STEP_MOVES_COLUMN
+COLUMN = STEP_MOVES_COLUMN
 
 
 def commit():
@@ -42,21 +45,19 @@ def fill_step_moves(portal=None, batch=BATCH, progress=None):
         catalog.addColumn(COLUMN)
         progress(f"Kolonnen {COLUMN} er tilføjet kataloget")
     pending = [
-        path
-        for path, (moves,) in management.metadata_rows(catalog, management.CASE_TYPE, (COLUMN,))
-        if moves is None
+        path for path, (moves,) in metadata_rows(catalog, CASE_TYPE, (COLUMN,)) if moves is None
     ]
     total = len(pending)
     progress(f"Indsatstrappen: {total} sager skal have deres trinskift i kataloget")
     for number, path in enumerate(sorted(pending), start=1):
         case = portal.unrestrictedTraverse(path, None)
         if case is not None:
-            activities.reindex_metadata(case)
+            reindex_metadata(case)
         if number % batch == 0 or number == total:
             catalog.getCounter()  # process the indexing queue of this batch
             checkpoint()
             progress(f"  {number}/{total} sager ({time.perf_counter() - started:.1f} s)")
-    management.clear_cache()
+    clear_cache()
     return total, time.perf_counter() - started
 
 

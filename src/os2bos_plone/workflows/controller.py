@@ -43,7 +43,7 @@ class TransitionController:
         return self.can_modify()
 
     def grant_rule(self, activities=None):
-        from os2bos_plone.approvals import grant_rule
+        from os2bos_plone.decisions.competence import grant_rule
 
         return grant_rule(self.user, activities or [self.context])
 

@@ -1,0 +1,172 @@
+"""Approval competence on the site: which level a decision needs, which levels a user holds.
+
+The rules themselves are the engine's (os2bos_plone.engine.approval); this module only gathers
+the inputs from content: the appropriation's section, the services, the annual cost, the user's
+roles on the case.
+"""
+
+from decimal import Decimal
+
+from plone import api
+
+from os2bos_plone.adapters.lookup import activities_of
+from os2bos_plone.adapters.lookup import appropriation_of
+from os2bos_plone.adapters.lookup import status_of
+from os2bos_plone.adapters.plans import plan_of
+from os2bos_plone.classification.reader import approval_levels
+from os2bos_plone.classification.reader import by_key as classification_item
+from os2bos_plone.classification.reader import by_uid
+from os2bos_plone.classification.reader import list_rows
+from os2bos_plone.classification.reader import required_level as level_for_measure
+from os2bos_plone.engine import clock
+from os2bos_plone.engine.approval import GrantRule
+from os2bos_plone.engine.approval import levels_for_roles
+from os2bos_plone.engine.costs import annual_cost
+
+
+def activity_annual_cost(activity, when=None):
+    return annual_cost(plan_of(activity, activity), when or clock.today())
+
+
+def measure_annual_cost(appropriation, deciding=(), when=None):
+    """The annual cost of the measure as a whole: the appropriation's running activities plus the
+    ones being decided. Splitting a measure into supplements does not dodge a cost rule; an
+    activity replaced by an adjustment being decided counts once."""
+    deciding_uids = {activity.UID() for activity in deciding}
+    replaced = {activity.modifies for activity in deciding if activity.modifies}
+    total = Decimal("0")
+    for activity in activities_of(appropriation):
+        uid = activity.UID()
+        counted = uid in deciding_uids or status_of(activity) in ("granted", "expected")
+        if counted and uid not in replaced and not _is_replaced(activity, appropriation):
+            total += activity_annual_cost(activity, when)
+    return total
+
+
+def _is_replaced(activity, appropriation):
+    """A granted activity already replaced by a granted adjustment no longer runs."""
+    uid = activity.UID()
+    return any(
+        other.modifies == uid and status_of(other) == "granted"
+        for other in activities_of(appropriation)
+    )
+
+
+def required_level(activities, when=None):
+    """The level a decision on these activities (of one appropriation) needs: the highest the
+    rules demand for any of them, given the measure's annual cost."""
+    activities = list(activities)
+    appropriation = appropriation_of(activities[0])
+    section = by_uid(getattr(appropriation, "section", None))
+    section_key = section.key if section is not None else None
+    cost = measure_annual_cost(appropriation, deciding=activities, when=when)
+    levels = []
+    for activity in activities:
+        service = by_uid(activity.service)
+        service_id = service.service_id if service is not None else ""
+        levels.append(level_for_measure(section_key, service_id, cost))
+    return max(levels, key=lambda level: level.rank)
+
+
+def user_levels(user, context):
+    """The approval levels the user holds on this object (global and local roles).
+
+    A Manager holds every level: the site's administrator can always act."""
+    levels = approval_levels()
+    roles = set(user.getRolesInContext(context))
+    if "Manager" in roles:
+        return levels
+    return levels_for_roles(levels, roles)
+
+
+def grant_rule(user, activities, when=None):
+    activities = list(activities)
+    return GrantRule(required_level(activities, when), user_levels(user, activities[0]))
+
+
+def awaiting(user):
+    """What awaits this user's decision ("Til godkendelse"): expected activities the user may
+    read and whose required level the user can decide, from catalog brains only.
+
+    Competence per brain: the user's global roles, plus BOS Teamleder on the teams the user leads
+    (the same rule as os2bos_plone.localroles)."""
+
+    levels = approval_levels()
+    by_key = {level.key: level for level in levels}
+    global_roles = set(user.getRoles())
+    user_id = user.getId()
+    led_teams = {row["key"] for row in list_rows("teams") if row.get("leader") == user_id}
+    brains = api.content.find(
+        portal_type="bos_activity",
+        review_state="expected",
+        sort_on="modified",
+        sort_order="reverse",
+    )
+    result = []
+    for brain in brains:
+        required = by_key.get(brain.bos_required_level)
+        if required is None:
+            continue
+        roles = set(global_roles)
+        if brain.bos_team in led_teams:
+            roles.add("BOSTeamLeader")
+        held = levels if "Manager" in roles else levels_for_roles(levels, roles)
+        if any(level.rank >= required.rank for level in held):
+            result.append((brain, required))
+    return result
+
+
+MSG_LEVEL_REQUIRED = "Angiv venligst bevillingskompetence"
+
+
+MSG_LEVEL_UNKNOWN = "Bevillingskompetencen »{key}« findes ikke"
+
+
+MSG_LEVEL_INACTIVE = "Bevillingskompetencen »{title}« er ikke længere aktiv"
+
+
+def approval_level_errors(token):
+    if not token:
+        return [MSG_LEVEL_REQUIRED], None
+    level = classification_item("bos_approval_level", token)
+    if level is None:
+        return [MSG_LEVEL_UNKNOWN.format(key=token)], None
+    if not getattr(level, "active", True):
+        return [MSG_LEVEL_INACTIVE.format(title=level.title)], None
+    return [], level
+
+
+MSG_LEVEL_TOO_LOW = (
+    "Bevillingsniveauet »{given}« er lavere end det niveau, ydelserne kræver: »{required}«."
+)
+
+
+MSG_LEVEL_NOT_HELD = "Du har ikke bevillingskompetence på niveauet »{given}«."
+
+
+def competence_errors(
+    user, objs, approval_level, meeting_date, decision_reference, decision_text, today
+):
+    """The approval rules: the user must hold a level at or above the required one, the
+    recorded level must be one of theirs and high enough, and a committee decision needs its
+    meeting date and reference. Returns (errors, forbidden_reason, rule)."""
+    from os2bos_plone.decisions.competence import grant_rule
+
+    rule = grant_rule(user, objs, when=today)
+    if not rule.allowed():
+        return [], rule.reason(), rule
+    held = {level.key for level in rule.user_levels}
+    given = {level.key: level for level in approval_levels()}.get(approval_level)
+    if given is not None and given.rank < rule.required.rank:
+        too_low = MSG_LEVEL_TOO_LOW.format(given=given.title, required=rule.required.title)
+        return [too_low], None, rule
+    if given is None or given.key not in held:
+        return [MSG_LEVEL_NOT_HELD.format(given=approval_level)], None, rule
+    errors = []
+    if given.committee:
+        from os2bos_plone.engine.approval import committee_decision_errors
+
+        errors = committee_decision_errors(
+            given, meeting_date, decision_reference, decision_text, today=today
+        )
+    return errors, None, rule

@@ -1,0 +1,567 @@
+"""The appropriation letter (bevillingsskrivelse) of a grant decision, as a PDF (spec 3.3).
+
+The letter is made in two steps so it can be re-created later from the journal:
+
+* :func:`letter_data` reads the appropriation, its case and activities and the decision into a
+  plain dict of strings (dates ISO, amounts decimal strings, names resolved as they were at the
+  time of the decision). The journal entry of the decision keeps this dict.
+* :func:`render_letter` turns such a dict into PDF bytes with fpdf2 (pure Python). The PDF uses
+  the standard Helvetica font in the Windows-1252 encoding, which covers Danish (æ, ø, å, §,
+  »«, –); nothing is downloaded or embedded.
+
+:func:`create_letter` stores the PDF as a File in the case (versioned through
+portal_repository, see profiles/default/repositorytool.xml).
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from Acquisition import aq_base
+from fpdf import FPDF
+from fpdf.enums import XPos
+from fpdf.enums import YPos
+from plone import api
+from plone.uuid.interfaces import IUUID
+from zope.annotation.interfaces import IAnnotations
+
+from os2bos_plone.adapters.lookup import activities_of
+from os2bos_plone.adapters.lookup import status_of
+from os2bos_plone.adapters.plans import plan_of
+from os2bos_plone.classification.reader import by_key
+from os2bos_plone.classification.reader import by_uid
+from os2bos_plone.engine import clock
+from os2bos_plone.engine.formatting import describe_plan
+from os2bos_plone.engine.formatting import format_date
+from os2bos_plone.engine.formatting import format_money
+from os2bos_plone.engine.formatting import format_number
+from os2bos_plone.engine.formatting import section_label
+from os2bos_plone.payments.sync import effective_start
+from os2bos_plone.payments.totals import total_cost_of
+from os2bos_plone.payments.totals import yearly_totals_of
+
+LETTER_COUNTER_KEY = "os2bos_plone.letter_counter"
+MUNICIPALITY_RECORD = "os2bos_plone.municipality_name"
+DATA_VERSION = 1
+
+COST_TYPE_TEXT = {"fixed": "Fast beløb", "per_unit": "Pris pr. enhed", "rate": "Takst"}
+PAYMENT_METHOD_TEXT = {
+    "cash": "Udbetaling",
+    "sd": "SD-løn",
+    "invoice": "Faktura",
+    "internal": "Intern afregning",
+}
+RECIPIENT_TYPE_TEXT = {"person": "Person", "company": "Firma", "internal": "Intern"}
+FOOTNOTE = "* Beløb kan afvige fra det angivne"
+
+
+# -- data ---------------------------------------------------------------------------------------
+
+
+def _iso(value):
+    return value.isoformat() if isinstance(value, date) else (value or None)
+
+
+def _amount(value):
+    from os2bos_plone.journal.storage import decimal_string
+
+    return decimal_string(value)
+
+
+def _term_title(vocabulary_name, value, context):
+    from zope.component import queryUtility
+    from zope.schema.interfaces import IVocabularyFactory
+
+    if value in (None, ""):
+        return ""
+    factory = queryUtility(IVocabularyFactory, name=vocabulary_name)
+    try:
+        return factory(context).getTerm(value).title or str(value)
+    except (LookupError, TypeError, AttributeError):
+        return str(value)
+
+
+def municipality_name():
+    """The municipality issuing letters: the registry record ``os2bos_plone.municipality_name``
+    when an administrator has set one, else the site title."""
+    name = api.portal.get_registry_record(MUNICIPALITY_RECORD, default=None)
+    if name:
+        return name
+    return api.portal.get_registry_record("plone.site_title", default=None) or (
+        api.portal.get().Title()
+    )
+
+
+def _level_title(key):
+    level = by_key("bos_approval_level", key) if key else None
+    return level.title if level is not None else (key or "")
+
+
+def _is_current(activity, today):
+    end = activity.end_date
+    if activity.payment_type == "one_time" and end is None:
+        end = activity.payment_date
+    return end is None or end >= today
+
+
+def _activity_data(activity, today, updated):
+    from os2bos_plone.engine import payments as engine_payments
+
+    plan = plan_of(activity, activity)
+    start = plan.start_date
+    reference = start if start is not None and start > today else today
+    cost_type = activity.payment_cost_type or "fixed"
+    individual = activity.payment_type == "individual"
+    per_payment = unit_price = None
+    if not individual:
+        on_date = (plan.payment_date or today) if activity.payment_type == "one_time" else reference
+        per_payment = engine_payments.per_payment_amount(plan, on_date)
+        if cost_type in ("per_unit", "rate") and plan.price_history:
+            unit_price = plan.price_history.amount_on(on_date)
+    rate = by_uid(activity.payment_rate) if cost_type == "rate" else None
+    provider = by_uid(activity.service_provider)
+    yearly = yearly_totals_of(activity)
+    frequency = ""
+    if activity.payment_type:
+        frequency = describe_plan(
+            activity.payment_type, activity.payment_frequency, activity.payment_day_of_month
+        )
+    return {
+        "uid": IUUID(activity),
+        "title": activity.Title(),
+        "activity_type": activity.activity_type,
+        "updated": updated,
+        "appropriation_date": _iso(activity.appropriation_date),
+        "approval_level": activity.approval_level or "",
+        "approval_level_title": _level_title(activity.approval_level),
+        "approval_note": activity.approval_note or "",
+        "note": activity.note or "",
+        "payment_type": activity.payment_type or "",
+        "start_date": _iso(activity.start_date),
+        "end_date": _iso(activity.end_date),
+        "payment_date": _iso(activity.payment_date),
+        "fictive": bool(activity.fictive),
+        "cost_type": "" if individual else cost_type,
+        "rate_title": rate.title if rate is not None else "",
+        "unit_price": _amount(unit_price),
+        "units": str(activity.payment_units) if activity.payment_units is not None else "",
+        "per_payment": _amount(per_payment),
+        "variable_amount": (not individual) and cost_type in ("per_unit", "rate"),
+        "frequency": frequency,
+        "this_year": _amount(yearly.get(today.year, (Decimal("0"), Decimal("0")))[0]),
+        "total": _amount(total_cost_of(activity)),
+        "payment_method": PAYMENT_METHOD_TEXT.get(activity.payment_method, ""),
+        "recipient_type": RECIPIENT_TYPE_TEXT.get(activity.recipient_type, ""),
+        "recipient_id": activity.recipient_id or "",
+        "recipient_name": activity.recipient_name or "",
+        "provider": (
+            {
+                "title": provider.title,
+                "cvr": provider.cvr or "",
+                "address": ", ".join(
+                    part
+                    for part in (
+                        provider.street,
+                        " ".join(p for p in (provider.zip_code, provider.city) if p),
+                    )
+                    if part
+                ),
+            }
+            if provider is not None
+            else None
+        ),
+    }
+
+
+def letter_data(appropriation, granted, decision):
+    """The plain dict of one grant decision's letter (see the module docstring).
+
+    ``granted`` are the activities granted by the decision (marked "Opdateret"); the letter
+    lists every currently granted activity of the appropriation that has not ended, main
+    activities first.
+    """
+    from os2bos_plone.adapters.lookup import case_of
+    from os2bos_plone.adapters.lookup import user_name
+    from os2bos_plone.journal.storage import plain
+
+    decision = dict(decision or {})
+    today = decision.get("appropriation_date") or clock.today()
+    if isinstance(today, str):
+        today = date.fromisoformat(today)
+    granted_uids = {IUUID(a) for a in granted}
+    case = case_of(appropriation)
+    section = by_uid(appropriation.section)
+    shown = [
+        activity
+        for activity in activities_of(appropriation)
+        if IUUID(activity) in granted_uids
+        or (status_of(activity) == "granted" and _is_current(activity, today))
+    ]
+    shown.sort(
+        key=lambda a: (
+            a.activity_type != "main",
+            effective_start(a) or date.min,
+            a.Title(),
+        )
+    )
+    items = [_activity_data(a, today, IUUID(a) in granted_uids) for a in shown]
+    total_this_year = sum(
+        (
+            yearly_totals_of(a).get(today.year, (Decimal("0"),))[0]
+            for a in activities_of(appropriation)
+            if status_of(a) == "granted"
+        ),
+        Decimal("0"),
+    )
+    decision_data = {
+        key: value
+        for key, value in plain(decision).items()
+        if key not in ("merges", "end_date_changes")
+    }
+    decision_data["approval_user_name"] = user_name(decision.get("approval_user") or "")
+    if not decision_data.get("approval_level_title"):
+        decision_data["approval_level_title"] = _level_title(decision.get("approval_level"))
+    municipalities = "os2bos_plone.vocabularies.Municipalities"
+    return {
+        "version": DATA_VERSION,
+        "municipality": municipality_name(),
+        "date": today.isoformat(),
+        "year": today.year,
+        "appropriation": {
+            "uid": IUUID(appropriation),
+            "sbsys_id": appropriation.sbsys_id or "",
+            "section_key": section.key if section is not None else "",
+            "section_title": section.title if section is not None else "",
+            "section_law": getattr(section, "law_name", "") if section is not None else "",
+            "note": appropriation.note or "",
+        },
+        "case": {
+            "uid": IUUID(case) if case is not None else None,
+            "sbsys_id": getattr(case, "sbsys_id", "") or "",
+            "cpr_number": getattr(case, "cpr_number", "") or "",
+            "child_name": case.Title() if case is not None else "",
+            "case_worker": getattr(case, "case_worker", "") or "",
+            "case_worker_name": user_name(getattr(case, "case_worker", "") or ""),
+            "paying_municipality": _term_title(
+                municipalities, getattr(case, "paying_municipality", None), case
+            ),
+            "acting_municipality": _term_title(
+                municipalities, getattr(case, "acting_municipality", None), case
+            ),
+            "residence_municipality": _term_title(
+                municipalities, getattr(case, "residence_municipality", None), case
+            ),
+        },
+        "decision": decision_data,
+        "activities": items,
+        "total_this_year": _amount(total_this_year),
+    }
+
+
+# -- rendering ----------------------------------------------------------------------------------
+
+_REPLACEMENTS = {"→": "->", "≥": ">=", "≤": "<=", "\u00a0": " ", "\u2212": "-"}
+
+
+def pdf_text(value):
+    """Text the standard PDF fonts can show (Windows-1252); other characters become "?"."""
+    text = "" if value is None else str(value)
+    for old, new in _REPLACEMENTS.items():
+        text = text.replace(old, new)
+    return text.encode("cp1252", "replace").decode("cp1252")
+
+
+def _date(value):
+    return format_date(date.fromisoformat(value)) if value else ""
+
+
+def _money(value):
+    return format_money(Decimal(value)) if value not in (None, "") else ""
+
+
+class LetterPDF(FPDF):
+    LABEL_WIDTH = 62
+    LINE = 5.5
+
+    def __init__(self, data):
+        super().__init__(format="A4")
+        self.core_fonts_encoding = "windows-1252"
+        self.data = data
+        self.set_margins(20, 18, 20)
+        self.set_auto_page_break(True, margin=22)
+        self.alias_nb_pages()
+        self.set_title(pdf_text(f"Bevillingsskrivelse {data['appropriation']['sbsys_id']}"))
+        self.set_author(pdf_text(data.get("municipality") or ""))
+        self.set_creator("os2bos_plone")
+
+    def header(self):
+        data = self.data
+        self.set_font("helvetica", "B", 13)
+        self.cell(110, 7, pdf_text(data.get("municipality") or ""))
+        self.set_font("helvetica", "", 9)
+        self.cell(
+            0,
+            7,
+            pdf_text(f"Side {self.page_no()} af {{nb}}"),
+            align="R",
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+        self.set_font("helvetica", "B", 16)
+        self.cell(0, 9, "Bevillingsskrivelse", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font("helvetica", "", 10)
+        self.cell(
+            0,
+            6,
+            pdf_text(f"Foranstaltningssag: {data['appropriation']['sbsys_id']}"),
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+        y = self.get_y() + 1
+        self.line(self.l_margin, y, self.w - self.r_margin, y)
+        self.set_y(y + 4)
+
+    def footer(self):
+        self.set_y(-15)
+        self.set_font("helvetica", "", 8)
+        self.cell(
+            0,
+            5,
+            pdf_text(
+                f"Bevillingsskrivelse {self.data['appropriation']['sbsys_id']} – "
+                f"{_date(self.data.get('date'))}"
+            ),
+            align="C",
+        )
+
+    # building blocks
+
+    def heading(self, text, size=12):
+        self.ln(2)
+        self.set_font("helvetica", "B", size)
+        self.multi_cell(0, 7, pdf_text(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font("helvetica", "", 10)
+
+    def row(self, label, value):
+        if value in (None, ""):
+            return
+        self.set_font("helvetica", "B", 10)
+        y = self.get_y()
+        if y + self.LINE > self.page_break_trigger:
+            self.add_page()
+        self.cell(self.LABEL_WIDTH, self.LINE, pdf_text(label))
+        self.set_font("helvetica", "", 10)
+        self.multi_cell(
+            0, self.LINE, pdf_text(value), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
+
+    def paragraph(self, text):
+        if not text:
+            return
+        self.set_font("helvetica", "", 10)
+        self.multi_cell(
+            0, self.LINE, pdf_text(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
+
+
+def _activity_block(pdf, item):
+    kind = "Hovedydelse" if item.get("activity_type") == "main" else "Følgeydelse"
+    title = f"{item.get('title')} ({kind})"
+    if item.get("updated"):
+        title = f"{title} – Opdateret"
+    pdf.heading(title, size=11)
+    pdf.row("Godkendelsesdato", _date(item.get("appropriation_date")))
+    pdf.row("Bevillingsniveau", item.get("approval_level_title"))
+    pdf.row("Bemærkning til godkendelse", item.get("approval_note"))
+    pdf.row("Ydelse", f"{item.get('title')} – {kind}")
+    pdf.row("Supplerende information", item.get("note"))
+    if item.get("payment_type") == "one_time":
+        pdf.row("Betalingsdato", _date(item.get("payment_date") or item.get("start_date")))
+    else:
+        pdf.row("Startdato", _date(item.get("start_date")))
+        pdf.row("Slutdato", _date(item.get("end_date")) or "Løbende (ingen slutdato)")
+    if item.get("fictive"):
+        pdf.row("Fiktiv", "Ja – betalingerne planlægges, men udbetales ikke")
+    cost_type = item.get("cost_type")
+    unit = COST_TYPE_TEXT.get(cost_type, "")
+    if cost_type == "rate":
+        unit = f"{unit}: {item.get('rate_title')} ({_money(item.get('unit_price'))})"
+    elif cost_type == "per_unit" and item.get("unit_price"):
+        unit = f"{unit}: {_money(item.get('unit_price'))}"
+    pdf.row("Afregningsenhed", unit)
+    if cost_type in ("per_unit", "rate") and item.get("units"):
+        pdf.row("Antal", format_number(Decimal(item["units"]), 2))
+    if item.get("per_payment") is not None:
+        star = " *" if item.get("variable_amount") else ""
+        pdf.row("Beløb pr. betaling", f"{_money(item['per_payment'])}{star}")
+    pdf.row("Betalingsfrekvens", item.get("frequency"))
+    pdf.row("Omkostninger, indeværende år", _money(item.get("this_year")))
+    pdf.row("Omkostninger, totalt", _money(item.get("total")))
+    pdf.row("Betales via", item.get("payment_method"))
+    recipient = ", ".join(
+        part
+        for part in (
+            item.get("recipient_type"),
+            item.get("recipient_name"),
+            item.get("recipient_id"),
+        )
+        if part
+    )
+    pdf.row("Modtager", recipient)
+    provider = item.get("provider")
+    if provider:
+        text = provider.get("title") or ""
+        if provider.get("cvr"):
+            text = f"{text}, CVR {provider['cvr']}"
+        if provider.get("address"):
+            text = f"{text}, {provider['address']}"
+        pdf.row("Leverandør", text)
+
+
+def render_letter(data, compress=True):
+    """PDF bytes of a letter from :func:`letter_data`'s dict."""
+    pdf = LetterPDF(data)
+    pdf.set_compression(compress)
+    pdf.add_page()
+    case = data.get("case") or {}
+    pdf.row("Sagsbehandler", case.get("case_worker_name"))
+    pdf.row("CPR-nummer", case.get("cpr_number"))
+    pdf.row("Navn", case.get("child_name"))
+    pdf.row("Hovedsag SBSYS-nr.", case.get("sbsys_id"))
+    pdf.row("Betalingskommune", case.get("paying_municipality"))
+    pdf.row("Handlekommune", case.get("acting_municipality"))
+    pdf.row("Bopælskommune", case.get("residence_municipality"))
+
+    appropriation = data.get("appropriation") or {}
+    section = section_label(
+        appropriation.get("section_key"),
+        appropriation.get("section_title"),
+        appropriation.get("section_law"),
+    )
+    pdf.heading(f"Bevilget efter {section}")
+    if appropriation.get("note"):
+        pdf.row("Supplerende oplysninger", appropriation["note"])
+
+    decision = data.get("decision") or {}
+    pdf.row("Bevillingskompetence", decision.get("approval_level_title"))
+    pdf.row("Bevilget af", decision.get("approval_user_name"))
+    pdf.row("Mødedato", _date(decision.get("meeting_date")))
+    pdf.row("Mødereference", decision.get("decision_reference"))
+    pdf.row("Afgørelse", decision.get("decision_text"))
+
+    pdf.heading("Det bevilges:", size=13)
+    items = data.get("activities") or []
+    first_supplementary = True
+    for item in items:
+        if item.get("activity_type") != "main":
+            if first_supplementary or pdf.get_y() > pdf.h / 2:
+                pdf.add_page()
+            first_supplementary = False
+        _activity_block(pdf, item)
+    if not items:
+        pdf.paragraph("Ingen ydelser.")
+
+    pdf.ln(4)
+    y = pdf.get_y()
+    pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
+    pdf.ln(2)
+    pdf.row("Samlede omkostninger, indeværende år", _money(data.get("total_this_year")))
+    if any(item.get("variable_amount") for item in items):
+        pdf.ln(2)
+        pdf.set_font("helvetica", "I", 9)
+        pdf.multi_cell(0, 5, pdf_text(FOOTNOTE), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    return bytes(pdf.output())
+
+
+# -- storing ------------------------------------------------------------------------------------
+
+
+def _slug(text):
+    import re
+
+    return re.sub(r"[^a-z0-9.-]+", "-", (text or "").lower()).strip("-") or "bevilling"
+
+
+def _next_number(appropriation):
+    annotations = IAnnotations(appropriation)
+    number = int(annotations.get(LETTER_COUNTER_KEY, 0)) + 1
+    annotations[LETTER_COUNTER_KEY] = number
+    return number
+
+
+def _save_version(obj, comment):
+    repository = api.portal.get_tool("portal_repository")
+    if repository.isVersionable(obj):
+        repository.save(obj=obj, comment=comment)
+
+
+def store_letter(case, data, pdf, number, file=None):
+    """Create (or, with ``file``, update as a new version) the letter File in the case."""
+    from plone.namedfile.file import NamedBlobFile
+
+    sbsys = data["appropriation"]["sbsys_id"]
+    file_id = f"bevillingsskrivelse-{_slug(sbsys)}-{number}.pdf"
+    when = _date(data.get("date"))
+    title = f"Bevillingsskrivelse {sbsys} {when}"
+    blob = NamedBlobFile(data=pdf, contentType="application/pdf", filename=file_id)
+    with api.env.adopt_roles(["Manager"]):
+        if file is None:
+            while file_id in case.objectIds():
+                number += 1
+                file_id = f"bevillingsskrivelse-{_slug(sbsys)}-{number}.pdf"
+                blob.filename = file_id
+            file = api.content.create(
+                container=case,
+                type="File",
+                id=file_id,
+                title=title,
+                description=(
+                    f"Bevillingsskrivelse for bevilling {sbsys} efter § "
+                    f"{data['appropriation'].get('section_key') or ''}, {when}."
+                ),
+                file=blob,
+                safe_id=False,
+            )
+            file.exclude_from_nav = True
+            _save_version(file, "Bevillingsskrivelse dannet ved bevillingen")
+        else:
+            file.file = blob
+            file.reindexObject()
+            _save_version(file, "Bevillingsskrivelse dannet igen ud fra journalen")
+    return file
+
+
+def create_letter(appropriation, granted, decision):
+    """Make and store the letter of a grant decision: (File, the letter's data dict)."""
+    from os2bos_plone.adapters.lookup import case_of
+
+    data = letter_data(appropriation, granted, decision)
+    pdf = render_letter(data)
+    number = _next_number(appropriation)
+    data["number"] = number
+    file = store_letter(case_of(appropriation), data, pdf, number)
+    return file, data
+
+
+def recreate_letter(case, entry):
+    """Render a journal entry's letter again from its stored data; the existing File gets a new
+    version (or a new File is made when it was deleted). Returns the File."""
+    data = entry.data
+    if not data.get("appropriation"):
+        raise ValueError("the journal entry holds no letter data")
+    from os2bos_plone.journal.storage import add_entry
+
+    pdf = render_letter(data)
+    existing = by_uid(entry.letter) if entry.letter else None
+    if existing is not None and aq_base(existing).portal_type != "File":
+        existing = None
+    file = store_letter(case, data, pdf, data.get("number") or 1, file=existing)
+    add_entry(
+        case,
+        "letter_recreated",
+        f"Bevillingsskrivelsen for bevilling {data['appropriation']['sbsys_id']} af "
+        f"{_date(data.get('date'))} er dannet igen ud fra journalen.",
+        obj=file,
+        letter=IUUID(file),
+        data={"entry": entry.id},
+    )
+    return file

@@ -1,0 +1,217 @@
+"""Catalog indexers: what vocabularies and overviews filter on, so they never wake objects."""
+
+from plone.indexer import indexer
+
+from os2bos_plone.content.classification import IApprovalLevel
+from os2bos_plone.content.classification import IClassificationItem
+from os2bos_plone.content.classification import IRate
+from os2bos_plone.content.classification import ISection
+from os2bos_plone.content.classification import IService
+from os2bos_plone.content.classification import IServiceProvider
+
+
+@indexer(ISection)
+def section_key(obj):
+    return obj.key
+
+
+@indexer(IService)
+def service_key(obj):
+    return obj.service_id
+
+
+@indexer(IServiceProvider)
+def provider_key(obj):
+    return obj.cvr
+
+
+@indexer(IRate)
+def rate_key(obj):
+    return obj.key
+
+
+@indexer(IApprovalLevel)
+def level_key(obj):
+    return obj.key
+
+
+@indexer(IApprovalLevel)
+def level_rank(obj):
+    return obj.rank
+
+
+@indexer(IClassificationItem)
+def active(obj):
+    return bool(getattr(obj, "active", True))
+
+
+@indexer(ISection)
+def section_target_groups(obj):
+    return list(obj.target_groups or [])
+
+
+@indexer(ISection)
+def section_effort_steps(obj):
+    return [str(step) for step in obj.effort_steps or []]
+
+
+@indexer(IService)
+def service_main_sections(obj):
+    return [row["section"] for row in obj.sections or [] if row.get("main")]
+
+
+@indexer(IService)
+def service_supplementary_sections(obj):
+    return [row["section"] for row in obj.sections or [] if row.get("supplementary")]
+
+
+@indexer(IService)
+def service_follows(obj):
+    return list(obj.follows_main_services or [])
+
+
+# -- cases, appropriations, activities ----------------------------------------------------------
+
+from Acquisition import aq_base  # noqa: E402
+from Acquisition import aq_chain  # noqa: E402
+
+from os2bos_plone.content.activity import IActivity  # noqa: E402
+from os2bos_plone.content.case import IAppropriation  # noqa: E402
+from os2bos_plone.content.case import ICase  # noqa: E402
+
+
+def _case_of(obj):
+    for parent in aq_chain(obj):
+        if ICase.providedBy(parent):
+            return parent
+    return None
+
+
+def _appropriation_of(obj):
+    for parent in aq_chain(obj):
+        if IAppropriation.providedBy(parent):
+            return parent
+    return None
+
+
+@indexer(ICase)
+def case_sbsys_id(obj):
+    return obj.sbsys_id
+
+
+@indexer(IAppropriation)
+def appropriation_sbsys_id(obj):
+    return obj.sbsys_id
+
+
+@indexer(ICase)
+def case_cpr(obj):
+    return (obj.cpr_number or "").replace("-", "")
+
+
+def _case_attribute(name):
+    def index(obj):
+        case = _case_of(obj)
+        return getattr(case, name, None) if case is not None else None
+
+    return index
+
+
+for _name in ("case_worker", "team", "target_group", "effort_step"):
+    for _iface, _suffix in ((ICase, "case"), (IAppropriation, "appropriation"), (IActivity, "act")):
+        globals()[f"{_suffix}_{_name}"] = indexer(_iface)(_case_attribute(_name))
+
+
+@indexer(IAppropriation)
+def appropriation_case_uid(obj):
+    case = _case_of(obj)
+    return case.UID() if case is not None else None
+
+
+@indexer(IActivity)
+def activity_case_uid(obj):
+    case = _case_of(obj)
+    return case.UID() if case is not None else None
+
+
+@indexer(IActivity)
+def activity_appropriation_uid(obj):
+    appropriation = _appropriation_of(obj)
+    return appropriation.UID() if appropriation is not None else None
+
+
+@indexer(IAppropriation)
+def appropriation_section(obj):
+    return obj.section
+
+
+@indexer(IActivity)
+def activity_section(obj):
+    appropriation = _appropriation_of(obj)
+    return getattr(appropriation, "section", None)
+
+
+@indexer(IActivity)
+def activity_service(obj):
+    return obj.service
+
+
+@indexer(IActivity)
+def activity_provider(obj):
+    return obj.service_provider
+
+
+@indexer(IActivity)
+def activity_type(obj):
+    return obj.activity_type
+
+
+@indexer(IActivity)
+def activity_payment_method(obj):
+    return obj.payment_method
+
+
+@indexer(IActivity)
+def activity_start(obj):
+    return obj.start_date or obj.payment_date
+
+
+@indexer(IActivity)
+def activity_end(obj):
+    return obj.end_date or obj.payment_date
+
+
+@indexer(IActivity)
+def activity_modifies(obj):
+    return obj.modifies or None
+
+
+@indexer(IActivity)
+def activity_payment_id(obj):
+    return getattr(aq_base(obj), "payment_id", None)
+
+
+@indexer(IActivity)
+def activity_yearly_totals(obj):
+    return dict(getattr(aq_base(obj), "bos_yearly_totals", None) or {})
+
+
+@indexer(IActivity)
+def activity_monthly_totals(obj):
+    """{"YYYY-MM": (granted, expected)} as stored by ``activities.refresh_totals``: the month by
+    month forecast of the management overview reads it without waking the activity."""
+    return dict(getattr(aq_base(obj), "bos_monthly_totals", None) or {})
+
+
+@indexer(ICase)
+def case_step_moves(obj):
+    """The case's effort-step changes, dated (see ``journal.effort_step_moves``): the effect
+    overview counts the moves on the indsatstrappe without waking any case."""
+    from os2bos_plone.journal.history import effort_step_moves
+
+    return effort_step_moves(obj)
+
+
+@indexer(IActivity)
+def activity_required_level(obj):
+    return getattr(aq_base(obj), "required_approval_level", None)

@@ -1,0 +1,53 @@
+"""Payments are not content: each activity holds one persistent ``PaymentStore`` with its
+payments (engine ``Payment`` records, pickled together), loaded only when payments are needed."""
+
+from Acquisition import aq_base
+from BTrees.Length import Length
+from persistent import Persistent
+from plone import api
+from zope.annotation.interfaces import IAnnotations
+
+PAYMENT_ID_COUNTER = "os2bos_plone.payment_id_counter"
+
+
+class PaymentStore(Persistent):
+    """An activity's payments, ordered by date, as one persistent record."""
+
+    def __init__(self, payments=()):
+        self.payments = sorted(payments, key=lambda payment: payment.date)
+
+    def replace(self, payments):
+        self.payments = sorted(payments, key=lambda payment: payment.date)
+
+    def changed(self):
+        self._p_changed = True
+
+
+def payment_store(activity):
+    store = getattr(aq_base(activity), "_bos_payments", None)
+    if store is None:
+        store = PaymentStore()
+        activity._bos_payments = store
+    return store
+
+
+def stored_payments(activity):
+    """The activity's payments (read only: never creates the store, so GETs write nothing)."""
+    store = getattr(aq_base(activity), "_bos_payments", None)
+    return list(store.payments) if store is not None else []
+
+
+def next_payment_id():
+    """A site-wide running number for payment plans (betalings-ID), like a ledger key."""
+    annotations = IAnnotations(api.portal.get())
+    counter = annotations.get(PAYMENT_ID_COUNTER)
+    if counter is None:
+        counter = annotations[PAYMENT_ID_COUNTER] = Length(0)
+    counter.change(1)
+    return str(counter())
+
+
+def ensure_payment_id(activity):
+    if not getattr(aq_base(activity), "payment_id", None):
+        activity.payment_id = next_payment_id()
+    return activity.payment_id

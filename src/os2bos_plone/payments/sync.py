@@ -1,0 +1,109 @@
+"""Keeping an activity's stored payments in line with its plan: refresh on every save, and the
+daily renewal of open-ended plans. Paid payments are never changed or removed."""
+
+from plone import api
+
+from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
+from os2bos_plone.adapters.lookup import appropriation_of
+from os2bos_plone.adapters.lookup import status_of
+from os2bos_plone.adapters.plans import plan_of
+from os2bos_plone.engine import clock
+from os2bos_plone.engine import payments as engine_payments
+from os2bos_plone.payments.store import ensure_payment_id
+from os2bos_plone.payments.store import payment_store
+from os2bos_plone.payments.totals import refresh_totals
+
+
+def refresh_payments(activity, when=None):
+    """Bring the stored payments in line with the plan.
+
+    Draft and expected activities are planned from scratch. A granted activity keeps every paid
+    payment as it is; unpaid ones are extended, cut or repriced (the engine decides).
+    """
+    when = when or clock.today()
+    plan = plan_of(activity, activity)
+    store = payment_store(activity)
+    payment_id = ensure_payment_id(activity)
+    if status_of(activity) == "granted":
+        planned = engine_payments.synchronize_granted(list(store.payments), plan, when)
+    else:
+        planned = engine_payments.generate_payments(plan, when)
+    for payment in planned:
+        payment.payment_id = payment_id
+    store.replace(planned)
+    return planned
+
+
+def effective_start(activity):
+    """The start date; for a one-time plan without one, its payment date."""
+    if activity.start_date is None and activity.payment_type == "one_time":
+        return activity.payment_date
+    return activity.start_date
+
+
+def drop_unpaid_payments(activity, from_date=None):
+    """Remove the unpaid payments (all, or those dated on/after ``from_date``); paid payments are
+    never removed. An individual plan's rows follow its stored payments."""
+    store = payment_store(activity)
+    kept = [
+        payment
+        for payment in store.payments
+        if payment.settled or (from_date is not None and payment.date < from_date)
+    ]
+    store.replace(kept)
+    if activity.payment_type == "individual":
+        dates = {payment.date for payment in kept}
+        activity.individual_payments = [
+            row for row in activity.individual_payments or [] if row.get("date") in dates
+        ]
+
+
+def renew_open_ended(activity, when=None):
+    """The daily renewal: extend an open-ended granted plan to 31 December of next year."""
+    when = when or clock.today()
+    store = payment_store(activity)
+    before = len(store.payments)
+    renewed = engine_payments.renew_open_ended(
+        list(store.payments), plan_of(activity, activity), when
+    )
+    for payment in renewed:
+        payment.payment_id = payment.payment_id or ensure_payment_id(activity)
+    store.replace(renewed)
+    return len(store.payments) - before
+
+
+def renew_all_open_ended(when=None, progress=print, checkpoint=None, every=200):
+    """The daily renewal job over every granted activity without an end date (found through the
+    catalog: review_state and the bos_end_date metadata), then the totals of the appropriations
+    that changed. ``checkpoint`` (e.g. transaction.commit) is called every ``every`` changed
+    appropriations. Returns (activities looked at, activities extended, payments added)."""
+    when = when or clock.today()
+    catalog = api.portal.get_tool("portal_catalog")
+    brains = [
+        brain
+        for brain in catalog.unrestrictedSearchResults(
+            portal_type=ACTIVITY_TYPE, review_state="granted"
+        )
+        if brain.bos_end_date is None
+    ]
+    progress(f"Fornyer betalinger: {len(brains)} bevilgede ydelser uden slutdato")
+    extended = added_total = changed = 0
+    for number, brain in enumerate(brains, start=1):
+        activity = brain._unrestrictedGetObject()
+        added = renew_open_ended(activity, when)
+        if added:
+            extended += 1
+            added_total += added
+            appropriation = appropriation_of(activity)
+            if appropriation is not None:
+                refresh_totals(appropriation)
+                changed += 1
+                if checkpoint is not None and changed % every == 0:
+                    checkpoint()
+        if number % 1000 == 0:
+            progress(f"  {number}/{len(brains)} ydelser gennemgået, {extended} forlænget")
+    progress(
+        f"Færdig: {len(brains)} ydelser gennemgået, {extended} forlænget "
+        f"med i alt {added_total} betalinger"
+    )
+    return len(brains), extended, added_total
