@@ -12,17 +12,11 @@ from os2bos_plone.testing import INTEGRATION_TESTING
 pytest_plugins = ["pytest_plone"]
 
 
-def pytest_addoption(parser):
-    parser.addoption(
-        "--bos-today",
-        metavar="YYYY-MM-DD",
-        help="run the suite as if today were this day (sets the product's clock, see engine.clock)",
-    )
-
-
-def pytest_configure(config):
-    # Before collection: test modules read the year at import time.
-    day = config.getoption("--bos-today")
+def _set_day_from_environment():
+    """BOS_TODAY=YYYY-MM-DD runs the suite as if today were that day (the product's clock, see
+    engine.clock). Read when this conftest is imported, before the packages' conftests import
+    the helpers that compute this year."""
+    day = os.environ.get("BOS_TODAY")
     if day:
         from datetime import date
 
@@ -31,11 +25,14 @@ def pytest_configure(config):
         clock.set_today(date.fromisoformat(day))
 
 
+_set_day_from_environment()
+
+
 def pytest_report_header(config):
     from os2bos_plone.engine import clock
 
     return f"os2bos_plone: today is {clock.today().isoformat()}" + (
-        " (set by --bos-today)" if clock.fixed_day() else ""
+        " (set by BOS_TODAY)" if clock.fixed_day() else ""
     )
 
 

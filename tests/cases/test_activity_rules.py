@@ -19,6 +19,13 @@ from os2bos_plone.validation.activity import MSG_GRANTED_CHANGE
 from os2bos_plone.validation.activity import validation_errors
 
 
+@pytest.fixture(autouse=True)
+def decided_in_december_2026(frozen_today):
+    """The plans here run in 2027 and are decided on 2 December 2026 (an adjustment may not start
+    in the past), whatever day the suite runs on."""
+    frozen_today(date(2026, 12, 2))
+
+
 @pytest.fixture
 def granted(manager):
     portal = manager

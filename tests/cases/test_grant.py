@@ -1,5 +1,9 @@
 """Granting (@bos-grant) and expected adjustments (@bos-adjustment) over REST."""
 
+from datetime import date
+
+import pytest
+
 from os2bos_plone.engine import clock
 from tests.cases.helpers import costs
 from tests.cases.helpers import create_activity
@@ -13,6 +17,13 @@ from tests.cases.helpers import new_appropriation
 from tests.cases.helpers import payments
 from tests.cases.helpers import state_of
 from tests.cases.helpers import team_users
+
+
+@pytest.fixture(autouse=True)
+def decided_in_december_2026(frozen_today):
+    """The plans here run in 2027 and are decided on 2 December 2026 (an adjustment may not start
+    in the past), whatever day the suite runs on."""
+    frozen_today(date(2026, 12, 2))
 
 
 def dates_and_amounts(session, url):
