@@ -3,6 +3,11 @@
 from datetime import date
 from decimal import Decimal
 
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
 from os2bos_plone.engine.costs import ActivityCostInput
 from os2bos_plone.engine.costs import ActivityStatus
 from os2bos_plone.engine.costs import YearTotals
@@ -13,6 +18,7 @@ from os2bos_plone.engine.costs import expected_in_year
 from os2bos_plone.engine.costs import granted_in_year
 from os2bos_plone.engine.costs import monthly
 from os2bos_plone.engine.costs import occurrences_in_year
+from os2bos_plone.engine.costs import peak_twelve_months
 from os2bos_plone.engine.costs import sum_yearly_totals
 from os2bos_plone.engine.costs import total_cost
 from os2bos_plone.engine.costs import yearly_totals
@@ -21,6 +27,7 @@ from os2bos_plone.engine.payments import Frequency
 from os2bos_plone.engine.payments import Payment
 from os2bos_plone.engine.payments import PaymentPlan
 from os2bos_plone.engine.payments import PaymentType
+from os2bos_plone.engine.payments import add_months
 from os2bos_plone.engine.prices import PriceHistory
 from os2bos_plone.engine.prices import PricePeriod
 
@@ -246,9 +253,9 @@ def test_occurrences_monthly():
     assert occurrences_in_year(plan(Frequency.MONTHLY, date(2026, 6, 1)), 2026) == 12
 
 
-def test_annual_cost_daily_counts_the_whole_year_even_for_a_short_plan():
+def test_annual_cost_of_a_plan_shorter_than_a_year_is_its_total():
     short = plan(Frequency.DAILY, date(2026, 1, 1), date(2026, 1, 31), amount=D("145"))
-    assert annual_cost(short, TODAY) == D("52925.00")  # 145 x 365
+    assert annual_cost(short, TODAY) == D("4495.00")  # 145 x 31
 
 
 def test_annual_cost_in_leap_year():
@@ -261,7 +268,7 @@ def test_annual_cost_weekly():
     assert annual_cost(weekly, TODAY) == D("1696.00")  # 32 x 53
 
 
-def test_annual_cost_uses_todays_rate():
+def test_annual_cost_follows_the_most_expensive_twelve_months_whatever_today_is():
     rate = PriceHistory(
         [
             PricePeriod(date(2025, 1, 1), date(2026, 3, 1), D("100")),
@@ -276,7 +283,8 @@ def test_annual_cost_uses_todays_rate():
         units=D("3"),
         price_history=rate,
     )
-    assert annual_cost(monthly_rate, date(2026, 2, 28)) == D("3600.00")
+    # From March 2026 every month costs 3 x 110: the dearer price decides, before and after it.
+    assert annual_cost(monthly_rate, date(2026, 2, 28)) == D("3960.00")
     assert annual_cost(monthly_rate, TODAY) == D("3960.00")
 
 
@@ -309,7 +317,8 @@ def test_annual_cost_one_time_and_individual():
         cost_type=None,
         individual_payments=[(date(2026, 4, 1), D("100")), (date(2027, 4, 1), D("-25.50"))],
     )
-    assert annual_cost(individual, TODAY) == D("74.50")
+    # A year apart: the two payments never fall in the same twelve months.
+    assert annual_cost(individual, TODAY) == D("100.00")
 
 
 # --------------------------------------------------------------------------- preview
@@ -353,7 +362,7 @@ def test_cost_preview_open_end_and_rate_change():
     assert preview["this_year"] == D("400.00")
     assert preview["next_year"] == D("2640.00")
     assert preview["total_cost"] == D("3040.00")
-    assert preview["annual_cost"] == D("2400.00")
+    assert preview["annual_cost"] == D("2640.00")  # twelve months at the 2027 rate
 
 
 def test_cost_preview_individual():
@@ -377,3 +386,69 @@ def test_cost_preview_empty_plan():
     assert preview["first_payment"] is None
     assert preview["last_payment"] is None
     assert preview["total_cost"] == D("0.00")
+
+
+def test_annual_cost_of_a_cheap_start_is_the_dear_rest():
+    """A per-unit plan priced 1 kr. for its first 40 days and 1.000 kr. after is valued at what
+    its year costs, not at 365 x 1 kr. (which would put it within anyone's competence)."""
+    prices = PriceHistory(
+        [
+            PricePeriod(None, date(2027, 2, 10), D("1")),
+            PricePeriod(date(2027, 2, 10), None, D("1000")),
+        ]
+    )
+    cheap_start = plan(
+        Frequency.DAILY,
+        date(2027, 1, 1),
+        date(2027, 12, 31),
+        amount=None,
+        cost_type=CostType.PER_UNIT,
+        units=D("1"),
+        price_history=prices,
+    )
+    assert annual_cost(cheap_start, date(2027, 1, 1)) == D("325040.00")  # 40 x 1 + 325 x 1000
+    assert cost_preview(cheap_start, date(2027, 1, 1))["annual_cost"] == D("325040.00")
+
+
+def test_annual_cost_of_a_long_plan_is_its_dearest_year_not_its_first():
+    prices = PriceHistory(
+        [
+            PricePeriod(None, date(2028, 7, 1), D("100")),
+            PricePeriod(date(2028, 7, 1), None, D("150")),
+        ]
+    )
+    three_years = plan(
+        Frequency.MONTHLY,
+        date(2027, 1, 1),
+        date(2029, 12, 31),
+        amount=None,
+        cost_type=CostType.RATE,
+        units=D("1"),
+        price_history=prices,
+    )
+    assert annual_cost(three_years, date(2027, 1, 1)) == D("1800.00")  # 12 x 150 from July 2028
+
+
+def test_open_ended_plan_starting_late_next_year_is_valued_for_a_whole_year():
+    late = plan(Frequency.MONTHLY, date(2027, 12, 1), amount=D("1000"))
+    assert annual_cost(late, date(2026, 12, 6)) == D("12000.00")
+
+
+# No deadline: the suite shares two cores with browser tests; this is about figures, not speed.
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.dates(min_value=date(2026, 1, 1), max_value=date(2029, 12, 31)),
+            st.decimals(min_value=0, max_value=10000, places=2),
+        ),
+        max_size=40,
+    )
+)
+def test_peak_twelve_months_is_the_largest_window(rows):
+    payments = [Payment(day, amount) for day, amount in rows]
+    windows = [
+        sum((p.amount for p in payments if start <= p.date < add_months(start, 12)), D("0"))
+        for start in {p.date for p in payments}
+    ]
+    assert peak_twelve_months(payments) == max(windows, default=D("0"))

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
@@ -37,9 +38,10 @@ from os2bos_plone.engine.payments import Frequency
 from os2bos_plone.engine.payments import Payment
 from os2bos_plone.engine.payments import PaymentPlan
 from os2bos_plone.engine.payments import PaymentType
+from os2bos_plone.engine.payments import add_months
 from os2bos_plone.engine.payments import generate_payments
+from os2bos_plone.engine.payments import horizon_end
 from os2bos_plone.engine.payments import per_payment_amount
-from os2bos_plone.engine.payments import round_ore
 
 
 class ActivityStatus(StrEnum):
@@ -240,19 +242,47 @@ def occurrences_in_year(plan: PaymentPlan, year: int) -> int:
     return ((last - first).days - offset) // step + 1
 
 
-def annual_cost(plan: PaymentPlan, today: date) -> Decimal:
-    """The approximate yearly cost at today's price (the start's price if it is later).
+def peak_twelve_months(payments: Iterable[Payment]) -> Decimal:
+    """The most expensive twelve consecutive months of ``payments``: the largest sum of the
+    payments dated from any payment's date up to (not including) the same day a year later.
+    Payments spanning less than a year: their total. No payments: 0.
 
-    Running: per-payment amount times the occurrences of a whole year.
-    One-time: its one amount. Individual: the sum of its payments.
+    This, not "the price today times a year", is what a measure costs a year: a plan priced low
+    for its first weeks and high after would otherwise be valued at the low price.
     """
-    if plan.payment_type is PaymentType.INDIVIDUAL:
-        return round_ore(sum((amount for _day, amount in plan.individual_payments), ZERO))
-    if plan.payment_type is PaymentType.ONE_TIME:
-        on_date = plan.payment_date or today
-        return per_payment_amount(plan, on_date)
-    reference = _reference_date(plan, today)
-    return per_payment_amount(plan, reference) * occurrences_in_year(plan, reference.year)
+    ordered = sorted((p.effective_date, p.effective_amount) for p in payments)
+    best = window = ZERO
+    first = 0
+    for day, amount in ordered:
+        window += amount
+        # Drop payments a year or more before this one, so the window spans [start, day].
+        while add_months(ordered[first][0], 12) <= day:
+            window -= ordered[first][1]
+            first += 1
+        best = max(best, window)
+    return best
+
+
+def measure_horizon(plan: PaymentPlan, today: date) -> date:
+    """How far to plan a measure to value it: its end, or (open-ended) at least a full year
+    from its start and never less than the usual generation horizon."""
+    if plan.end_date is not None:
+        return plan.end_date
+    start = plan.start_date or today
+    return max(horizon_end(plan, today), add_months(start, 12) - timedelta(days=1))
+
+
+def measure_payments(plan: PaymentPlan, today: date) -> list[Payment]:
+    """The payments a plan makes, planned far enough to value a year of it."""
+    if plan.payment_type is not PaymentType.INDIVIDUAL and plan.end_date is None:
+        plan = plan.replace(end_date=measure_horizon(plan, today))
+    return generate_payments(plan, today)
+
+
+def annual_cost(plan: PaymentPlan, today: date) -> Decimal:
+    """The measure's annual cost: its most expensive twelve months as planned (prices, central
+    rates and VAT factor on each payment's date); a plan shorter than a year costs its total."""
+    return peak_twelve_months(measure_payments(plan, today))
 
 
 def cost_preview(plan: PaymentPlan, today: date) -> dict:
