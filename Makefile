@@ -75,11 +75,24 @@ import-xlsx: instance ## Import a classification workbook: FILE=... (APPLY=1 wri
 zeoserver: instance ## Serve var/filestorage through ZEO (for STORAGE=zeo instances)
 	$(BIN)/runzeo -C $(INSTANCE)/etc/zeo.conf
 
+# Days the date-sensitive tests (marker "dates") run as, besides today: the year's turn, the end
+# of February in a common and a leap year, and a day in mid-year.
+BOS_DAYS ?= 2026-12-31 2027-01-01 2027-02-28 2028-02-29 2027-06-15
+
 .PHONY: test
-test: install chromium ## Lint (ruff) and the whole test suite, browser tests included
+test: install chromium ## Lint (ruff), import layers, the whole test suite (browser tests included), then the date-sensitive tests on other days
 	$(BIN)/ruff check src tests scripts benchmarks
 	$(BIN)/ruff format --check src tests scripts benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/pytest
+	$(MAKE) --no-print-directory test-dates
+
+.PHONY: test-dates
+test-dates: install ## The date-sensitive tests (plans, costs, overview, renewal) as of each day in BOS_DAYS
+	@set -e; for day in $(BOS_DAYS); do \
+		echo "== Tests marked 'dates' as of $$day (BOS_TODAY)"; \
+		BOS_TODAY=$$day $(BIN)/pytest -q -p no:warnings -m dates; \
+	done
 
 .PHONY: chromium
 chromium: ## Debian's chromium for the browser tests (apt-get, only when missing)
