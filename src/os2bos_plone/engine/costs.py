@@ -32,6 +32,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
+from os2bos_plone.engine.money import round_ore
 from os2bos_plone.engine.payments import ZERO
 from os2bos_plone.engine.payments import Frequency
 from os2bos_plone.engine.payments import Payment
@@ -39,7 +40,6 @@ from os2bos_plone.engine.payments import PaymentPlan
 from os2bos_plone.engine.payments import PaymentType
 from os2bos_plone.engine.payments import generate_payments
 from os2bos_plone.engine.payments import per_payment_amount
-from os2bos_plone.engine.payments import round_ore
 
 
 class ActivityStatus(StrEnum):
