@@ -43,6 +43,7 @@ D = Decimal
         ("0.5", D("0.5")),
         (",50", D("0.50")),
         ("0,125", D("0.125")),  # never English thousands: not ambiguous
+        ("1.2345", D("1.2345")),  # four digits after a dot are no thousands group
         ("1,234.50", D("1234.50")),  # both marks: an English spreadsheet
         ("1,234,567", D("1234567")),
         # what engine.prices.parse_amount read, kept
@@ -64,7 +65,6 @@ def test_danish_reader(typed, expected):
         ("1,250", "ambiguous", "»1,250« kan læses på to måder. Skriv 1.250 for 1.250 kr. eller "),
         ("-1,250", "ambiguous", "»-1,250« kan læses på to måder."),
         ("1234.567", "dot", "»1234.567« er ikke et beløb: punktum står kun mellem tusinder"),
-        ("1.2345", "dot", "punktum står kun mellem tusinder (fx 10.000) og komma før øre"),
         ("0.125", "dot", "»0.125« er ikke et beløb"),
         ("1.23.456", "dot", "»1.23.456« er ikke et beløb"),
         ("1,2,3", "unreadable", "»1,2,3« er ikke et beløb. Skriv fx 1.234,50."),
@@ -92,6 +92,11 @@ def test_danish_reader_refuses_with_a_danish_message(typed, kind, message):
     assert caught.value.kind == kind
     assert message in str(caught.value)
     assert isinstance(caught.value, ValueError)  # callers catching ValueError keep working
+
+
+def test_a_number_that_is_not_kroner_reads_the_comma_as_decimal_mark():
+    assert parse_danish("95,405", amount=False) == D("95.405")
+    assert parse_danish("10.000", amount=False) == D("10000")
 
 
 def test_largest_amount_is_read():

@@ -32,17 +32,18 @@ typed                   read as       why
 ``1 234,50 kr.``        1234.50       spaces and the currency are ignored
 ``10.000,-``            10000         ",-" is the Danish "no øre"
 ``-12,00``              -12.00        a leading sign (also "+", and the typographic minus)
-``10.50``, ``0.5``      10.50, 0.5    a dot followed by one or two digits cannot separate
-                                      thousands: it is a decimal point (the numeric keypad)
+``10.50``, ``0.5``      10.50, 0.5    a dot followed by one or two digits (or four and more)
+``1.2345``              1.2345        cannot separate thousands: it is a decimal point (the
+                                      numeric keypad)
 ``1,234.50``            1234.50       both marks (an English spreadsheet): commas group
                                       thousands, the dot is the decimal point
 ``1,234,567``           1234567       several comma groups: English thousands
 ``1,250``               refused       ambiguous: Danish 1,25 kr. with a third decimal, or
                                       English 1250? (one to three digits, a comma and exactly
-                                      three digits)
+                                      three digits; with ``amount=False`` it is 1.250)
 ``0,125``               0.125         not ambiguous: "0,125" is never English thousands
 ``1234.567``            refused       a dot before three digits must separate thousands, and
-                                      "1234" is not a first group; ``1.2345``, ``0.125`` alike
+                                      "1234" is not a first group; ``0.125`` alike
 ``1.23.456``, ``1,2,3`` refused       not a number
 ``1e3``, ``NaN``, ``∞`` refused       not what a person types for an amount
 ``10000000000``         refused       at or beyond 10^10 kr. (:data:`MAX_AMOUNT`)
@@ -124,7 +125,7 @@ _GROUPED = r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+"
 _COMMA_RE = re.compile(rf"(?P<whole>{_GROUPED}|[0-9]*),(?P<fraction>[0-9]*|-{{1,2}})")
 _GROUPED_RE = re.compile(_GROUPED)
 _DIGITS_RE = re.compile(r"[0-9]+")
-_POINT_RE = re.compile(r"[0-9]*\.[0-9]{1,2}")
+_POINT_RE = re.compile(r"[0-9]*\.(?:[0-9]{1,2}|[0-9]{4,})")
 _ENGLISH_RE = re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?")
 _AMBIGUOUS_COMMA_RE = re.compile(r"[1-9][0-9]{0,2},[0-9]{3}")
 _SPACES_RE = re.compile(r"[\s\u00a0\u202f]")
@@ -153,7 +154,7 @@ def _number(value, text: str, message: str) -> Decimal:
     raise AmountError(message.format(text=text))
 
 
-def _danish_digits(text: str, shown: str) -> str:
+def _danish_digits(text: str, shown: str, amount: bool) -> str:
     """``text`` (no sign, spaces or currency) as plain "1234.5" digits, or AmountError naming
     ``shown``, the value as the user wrote it."""
     match = _COMMA_RE.fullmatch(text)
@@ -161,7 +162,7 @@ def _danish_digits(text: str, shown: str) -> str:
         whole, fraction = match["whole"], match["fraction"]
         if not whole and not fraction.isdigit():
             raise AmountError(MSG_NOT_AMOUNT.format(text=shown))
-        if _AMBIGUOUS_COMMA_RE.fullmatch(text):
+        if amount and _AMBIGUOUS_COMMA_RE.fullmatch(text):
             small = round_ore(Decimal(text.replace(",", ".")))
             large = Decimal(text.replace(",", ""))
             raise AmountError(
@@ -183,12 +184,16 @@ def _danish_digits(text: str, shown: str) -> str:
     raise AmountError(MSG_NOT_AMOUNT.format(text=shown))
 
 
-def parse_danish(value) -> Decimal:
+def parse_danish(value, *, amount: bool = True) -> Decimal:
     """An amount as a Danish user types it on a screen or in a spreadsheet (see the table above).
 
     A ``Decimal``, ``int`` or ``float`` (a spreadsheet's number cell) is taken as it is. The
     result is exact, not rounded: round with :func:`round_ore` where an amount is stored. Raises
     :class:`AmountError` (a ``ValueError``) with a Danish message.
+
+    ``amount=False`` reads a number that is not kroner (a VAT percentage, a spreadsheet cell that
+    its caller checks for decimals itself): there "1,250" is simply 1,25 with a third decimal,
+    since nobody means 1250 by it; everything else is read the same way.
     """
     if not isinstance(value, str):
         return _number(value, str(value), MSG_NOT_AMOUNT)
@@ -197,8 +202,8 @@ def parse_danish(value) -> Decimal:
     sign = ""
     if text[:1] in ("+", "-"):
         sign, text = text[:1], text[1:]
-    amount = Decimal(f"{sign}{_danish_digits(text, shown)}")  # the patterns let only digits by
-    return _bounded(amount, shown)
+    number = Decimal(f"{sign}{_danish_digits(text, shown, amount)}")  # only digits get here
+    return _bounded(number, shown)
 
 
 def parse_machine(value) -> Decimal:

@@ -113,7 +113,7 @@ def parse_decimal(value) -> Decimal:
     after a trailing "%" ("95,4%") is dropped."""
     if isinstance(value, str):
         value = value.strip().removesuffix("%")
-    return parse_danish(value)
+    return parse_danish(value, amount=False)  # the callers refuse a third decimal themselves
 
 
 def parse_date(value) -> date:
