@@ -52,6 +52,12 @@ typed                   read as       why
 :func:`parse_machine` reads only ``-?digits(.digits)?`` text ("10000.50", "750.5", "-3") and
 JSON numbers (int, float, Decimal); "1.234,50", "1e30", "NaN", "Infinity" and amounts at or
 beyond 10^10 are refused. "10.000" in machine form is ten kroner: REST callers are programs.
+
+Who reads with which: the payment office screen, the adjustment form, the engine's text inputs
+(forms) and spreadsheet cells (``interchange.values.parse_decimal``, ``amount=False``) read Danish;
+the REST field deserializers, ``@bos-payments`` registrations, the JSON fields of
+``validation.activity.fields_from_json`` (before the engine sees them), classification rows and
+stored journal text read the machine form.
 """
 
 from __future__ import annotations

@@ -484,7 +484,7 @@ def normalise_value(field: Field, value) -> Any:
             return text_of(value)
     if field.type == DECIMAL:
         try:
-            return f"{round_ore(parse_decimal(value)):f}"
+            return format_machine(parse_decimal(value))
         except ValueError:
             return text_of(value)
     if field.type == DATE:

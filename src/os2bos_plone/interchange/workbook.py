@@ -354,7 +354,7 @@ def _read_value(field: Field, value) -> Any:
             number = round_ore(number)  # binary floating point noise from the spreadsheet
         elif number != round_ore(number):
             raise _CellError(f"»{_shown(value)}« {column} har mere end to decimaler")
-        return f"{round_ore(number):f}"
+        return format_machine(number)
     if field.type == DATE:
         return _read_date(value, column).isoformat()
     if field.type in (STR_LIST, INT_LIST):
