@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
-from os2bos_plone.engine.money import round_ore
+from os2bos_plone.engine.money import format_machine
 from os2bos_plone.interchange.values import compact_cvr
 from os2bos_plone.interchange.values import parse_bool
 from os2bos_plone.interchange.values import parse_date

@@ -37,6 +37,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 
+from os2bos_plone.engine.money import format_machine
 from os2bos_plone.engine.money import round_ore
 from os2bos_plone.interchange.kinds import BOOL
 from os2bos_plone.interchange.kinds import DATE
