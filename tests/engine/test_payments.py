@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from os2bos_plone.engine.money import round_ore
 from os2bos_plone.engine.payments import CostType
 from os2bos_plone.engine.payments import Frequency
 from os2bos_plone.engine.payments import Payment
@@ -19,7 +20,6 @@ from os2bos_plone.engine.payments import horizon_end
 from os2bos_plone.engine.payments import payment_dates
 from os2bos_plone.engine.payments import per_payment_amount
 from os2bos_plone.engine.payments import renew_open_ended
-from os2bos_plone.engine.payments import round_ore
 from os2bos_plone.engine.payments import synchronize_granted
 from os2bos_plone.engine.prices import PriceHistory
 from os2bos_plone.engine.prices import PricePeriod

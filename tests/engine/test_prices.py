@@ -7,7 +7,6 @@ import pytest
 
 from os2bos_plone.engine.prices import PriceHistory
 from os2bos_plone.engine.prices import PricePeriod
-from os2bos_plone.engine.prices import parse_amount
 from os2bos_plone.engine.prices import parse_price_rows
 
 D = Decimal
@@ -190,24 +189,3 @@ def test_parse_rows_reports_bad_rows():
 def test_from_rows_raises_on_bad_rows():
     with pytest.raises(ValueError, match="Periode 1: ugyldigt beløb"):
         PriceHistory.from_rows([{"start_date": None, "end_date": None, "amount": "x"}])
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("120", D("120")),
-        ("120,5", D("120.5")),
-        ("-45.25", D("-45.25")),
-        (7, D("7")),
-        (0.1, D("0.1")),
-        (D("3.94"), D("3.94")),
-    ],
-)
-def test_parse_amount(value, expected):
-    assert parse_amount(value) == expected
-
-
-@pytest.mark.parametrize("value", ["", "NaN", "Infinity", True, None, [1]])
-def test_parse_amount_rejects(value):
-    with pytest.raises(ValueError):
-        parse_amount(value)

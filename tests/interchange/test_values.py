@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from os2bos_plone.engine.money import round_ore
 from os2bos_plone.interchange.values import compact_cvr
 from os2bos_plone.interchange.values import display_value
 from os2bos_plone.interchange.values import lower_first
@@ -13,7 +14,6 @@ from os2bos_plone.interchange.values import parse_bool
 from os2bos_plone.interchange.values import parse_date
 from os2bos_plone.interchange.values import parse_decimal
 from os2bos_plone.interchange.values import parse_int
-from os2bos_plone.interchange.values import quantize
 from os2bos_plone.interchange.values import slugify
 from os2bos_plone.interchange.values import text_of
 
@@ -58,9 +58,9 @@ def test_parse_decimal_python_values():
 
 
 def test_quantize_rounds_half_up_and_drops_negative_zero():
-    assert quantize(D("1.005")) == D("1.01")
-    assert str(quantize(D("-0.001"))) == "0.00"
-    assert str(quantize(D("206"))) == "206.00"
+    assert round_ore(D("1.005")) == D("1.01")
+    assert str(round_ore(D("-0.001"))) == "0.00"
+    assert str(round_ore(D("206"))) == "206.00"
 
 
 @pytest.mark.parametrize(

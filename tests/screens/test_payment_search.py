@@ -478,6 +478,22 @@ def test_register_internal_payment_with_another_amount(office):
     assert payment_on(internal, date(YEAR, 6, 15)).paid_amount == Decimal("450.50")
 
 
+def test_a_danish_ten_thousand_registers_ten_thousand(office):
+    """ "10.000" typed on the screen is ten thousand kroner, as the Danish reader reads it."""
+    invoice = office["invoice"]
+    messages, _location = _register(office, invoice, date(YEAR, 6, 1), paid_amount="10.000")
+    assert "10.000,00 kr." in messages[0]
+    assert payment_on(invoice, date(YEAR, 6, 1)).paid_amount == Decimal("10000.00")
+
+
+def test_an_ambiguous_amount_is_refused_with_the_reason(office):
+    invoice = office["invoice"]
+    messages, _location = _register(office, invoice, date(YEAR, 6, 1), paid_amount="1,250")
+    assert messages[0] == "Betalingen blev ikke registreret som betalt:"
+    assert any("»1,250« kan læses på to måder" in message for message in messages)
+    assert not payment_on(invoice, date(YEAR, 6, 1)).settled
+
+
 def test_register_without_token_is_refused_and_changes_nothing(office):
     invoice = office["invoice"]
     with pytest.raises(Forbidden):

@@ -39,9 +39,9 @@ from os2bos_plone.decisions.competence import activity_annual_cost
 from os2bos_plone.engine import clock
 from os2bos_plone.engine import costs as engine_costs
 from os2bos_plone.engine.formatting import format_date
-from os2bos_plone.engine.formatting import format_money
-from os2bos_plone.engine.formatting import format_number
-from os2bos_plone.engine.prices import parse_amount
+from os2bos_plone.engine.money import format_money
+from os2bos_plone.engine.money import format_number
+from os2bos_plone.engine.money import parse_danish
 from os2bos_plone.engine.prices import parse_date
 from os2bos_plone.payments.store import stored_payments
 from os2bos_plone.payments.totals import monthly_totals_of
@@ -367,7 +367,7 @@ class ActivityView(BrowserView):
             if not value:
                 continue
             try:
-                data[name] = f"{parse_amount(value):f}"
+                data[name] = f"{parse_danish(value):f}"
             except ValueError:
                 errors.append(self.t(_("Please give amounts and units as numbers.")))
         return data, errors

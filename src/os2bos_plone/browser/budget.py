@@ -6,7 +6,7 @@ from Products.Five.browser import BrowserView
 from os2bos_plone.browser.overview import OverviewView
 from os2bos_plone.browser.overview import ReportBuilder
 from os2bos_plone.engine import clock
-from os2bos_plone.engine.formatting import format_money
+from os2bos_plone.engine.money import format_money
 
 
 class BudgetsView(BrowserView):

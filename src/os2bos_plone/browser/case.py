@@ -28,7 +28,7 @@ from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.classification.reader import list_rows
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_date_short
-from os2bos_plone.engine.formatting import format_money
+from os2bos_plone.engine.money import format_money
 from os2bos_plone.journal.history import case_history
 from os2bos_plone.payments.totals import sum_totals
 

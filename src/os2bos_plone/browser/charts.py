@@ -12,8 +12,8 @@ bars that differ in meaning also differ in fill pattern, and every chart has a l
 from decimal import Decimal
 from html import escape
 
-from os2bos_plone.engine.formatting import format_money
-from os2bos_plone.engine.formatting import format_number
+from os2bos_plone.engine.money import format_money
+from os2bos_plone.engine.money import format_number
 
 #: (fill, stroke) per series role.
 COLOURS = {

@@ -19,7 +19,7 @@ from os2bos_plone.adapters.lookup import CASE_TYPE
 from os2bos_plone.classification.reader import LIST_KEYS
 from os2bos_plone.classification.reader import list_rows
 from os2bos_plone.engine import clock
-from os2bos_plone.engine.formatting import format_money
+from os2bos_plone.engine.money import format_money
 
 ZERO = Decimal("0")
 PAGE_SIZE = 50

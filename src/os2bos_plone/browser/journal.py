@@ -1,14 +1,12 @@
 """The "Journal" tab of a case: the append-only journal and the dated history of the case's
 responsibility and assessment fields (read-only; registered in journal.zcml)."""
 
-from decimal import Decimal
-
 from Products.Five.browser import BrowserView
 
 from os2bos_plone.adapters.lookup import user_name
 from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.engine.formatting import format_date
-from os2bos_plone.engine.formatting import format_money
+from os2bos_plone.engine.money import display_money
 from os2bos_plone.journal.entries import ACTION_TITLES
 from os2bos_plone.journal.entries import AMOUNT_LABELS
 from os2bos_plone.journal.entries import HISTORY_FIELD_TITLES
@@ -24,10 +22,6 @@ def local_time(value):
     return f"{format_date(moment.date())} kl. {moment:%H.%M}"
 
 
-def _money(value):
-    return format_money(Decimal(value)) if value not in (None, "") else "–"
-
-
 def amount_lines(amounts):
     """["Beløb pr. betaling: 10.000,00 kr. → 12.000,00 kr.", ...] from an entry's amounts."""
     grouped = {}
@@ -40,10 +34,10 @@ def amount_lines(amounts):
     for name, values in grouped.items():
         label = AMOUNT_LABELS.get(name, name)
         if "value" in values:
-            lines.append(f"{label}: {_money(values['value'])}")
+            lines.append(f"{label}: {display_money(values['value'])}")
         else:
             before, after = values.get("before"), values.get("after")
-            lines.append(f"{label}: {_money(before)} → {_money(after)}")
+            lines.append(f"{label}: {display_money(before)} → {display_money(after)}")
     return lines
 
 

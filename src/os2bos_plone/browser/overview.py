@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
+from decimal import ROUND_HALF_UP
 from decimal import Decimal
 
 from plone import api
@@ -22,10 +23,11 @@ from os2bos_plone.browser import charts
 from os2bos_plone.classification.reader import list_rows
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_date
-from os2bos_plone.engine.formatting import format_money
-from os2bos_plone.engine.formatting import format_number
 from os2bos_plone.engine.formatting import month_name
 from os2bos_plone.engine.formatting import section_label
+from os2bos_plone.engine.money import format_money
+from os2bos_plone.engine.money import format_number
+from os2bos_plone.engine.money import round_ore
 from os2bos_plone.management.budget import budget_for
 from os2bos_plone.management.budget import budget_lines
 from os2bos_plone.management.budget import budget_status
@@ -651,8 +653,10 @@ def export_value(kind, value, t):
     """A cell for the spreadsheet: numbers stay numbers."""
     if value is None or value == "":
         return None
-    if kind in ("money", "pct"):
-        return Decimal(value).quantize(Decimal("0.01") if kind == "money" else Decimal("0.1"))
+    if kind == "money":
+        return round_ore(Decimal(value))
+    if kind == "pct":
+        return Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     if kind == "int":
         return int(value)
     if kind in ("status", "period"):

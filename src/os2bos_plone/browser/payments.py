@@ -36,11 +36,11 @@ from os2bos_plone.adapters.lookup import CASE_TYPE
 from os2bos_plone.adapters.lookup import status_of
 from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.engine import clock
-from os2bos_plone.engine.formatting import format_amount
 from os2bos_plone.engine.formatting import format_date
 from os2bos_plone.engine.formatting import format_date_short
-from os2bos_plone.engine.formatting import format_money
-from os2bos_plone.engine.prices import parse_amount
+from os2bos_plone.engine.money import format_amount
+from os2bos_plone.engine.money import format_money
+from os2bos_plone.engine.money import parse_danish
 from os2bos_plone.engine.prices import parse_date
 from os2bos_plone.payments.paid import find_payment
 from os2bos_plone.payments.paid import mark_paid
@@ -536,10 +536,13 @@ class RegisterPaymentView(BrowserView):
             errors.append(self.t(_("payments_error_no_payment", default="No such payment.")))
         amount = None
         try:
-            amount = parse_amount(form.get("paid_amount") or "")
-        except ValueError:
+            amount = parse_danish(form.get("paid_amount") or "")  # "10.000" is ten thousand
+        except ValueError as error:
+            explained = getattr(error, "kind", "unreadable") != "unreadable"
             errors.append(
-                self.t(
+                str(error)
+                if explained
+                else self.t(
                     _(
                         "payments_error_bad_amount",
                         default="Give the paid amount as an amount, e.g. 1.234,50.",
@@ -565,7 +568,7 @@ class RegisterPaymentView(BrowserView):
                 mark_paid(
                     activity,
                     day,
-                    str(amount),
+                    amount,
                     paid_date.isoformat(),
                     note=(form.get("note") or "").strip(),
                     user_id=user.getId() or user.getUserName(),

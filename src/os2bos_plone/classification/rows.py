@@ -17,6 +17,9 @@ from plone.dexterity.utils import createContentInContainer
 from os2bos_plone import logger
 from os2bos_plone.classification.reader import LIST_KEYS
 from os2bos_plone.classification.reader import regelmotor
+from os2bos_plone.engine.money import format_machine
+from os2bos_plone.engine.money import parse_machine
+from os2bos_plone.engine.money import round_ore
 
 SEED_DIR = Path(__file__).parent.parent / "data" / "seed"
 
@@ -69,7 +72,7 @@ def _date(value):
 def _decimal(value):
     if value in (None, ""):
         return None
-    return Decimal(str(value)).quantize(Decimal("0.01"))
+    return round_ore(parse_machine(value))
 
 
 def _text(value):
@@ -78,10 +81,6 @@ def _text(value):
 
 def _iso(value):
     return value.isoformat() if isinstance(value, date) else value
-
-
-def _money(value):
-    return None if value is None else f"{Decimal(value):.2f}"
 
 
 # -- rows -> content fields --------------------------------------------------------------------
@@ -219,7 +218,7 @@ def _row_from_object(kind, obj):
                 {
                     "start_date": _iso(period.get("start_date")),
                     "end_date": _iso(period.get("end_date")),
-                    "amount": _money(period.get("amount")),
+                    "amount": format_machine(period.get("amount")),
                 }
                 for period in obj.periods or []
             ],
@@ -234,7 +233,7 @@ def _row_from_object(kind, obj):
             "city": obj.city or "",
             "business_code": obj.business_code or "",
             "business_code_text": obj.business_code_text or "",
-            "vat_factor": _money(obj.vat_factor),
+            "vat_factor": format_machine(obj.vat_factor),
             "active": bool(obj.active),
         }
     if kind == "approval_levels":
@@ -278,7 +277,7 @@ def _plain_list_row(row):
         if name in _LIST_DATE_FIELDS:
             plain[name] = _iso(value)
         elif name in _LIST_DECIMAL_FIELDS:
-            plain[name] = _money(value)
+            plain[name] = format_machine(value)
         else:
             plain[name] = value
     return plain

@@ -9,7 +9,7 @@ from os2bos_plone import logger
 from os2bos_plone.adapters.lookup import activities_of
 from os2bos_plone.adapters.lookup import case_of
 from os2bos_plone.engine.formatting import format_date
-from os2bos_plone.journal.handlers import _money
+from os2bos_plone.engine.money import display_money
 from os2bos_plone.journal.storage import add_entry
 from os2bos_plone.journal.storage import plain
 from os2bos_plone.payments.figures import activity_figures
@@ -19,9 +19,9 @@ def _activity_line(activity, figures):
     kind = "hovedydelse" if activity.activity_type == "main" else "følgeydelse"
     parts = []
     if figures.get("per_payment") is not None:
-        parts.append(f"{_money(figures['per_payment'])} pr. betaling")
-    parts.append(f"{_money(figures['this_year'])} i år")
-    parts.append(f"{_money(figures['total'])} i alt")
+        parts.append(f"{display_money(figures['per_payment'])} pr. betaling")
+    parts.append(f"{display_money(figures['this_year'])} i år")
+    parts.append(f"{display_money(figures['total'])} i alt")
     return f"»{activity.Title()}« ({kind}: {', '.join(parts)})"
 
 
@@ -126,7 +126,7 @@ def activities_submitted(event):
     for activity in event.activities or []:
         figures = activity_figures(activity)
         annual += Decimal(figures["annual"] or "0")
-        lines.append(f"»{activity.Title()}« ({_money(figures['annual'])} årligt)")
+        lines.append(f"»{activity.Title()}« ({display_money(figures['annual'])} årligt)")
     add_entry(
         case,
         "activities_submitted",

@@ -32,9 +32,10 @@ from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import describe_plan
 from os2bos_plone.engine.formatting import format_date
-from os2bos_plone.engine.formatting import format_money
-from os2bos_plone.engine.formatting import format_number
 from os2bos_plone.engine.formatting import section_label
+from os2bos_plone.engine.money import display_money
+from os2bos_plone.engine.money import format_machine
+from os2bos_plone.engine.money import format_number
 from os2bos_plone.payments.sync import effective_start
 from os2bos_plone.payments.totals import total_cost_of
 from os2bos_plone.payments.totals import yearly_totals_of
@@ -59,12 +60,6 @@ FOOTNOTE = "* Beløb kan afvige fra det angivne"
 
 def _iso(value):
     return value.isoformat() if isinstance(value, date) else (value or None)
-
-
-def _amount(value):
-    from os2bos_plone.journal.storage import decimal_string
-
-    return decimal_string(value)
 
 
 def _term_title(vocabulary_name, value, context):
@@ -142,13 +137,13 @@ def _activity_data(activity, today, updated):
         "fictive": bool(activity.fictive),
         "cost_type": "" if individual else cost_type,
         "rate_title": rate.title if rate is not None else "",
-        "unit_price": _amount(unit_price),
+        "unit_price": format_machine(unit_price),
         "units": str(activity.payment_units) if activity.payment_units is not None else "",
-        "per_payment": _amount(per_payment),
+        "per_payment": format_machine(per_payment),
         "variable_amount": (not individual) and cost_type in ("per_unit", "rate"),
         "frequency": frequency,
-        "this_year": _amount(yearly.get(today.year, (Decimal("0"), Decimal("0")))[0]),
-        "total": _amount(total_cost_of(activity)),
+        "this_year": format_machine(yearly.get(today.year, (Decimal("0"), Decimal("0")))[0]),
+        "total": format_machine(total_cost_of(activity)),
         "payment_method": PAYMENT_METHOD_TEXT.get(activity.payment_method, ""),
         "recipient_type": RECIPIENT_TYPE_TEXT.get(activity.recipient_type, ""),
         "recipient_id": activity.recipient_id or "",
@@ -253,7 +248,7 @@ def letter_data(appropriation, granted, decision):
         },
         "decision": decision_data,
         "activities": items,
-        "total_this_year": _amount(total_this_year),
+        "total_this_year": format_machine(total_this_year),
     }
 
 
@@ -272,10 +267,6 @@ def pdf_text(value):
 
 def _date(value):
     return format_date(date.fromisoformat(value)) if value else ""
-
-
-def _money(value):
-    return format_money(Decimal(value)) if value not in (None, "") else ""
 
 
 class LetterPDF(FPDF):
@@ -383,19 +374,20 @@ def _activity_block(pdf, item):
         pdf.row("Fiktiv", "Ja – betalingerne planlægges, men udbetales ikke")
     cost_type = item.get("cost_type")
     unit = COST_TYPE_TEXT.get(cost_type, "")
+    price = display_money(item.get("unit_price"), empty="")
     if cost_type == "rate":
-        unit = f"{unit}: {item.get('rate_title')} ({_money(item.get('unit_price'))})"
+        unit = f"{unit}: {item.get('rate_title')} ({price})"
     elif cost_type == "per_unit" and item.get("unit_price"):
-        unit = f"{unit}: {_money(item.get('unit_price'))}"
+        unit = f"{unit}: {price}"
     pdf.row("Afregningsenhed", unit)
     if cost_type in ("per_unit", "rate") and item.get("units"):
         pdf.row("Antal", format_number(Decimal(item["units"]), 2))
     if item.get("per_payment") is not None:
         star = " *" if item.get("variable_amount") else ""
-        pdf.row("Beløb pr. betaling", f"{_money(item['per_payment'])}{star}")
+        pdf.row("Beløb pr. betaling", f"{display_money(item['per_payment'], empty='')}{star}")
     pdf.row("Betalingsfrekvens", item.get("frequency"))
-    pdf.row("Omkostninger, indeværende år", _money(item.get("this_year")))
-    pdf.row("Omkostninger, totalt", _money(item.get("total")))
+    pdf.row("Omkostninger, indeværende år", display_money(item.get("this_year"), empty=""))
+    pdf.row("Omkostninger, totalt", display_money(item.get("total"), empty=""))
     pdf.row("Betales via", item.get("payment_method"))
     recipient = ", ".join(
         part
@@ -464,7 +456,9 @@ def render_letter(data, compress=True):
     y = pdf.get_y()
     pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
     pdf.ln(2)
-    pdf.row("Samlede omkostninger, indeværende år", _money(data.get("total_this_year")))
+    pdf.row(
+        "Samlede omkostninger, indeværende år", display_money(data.get("total_this_year"), empty="")
+    )
     if any(item.get("variable_amount") for item in items):
         pdf.ln(2)
         pdf.set_font("helvetica", "I", 9)

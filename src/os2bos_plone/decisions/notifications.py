@@ -13,7 +13,6 @@ and the child's name. The sender is the site's mail settings (Plone's mail contr
 the MailHost is not configured, a warning is logged and nothing else happens.
 """
 
-from decimal import Decimal
 from email.mime.text import MIMEText
 
 from Acquisition import aq_base
@@ -22,7 +21,7 @@ from plone import api
 from os2bos_plone import logger
 from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.classification.reader import list_row
-from os2bos_plone.engine.formatting import format_money
+from os2bos_plone.engine.money import display_money
 
 SIGNATURE = "Venlig hilsen\nBevilling og Styring"
 TEAM_LEADER_ROLE = "BOSTeamLeader"
@@ -102,10 +101,6 @@ def _case_line(case):
     return f"Sag: {getattr(case, 'sbsys_id', '') or ''} ({case.Title()})"
 
 
-def _money(value):
-    return format_money(Decimal(value)) if value not in (None, "") else "–"
-
-
 def _kind(activity):
     return "hovedydelse" if activity.activity_type == "main" else "følgeydelse"
 
@@ -136,7 +131,7 @@ def activities_submitted(event):
     for activity in event.activities or []:
         figures = activity_figures(activity)
         lines.append(
-            f"- {activity.Title()} ({_kind(activity)}): {_money(figures['annual'])} årligt"
+            f"- {activity.Title()} ({_kind(activity)}): {display_money(figures['annual'])} årligt"
         )
     subject = f"Til godkendelse ({level_title}): bevilling {appropriation.Title()}"
     for user_id in deciders(case, role):
@@ -193,8 +188,8 @@ def activities_granted(event):
         figures = activity_figures(activity)
         parts = []
         if figures["per_payment"] is not None:
-            parts.append(f"{_money(figures['per_payment'])} pr. betaling")
-        parts.append(f"{_money(figures['this_year'])} i år")
+            parts.append(f"{display_money(figures['per_payment'])} pr. betaling")
+        parts.append(f"{display_money(figures['this_year'])} i år")
         lines.append(f"- {activity.Title()} ({_kind(activity)}): {', '.join(parts)}")
     letter_url = ""
     for entry in entries(case, limit=5):

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from os2bos_plone.engine.formatting import format_money
+from os2bos_plone.engine.money import format_money
 
 __all__ = [
     "DEFAULT_LEVELS",

@@ -33,6 +33,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
+from os2bos_plone.engine.money import round_ore
 from os2bos_plone.engine.payments import ZERO
 from os2bos_plone.engine.payments import Frequency
 from os2bos_plone.engine.payments import Payment

@@ -1,7 +1,8 @@
-"""Danish formatting of money, numbers, dates and payment plans.
+"""Danish formatting of dates, sections and payment plans.
 
 Used by views, PDFs and e-mails. Everything is done by hand rather than through the ``locale``
-module, so the output does not depend on the locales installed on the server.
+module, so the output does not depend on the locales installed on the server. Money and numbers
+are formatted by :mod:`os2bos_plone.engine.money` (re-exported here for callers not yet moved).
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 import re
 from datetime import date
 from datetime import datetime
-from decimal import ROUND_HALF_UP
-from decimal import Decimal
+
+from os2bos_plone.engine.money import format_amount
+from os2bos_plone.engine.money import format_money
+from os2bos_plone.engine.money import format_number
 
 __all__ = [
     "MONTH_NAMES",
@@ -41,56 +44,6 @@ MONTH_NAMES: tuple[str, ...] = (
     "november",
     "december",
 )
-
-
-def _to_decimal(value) -> Decimal:
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
-    raise TypeError(f"expected a Decimal, got {type(value).__name__}")
-
-
-def format_number(value, decimals: int = 2) -> str:
-    """A number with "." as thousands separator and "," as decimal mark.
-
-    Rounds half up to ``decimals`` places: ``format_number(Decimal("1234.5"))`` gives
-    "1.234,50", ``format_number(Decimal("2.5"), 1)`` gives "2,5". A value that rounds to zero is
-    shown without a minus sign.
-    """
-    if decimals < 0:
-        raise ValueError("decimals must be >= 0")
-    number = _to_decimal(value)
-    if not number.is_finite():
-        raise ValueError(f"cannot format {number}")
-    quantum = Decimal(1).scaleb(-decimals)
-    rounded = number.quantize(quantum, rounding=ROUND_HALF_UP)
-    negative = rounded < 0
-    digits = f"{abs(rounded):f}"
-    whole, _, fraction = digits.partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    text = ".".join(groups)
-    if decimals:
-        text = f"{text},{fraction}"
-    return f"-{text}" if negative else text
-
-
-def format_amount(value: Decimal | None) -> str:
-    """An amount in kroner with two decimals: "1.234,50" (None gives "")."""
-    if value is None:
-        return ""
-    return format_number(value, 2)
-
-
-def format_money(value: Decimal | None) -> str:
-    """An amount with currency: "1.234,50 kr.", "-1.234,50 kr." (None gives "")."""
-    if value is None:
-        return ""
-    return f"{format_number(value, 2)} kr."
 
 
 def _as_date(value: date) -> date:

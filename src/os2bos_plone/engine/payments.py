@@ -28,14 +28,13 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
 from datetime import timedelta
-from decimal import ROUND_HALF_UP
 from decimal import Decimal
 from enum import StrEnum
 
+from os2bos_plone.engine.money import parse_danish
+from os2bos_plone.engine.money import round_ore
 from os2bos_plone.engine.prices import PriceHistory
-from os2bos_plone.engine.prices import parse_amount
 
-ORE = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
 
@@ -75,11 +74,6 @@ class PaymentMethod(StrEnum):
     INTERNAL = "internal"
 
 
-def round_ore(amount: Decimal) -> Decimal:
-    """Round to øre (0.01), half up, as on a Danish payslip."""
-    return amount.quantize(ORE, rounding=ROUND_HALF_UP)
-
-
 def last_day_of_month(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
 
@@ -98,9 +92,10 @@ def end_of_next_year(today: date) -> date:
 
 
 def _optional_decimal(value: object) -> Decimal | None:
+    # Text here comes from forms and tests (Danish); REST text is read to Decimal at its boundary.
     if value is None or value == "":
         return None
-    return parse_amount(value)
+    return parse_danish(value)
 
 
 @dataclass(frozen=True)
@@ -141,7 +136,7 @@ class PaymentPlan:
         set_(
             self,
             "individual_payments",
-            tuple((day, parse_amount(amount)) for day, amount in self.individual_payments),
+            tuple((day, parse_danish(amount)) for day, amount in self.individual_payments),
         )
 
     @property

@@ -14,8 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from decimal import InvalidOperation
 from typing import Any
+
+from os2bos_plone.engine.money import parse_danish
 
 ZERO = Decimal("0")
 
@@ -166,35 +167,6 @@ def parse_date(value: Any) -> date | None:
     raise ValueError(f"not a date: {value!r}")
 
 
-def parse_amount(value: Any) -> Decimal:
-    """Decimal from a Decimal, int, float (via its text) or string.
-
-    Strings may use a Danish decimal comma with dot thousand separators
-    ("1.234,50") or a plain decimal point ("1234.50").
-    """
-    if isinstance(value, bool):
-        raise ValueError(f"not an amount: {value!r}")
-    if isinstance(value, Decimal):
-        result = value
-    elif isinstance(value, int):
-        result = Decimal(value)
-    elif isinstance(value, float):
-        result = Decimal(repr(value))
-    elif isinstance(value, str):
-        text = value.strip().replace(" ", "")
-        if "," in text:
-            text = text.replace(".", "").replace(",", ".")
-        try:
-            result = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"not an amount: {value!r}") from None
-    else:
-        raise ValueError(f"not an amount: {value!r}")
-    if not result.is_finite():
-        raise ValueError(f"not an amount: {value!r}")
-    return result
-
-
 def parse_price_rows(rows: Iterable[Mapping[str, Any]]) -> tuple[PriceHistory, list[str]]:
     """Read rows ``{start_date, end_date, amount}`` given as strings or typed values.
 
@@ -215,7 +187,7 @@ def parse_price_rows(rows: Iterable[Mapping[str, Any]]) -> tuple[PriceHistory, l
             errors.append(f"Periode {number}: der skal angives et beløb.")
             continue
         try:
-            amount = parse_amount(raw_amount)
+            amount = parse_danish(raw_amount)
         except ValueError:
             errors.append(f"Periode {number}: ugyldigt beløb.")
             continue

@@ -26,6 +26,7 @@ from stdnum.dk import cvr
 
 from os2bos_plone.engine.bankdays import BankCalendar
 from os2bos_plone.engine.costs import ActivityStatus
+from os2bos_plone.engine.money import parse_danish
 from os2bos_plone.engine.payments import CostType
 from os2bos_plone.engine.payments import Frequency
 from os2bos_plone.engine.payments import Payment
@@ -35,7 +36,6 @@ from os2bos_plone.engine.payments import PaymentType
 from os2bos_plone.engine.payments import RecipientType
 from os2bos_plone.engine.payments import payment_dates
 from os2bos_plone.engine.prices import PriceHistory
-from os2bos_plone.engine.prices import parse_amount
 from os2bos_plone.engine.prices import parse_price_rows
 
 from . import clock
@@ -193,7 +193,7 @@ class _Checker:
         if value is None or value == "":
             return None
         try:
-            return parse_amount(value)
+            return parse_danish(value)
         except ValueError:
             self.add(field_name, MSG_INVALID_AMOUNT)
             return None

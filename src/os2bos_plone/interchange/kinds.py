@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
+from os2bos_plone.engine.money import format_machine
 from os2bos_plone.interchange.values import compact_cvr
 from os2bos_plone.interchange.values import parse_bool
 from os2bos_plone.interchange.values import parse_date
 from os2bos_plone.interchange.values import parse_decimal
 from os2bos_plone.interchange.values import parse_int
-from os2bos_plone.interchange.values import quantize
 from os2bos_plone.interchange.values import text_of
 
 __all__ = [
@@ -484,7 +484,7 @@ def normalise_value(field: Field, value) -> Any:
             return text_of(value)
     if field.type == DECIMAL:
         try:
-            return f"{quantize(parse_decimal(value)):f}"
+            return format_machine(parse_decimal(value))
         except ValueError:
             return text_of(value)
     if field.type == DATE:

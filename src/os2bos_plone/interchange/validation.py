@@ -20,6 +20,7 @@ from os2bos_plone.engine.approval import validate_rules
 from os2bos_plone.engine.identifiers import InvalidIdentifier
 from os2bos_plone.engine.identifiers import validate_cvr
 from os2bos_plone.engine.identifiers import validate_service_id
+from os2bos_plone.engine.money import round_ore
 from os2bos_plone.engine.prices import parse_price_rows
 from os2bos_plone.interchange.kinds import BOOL
 from os2bos_plone.interchange.kinds import DATE
@@ -46,7 +47,6 @@ from os2bos_plone.interchange.values import parse_bool
 from os2bos_plone.interchange.values import parse_date
 from os2bos_plone.interchange.values import parse_decimal
 from os2bos_plone.interchange.values import parse_int
-from os2bos_plone.interchange.values import quantize
 from os2bos_plone.interchange.values import text_of
 
 __all__ = ["RowError", "validate_rows"]
@@ -147,7 +147,7 @@ def _value_problems(field: Field, value) -> list[str]:
             number = parse_decimal(value)
         except ValueError:
             return [f"{label} skal være et tal, ikke »{_shown(value)}«"]
-        if number != quantize(number):
+        if number != round_ore(number):
             return [f"{label} må højst have to decimaler, ikke »{_shown(value)}«"]
         return []
     if field.type == DATE:

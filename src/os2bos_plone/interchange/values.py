@@ -12,12 +12,12 @@ import re
 import unicodedata
 from datetime import date
 from datetime import datetime
-from decimal import ROUND_HALF_UP
 from decimal import Decimal
-from decimal import InvalidOperation
 
-from os2bos_plone.engine.formatting import format_amount
 from os2bos_plone.engine.formatting import format_date_short
+from os2bos_plone.engine.money import ORE
+from os2bos_plone.engine.money import format_amount
+from os2bos_plone.engine.money import parse_danish
 
 __all__ = [
     "CENT",
@@ -28,23 +28,14 @@ __all__ = [
     "parse_date",
     "parse_decimal",
     "parse_int",
-    "quantize",
     "slugify",
     "text_of",
 ]
 
-CENT = Decimal("0.01")
+CENT = ORE  # "more than two decimals" checks compare with this
 
 _TRUE_WORDS = frozenset({"ja", "j", "true", "sand", "1", "x", "yes", "y"})
 _FALSE_WORDS = frozenset({"nej", "n", "false", "falsk", "0", "no"})
-
-# "1.234,50", "1234,5", "-12,00"
-_DANISH_COMMA_RE = re.compile(r"[+-]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+),[0-9]*")
-# "1.234" or "10.000.000" read as Danish thousands (a point followed by exactly three digits)
-_DANISH_THOUSANDS_RE = re.compile(r"[+-]?[0-9]{1,3}(?:\.[0-9]{3})+")
-# "1,234.50" (English thousands separators with a decimal point)
-_ENGLISH_RE = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
-_PLAIN_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 # 31-12-2025, 31.12.2025, 31/12/2025 (day first, as Danish writes dates)
 _DANISH_DATE_RE = re.compile(r"([0-9]{1,2})[-./]([0-9]{1,2})[-./]([0-9]{4})")
@@ -117,53 +108,12 @@ def parse_int(value) -> int:
 
 
 def parse_decimal(value) -> Decimal:
-    """A finite Decimal from a Decimal, int, float or text.
-
-    Floats (as a spreadsheet returns numbers) are converted via ``str()`` so that 206.1 stays
-    206.1. Text may use the Danish forms "1.234,50", "1234,5" and "10.000" (a point followed by
-    exactly three digits is a thousands separator), the English "1,234.50", or a plain
-    "1234.50"; spaces, "kr." and "%" are ignored ("95,4%", "1.234,50 kr.").
-    """
-    if isinstance(value, bool):
-        raise ValueError(f"not a number: {value!r}")
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(str(value))
-    elif isinstance(value, str):
-        number = _parse_decimal_text(value)
-    else:
-        raise ValueError(f"not a number: {value!r}")
-    if not number.is_finite():
-        raise ValueError(f"not a number: {value!r}")
-    return number
-
-
-def _parse_decimal_text(value: str) -> Decimal:
-    text = value.strip().casefold()
-    for noise in ("kr.", "kr", "dkk", "%"):
-        text = text.replace(noise, "")
-    text = re.sub(r"[\s\u00a0\u202f]", "", text)
-    if _DANISH_COMMA_RE.fullmatch(text):
-        text = text.replace(".", "").replace(",", ".")
-    elif _DANISH_THOUSANDS_RE.fullmatch(text):
-        text = text.replace(".", "")
-    elif _ENGLISH_RE.fullmatch(text):
-        text = text.replace(",", "")
-    elif not _PLAIN_RE.fullmatch(text):
-        raise ValueError(f"not a number: {value!r}")
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"not a number: {value!r}") from None
-
-
-def quantize(number: Decimal) -> Decimal:
-    """Round half up to two decimals (øre); -0.00 becomes 0.00."""
-    result = number.quantize(CENT, rounding=ROUND_HALF_UP)
-    return result + 0 if result.is_zero() else result
+    """A finite Decimal from a cell: :func:`os2bos_plone.engine.money.parse_danish` (the one
+    Danish reader: "1.234,50", "10.000", "1234,5"; floats via their text, so 206.1 stays 206.1)
+    after a trailing "%" ("95,4%") is dropped."""
+    if isinstance(value, str):
+        value = value.strip().removesuffix("%")
+    return parse_danish(value, amount=False)  # the callers refuse a third decimal themselves
 
 
 def parse_date(value) -> date:

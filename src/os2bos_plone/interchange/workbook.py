@@ -37,6 +37,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 
+from os2bos_plone.engine.money import format_machine
+from os2bos_plone.engine.money import round_ore
 from os2bos_plone.interchange.kinds import BOOL
 from os2bos_plone.interchange.kinds import DATE
 from os2bos_plone.interchange.kinds import DECIMAL
@@ -53,12 +55,10 @@ from os2bos_plone.interchange.kinds import STR_LIST
 from os2bos_plone.interchange.kinds import Field
 from os2bos_plone.interchange.kinds import NumberedRows
 from os2bos_plone.interchange.kinds import normalise
-from os2bos_plone.interchange.values import CENT
 from os2bos_plone.interchange.values import parse_bool
 from os2bos_plone.interchange.values import parse_date
 from os2bos_plone.interchange.values import parse_decimal
 from os2bos_plone.interchange.values import parse_int
-from os2bos_plone.interchange.values import quantize
 from os2bos_plone.interchange.values import text_of
 
 __all__ = [
@@ -352,10 +352,10 @@ def _read_value(field: Field, value) -> Any:
         except ValueError:
             raise _CellError(f"»{_shown(value)}« {column} er ikke et tal") from None
         if isinstance(value, float):
-            number = quantize(number)  # binary floating point noise from the spreadsheet
-        elif number != number.quantize(CENT):
+            number = round_ore(number)  # binary floating point noise from the spreadsheet
+        elif number != round_ore(number):
             raise _CellError(f"»{_shown(value)}« {column} har mere end to decimaler")
-        return f"{quantize(number):f}"
+        return format_machine(number)
     if field.type == DATE:
         return _read_date(value, column).isoformat()
     if field.type in (STR_LIST, INT_LIST):

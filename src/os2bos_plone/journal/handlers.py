@@ -15,7 +15,8 @@ from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.classification.reader import list_row
 from os2bos_plone.content.case import HISTORY_FIELDS
 from os2bos_plone.engine.formatting import format_date
-from os2bos_plone.engine.formatting import format_money
+from os2bos_plone.engine.money import display_money
+from os2bos_plone.engine.money import format_machine
 from os2bos_plone.journal.entries import HISTORY_FIELD_TITLES
 from os2bos_plone.journal.entries import _state_title
 from os2bos_plone.journal.entries import _transition_title
@@ -26,7 +27,6 @@ from os2bos_plone.journal.storage import _frozen_json
 from os2bos_plone.journal.storage import _log
 from os2bos_plone.journal.storage import add_entry
 from os2bos_plone.journal.storage import current_actor
-from os2bos_plone.journal.storage import decimal_string
 from os2bos_plone.journal.storage import plain
 from os2bos_plone.payments.figures import _status
 from os2bos_plone.payments.figures import activity_figures
@@ -35,10 +35,6 @@ CASE_SNAPSHOT_KEY = "os2bos_plone.case_snapshot"
 
 
 ACTIVITY_SNAPSHOT_ATTR = "_bos_journal_snapshot"
-
-
-def _money(value):
-    return format_money(Decimal(value)) if value not in (None, "") else "–"
 
 
 def transition_succeeded(obj, event):
@@ -127,7 +123,7 @@ def _field_snapshot(activity):
         elif name == "fictive":
             value = bool(value)
         elif isinstance(value, Decimal):
-            value = decimal_string(value)
+            value = format_machine(value)
         values[name] = plain(value)
     return values
 
@@ -147,7 +143,7 @@ def _describe_value(name, value):
     if name in ("start_date", "end_date", "payment_date"):
         return format_date(date.fromisoformat(value))
     if name == "payment_amount":
-        return _money(value)
+        return display_money(value)
     if name == "fictive":
         return "ja" if value else "nej"
     if name in ("payment_rate", "service_provider"):
@@ -211,7 +207,7 @@ def payment_paid(activity, event):
         case,
         "payment_paid",
         f"Betalingen planlagt {format_date(payment.date)} for »{activity.Title()}« er registreret "
-        f"som betalt: {_money(payment.paid_amount)} den {paid_date}.",
+        f"som betalt: {display_money(payment.paid_amount)} den {paid_date}.",
         obj=activity,
         comment=payment.note or "",
         amounts={"planned_amount": payment.amount, "paid_amount": payment.paid_amount},

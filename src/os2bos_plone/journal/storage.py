@@ -18,6 +18,7 @@ from plone.uuid.interfaces import IUUID
 from zope.annotation.interfaces import IAnnotations
 
 from os2bos_plone.adapters.lookup import user_name
+from os2bos_plone.engine.money import format_machine
 
 JOURNAL_KEY = "os2bos_plone.journal"
 
@@ -50,16 +51,6 @@ def plain(value):
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
-
-
-def decimal_string(value):
-    """ "500.00" for an amount (Decimal, int or numeric string); None stays None."""
-    if value is None or value == "":
-        return None
-    amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    if amount == 0:
-        amount = abs(amount)
-    return f"{amount:f}"
 
 
 def _frozen_json(value):
@@ -271,7 +262,7 @@ def add_entry(case, action, title, obj=None, comment="", amounts=None, letter=No
         actor_name=actor_name,
         obj=object_info(case, obj),
         comment=comment,
-        amounts={key: decimal_string(value) for key, value in (amounts or {}).items()},
+        amounts={key: format_machine(value) for key, value in (amounts or {}).items()},
         letter=letter,
         data=data,
     )

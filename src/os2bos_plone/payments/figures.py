@@ -10,7 +10,6 @@ costs of a case or an appropriation never load payments, and a case's costs wake
 appropriations.
 """
 
-from decimal import ROUND_HALF_UP
 from decimal import Decimal
 
 from Acquisition import aq_base
@@ -23,7 +22,7 @@ from os2bos_plone.adapters.lookup import CASE_TYPE
 from os2bos_plone.adapters.plans import plan_of
 from os2bos_plone.engine import clock
 from os2bos_plone.engine import costs as engine_costs
-from os2bos_plone.journal.storage import decimal_string
+from os2bos_plone.engine.money import format_machine
 from os2bos_plone.payments.paid import paid_registrations
 from os2bos_plone.payments.store import stored_payments
 from os2bos_plone.payments.totals import appropriation_monthly_of
@@ -35,18 +34,7 @@ from os2bos_plone.validation.activity import InvalidFields
 from os2bos_plone.validation.activity import field_errors
 from os2bos_plone.validation.activity import fields_from_json
 
-ORE = Decimal("0.01")
 ZERO = Decimal("0")
-
-
-def money(value):
-    """ "500.00": a decimal string with exactly two decimals (None stays None)."""
-    if value is None:
-        return None
-    amount = Decimal(value).quantize(ORE, rounding=ROUND_HALF_UP)
-    if amount == 0:
-        amount = abs(amount)  # never "-0.00"
-    return f"{amount:f}"
 
 
 def iso(day):
@@ -61,9 +49,9 @@ def payment_item(payment, registration=None):
     item = {
         "payment_id": payment.payment_id or "",
         "date": iso(payment.date),
-        "amount": money(payment.amount),
+        "amount": format_machine(payment.amount),
         "paid": bool(payment.paid),
-        "paid_amount": money(payment.paid_amount),
+        "paid_amount": format_machine(payment.paid_amount),
         "paid_date": iso(payment.paid_date),
         "note": payment.note or "",
     }
@@ -90,7 +78,7 @@ def payments_for(activity, year=None):
 def _monthly_items(year, amounts):
     amounts = list(amounts or ()) or [ZERO] * 12
     return [
-        {"month": f"{year:04d}-{month:02d}", "amount": money(Decimal(amount))}
+        {"month": f"{year:04d}-{month:02d}", "amount": format_machine(Decimal(amount))}
         for month, amount in enumerate(amounts, start=1)
     ]
 
@@ -114,9 +102,9 @@ def _activity_costs(activity, year):
     monthly = monthly_totals_of(activity).get(year)
     return {
         "year": year,
-        "total_cost": money(total_cost_of(activity)),
-        "granted": money(granted),
-        "expected": money(expected),
+        "total_cost": format_machine(total_cost_of(activity)),
+        "granted": format_machine(granted),
+        "expected": format_machine(expected),
         "monthly": _monthly_items(year, monthly),
     }
 
@@ -136,9 +124,9 @@ def _aggregate_costs(brains, appropriations, year):
     )
     return {
         "year": year,
-        "total_cost": money(_expected_overall(brains)),
-        "granted": money(granted),
-        "expected": money(expected),
+        "total_cost": format_machine(_expected_overall(brains)),
+        "granted": format_machine(granted),
+        "expected": format_machine(expected),
         "monthly": _monthly_items(year, monthly),
     }
 
@@ -192,18 +180,18 @@ def cost_preview(appropriation, fields, today=None):
     plan = plan_of(data, appropriation)
     preview = engine_costs.cost_preview(plan, today)
     return {
-        "per_payment_amount": money(preview["per_payment_amount"]),
+        "per_payment_amount": format_machine(preview["per_payment_amount"]),
         "payments_count": preview["payments_count"],
         "first_payment": iso(preview["first_payment"]),
         "last_payment": iso(preview["last_payment"]),
-        "this_year": money(preview["this_year"]),
-        "next_year": money(preview["next_year"]),
-        "total_cost": money(preview["total_cost"]),
-        "annual_cost": money(preview["annual_cost"]),
+        "this_year": format_machine(preview["this_year"]),
+        "next_year": format_machine(preview["next_year"]),
+        "total_cost": format_machine(preview["total_cost"]),
+        "annual_cost": format_machine(preview["annual_cost"]),
     }
 
 
-__all__ = ["cost_preview", "costs_for", "money", "payments_for"]
+__all__ = ["cost_preview", "costs_for", "payments_for"]
 
 
 def _status(obj):
@@ -238,8 +226,8 @@ def activity_figures(activity, today=None):
         Decimal("0"),
     )
     return {
-        "per_payment": decimal_string(per_payment),
-        "this_year": decimal_string(this_year),
-        "total": decimal_string(total_cost_of(activity)),
-        "annual": decimal_string(annual),
+        "per_payment": format_machine(per_payment),
+        "this_year": format_machine(this_year),
+        "total": format_machine(total_cost_of(activity)),
+        "annual": format_machine(annual),
     }

@@ -7,8 +7,8 @@ from Acquisition import aq_base
 
 from os2bos_plone.adapters.lookup import appropriation_of
 from os2bos_plone.adapters.lookup import status_of
-from os2bos_plone.engine.payments import round_ore
-from os2bos_plone.engine.prices import parse_amount
+from os2bos_plone.engine.money import parse_machine
+from os2bos_plone.engine.money import round_ore
 from os2bos_plone.engine.prices import parse_date
 from os2bos_plone.engine.validation import MSG_ALREADY_PAID
 from os2bos_plone.engine.validation import FieldError
@@ -54,7 +54,7 @@ def mark_paid(activity, day, paid_amount, paid_date, note="", user_id="", privil
         raise KeyError(day)
     errors = []
     try:
-        amount = None if paid_amount in (None, "") else round_ore(parse_amount(paid_amount))
+        amount = None if paid_amount in (None, "") else round_ore(parse_machine(paid_amount))
     except ValueError:
         amount = None
         errors.append(FieldError("paid_amount", "Ugyldigt beløb"))

@@ -26,7 +26,7 @@ from os2bos_plone.adapters.plans import forget_saved_values
 from os2bos_plone.adapters.plans import remember_saved_values
 from os2bos_plone.content.activity import ActivityInvalid
 from os2bos_plone.content.activity import IActivity
-from os2bos_plone.engine.prices import parse_amount
+from os2bos_plone.engine.money import parse_machine
 from os2bos_plone.interfaces import IOs2BosPloneLayer
 from os2bos_plone.validation.activity import GRANTED_CHANGEABLE
 from os2bos_plone.validation.activity import MSG_GRANTED_CHANGE
@@ -43,7 +43,7 @@ class AmountFieldDeserializer(DefaultFieldDeserializer):
             self.field.validate(None)
             return None
         try:
-            amount = parse_amount(value)
+            amount = parse_machine(value)
         except ValueError:
             raise ValueError(MSG_AMOUNT) from None
         self.field.validate(amount)

@@ -17,16 +17,16 @@ from os2bos_plone.adapters.lookup import granted_period
 from os2bos_plone.classification.reader import by_key
 from os2bos_plone.content.activity import IActivity
 from os2bos_plone.content.case import IAppropriation
+from os2bos_plone.engine.money import format_machine
 from os2bos_plone.interfaces import IOs2BosPloneLayer
 from os2bos_plone.payments.figures import iso
-from os2bos_plone.payments.figures import money
 
 
 @implementer(IFieldSerializer)
 class MoneyFieldSerializer(DefaultFieldSerializer):
     def __call__(self):
         value = self.get_value()
-        return money(value) if value is not None else None
+        return format_machine(value) if value is not None else None
 
 
 @implementer(IFieldSerializer)
@@ -41,7 +41,7 @@ class RowsFieldSerializer(DefaultFieldSerializer):
         for row in value:
             if isinstance(row, dict):
                 row = {
-                    key: money(item) if isinstance(item, Decimal) else item
+                    key: format_machine(item) if isinstance(item, Decimal) else item
                     for key, item in row.items()
                 }
             rows.append(row)

@@ -18,7 +18,7 @@ from os2bos_plone.adapters.plans import activity_input
 from os2bos_plone.adapters.plans import saved_values
 from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.engine import clock
-from os2bos_plone.engine.prices import parse_amount
+from os2bos_plone.engine.money import parse_machine
 from os2bos_plone.engine.prices import parse_date
 from os2bos_plone.engine.validation import FieldError
 from os2bos_plone.engine.validation import validate_activity
@@ -100,11 +100,21 @@ class InvalidFields(ValueError):
         super().__init__("; ".join(f"{error.field}: {error.message}" for error in self.errors))
 
 
+def _machine_or_as_given(value):
+    if value is None or value == "":
+        return value
+    try:
+        return parse_machine(value)
+    except ValueError:
+        return value
+
+
 def fields_from_json(fields):
     """Activity fields as sent in JSON (strings) -> typed values on a namespace.
 
-    Unreadable dates, days and rows raise :class:`InvalidFields`; amounts stay as given (the
-    engine reads "500.00" and "1.234,50" and reports bad ones itself).
+    Unreadable dates, days and rows raise :class:`InvalidFields`; amounts in the machine form
+    ("500.00", JSON numbers) become Decimals, other amounts stay as given (the engine reads
+    "1.234,50" and reports bad ones itself).
     """
     fields = fields if isinstance(fields, dict) else {}
     values = {name: fields.get(name) for name in ACTIVITY_FIELDS}
@@ -135,15 +145,21 @@ def fields_from_json(fields):
     for row in values["individual_payments"]:
         try:
             individual.append(
-                {"date": parse_date(row.get("date")), "amount": parse_amount(row.get("amount"))}
+                {"date": parse_date(row.get("date")), "amount": parse_machine(row.get("amount"))}
             )
         except (TypeError, ValueError):
             errors.append(FieldError("individual_payments", MSG_INVALID_VALUE))
     values["individual_payments"] = individual
     values["fictive"] = bool(values["fictive"])
+    # REST sends the machine form ("2.125" is two and an eighth): read it here, so the engine,
+    # which reads text as Danish ("2.125" would be 2125), gets a Decimal; other text is left for
+    # the engine to read or report.
     for name in ("payment_amount", "payment_units"):
-        if isinstance(values[name], (int, float)) and not isinstance(values[name], bool):
-            values[name] = str(values[name])
+        values[name] = _machine_or_as_given(values[name])
+    values["payment_prices"] = [
+        {**row, "amount": _machine_or_as_given(row.get("amount"))}
+        for row in values["payment_prices"]
+    ]
     if errors:
         raise InvalidFields(errors)
     return SimpleNamespace(**values)
