@@ -33,7 +33,6 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
-from os2bos_plone.engine.money import round_ore
 from os2bos_plone.engine.payments import ZERO
 from os2bos_plone.engine.payments import Frequency
 from os2bos_plone.engine.payments import Payment
