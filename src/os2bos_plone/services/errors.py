@@ -23,6 +23,7 @@ from zExceptions import BadRequest
 from zExceptions import Forbidden
 from zExceptions import NotFound
 from zExceptions import Unauthorized
+from ZODB.POSException import ConflictError
 from zope.component import adapter
 from zope.i18n import translate
 
@@ -205,8 +206,9 @@ def body_too_deep(request):
 
 @adapter(Exception, IAPIRequest)
 class ProductErrorHandling(ErrorHandling):
-    """Unauthorized, BadRequest, Forbidden and NotFound in the product's shape and Danish, and a
-    JSON body nested too deep as a 400.
+    """Unauthorized, BadRequest, Forbidden and NotFound in the product's shape and Danish, a
+    JSON body nested too deep as a 400, and a write conflict the publisher could not resolve by
+    retrying as a 409.
 
     An authenticated user who may not do something gets 403, not plone.rest's 401 (which tells
     a logged-in case worker to log in again); the service may name the refusal in its
@@ -240,6 +242,9 @@ class ProductErrorHandling(ErrorHandling):
             return FORBIDDEN, message, ()
         if isinstance(exception, RecursionError):
             return VALIDATION, MSG_BAD_JSON, ()
+        if isinstance(exception, ConflictError):
+            # Reached only when the publisher's retries are used up; nothing was written.
+            return CONFLICT, MSG_CONFLICT, ()
         if isinstance(exception, Forbidden):
             return FORBIDDEN, str(exception) or FORBIDDEN_MESSAGE, ()
         if isinstance(exception, NotFound):
@@ -257,4 +262,4 @@ class ProductErrorHandling(ErrorHandling):
 
 
 # The exception classes the handler is registered for (services/configure.zcml).
-HANDLED = (Unauthorized, BadRequest, Forbidden, NotFound, RecursionError)
+HANDLED = (Unauthorized, BadRequest, Forbidden, NotFound, RecursionError, ConflictError)
