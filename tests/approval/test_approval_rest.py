@@ -85,8 +85,11 @@ def test_recorded_level_must_reach_the_required_level(http):
     )
     assert response.status_code == 400
     assert response.json()["errors"] == [
-        "Bevillingsniveauet »Egenkompetence« er lavere end det niveau, ydelserne kræver: "
-        "»Teamleder«."
+        {
+            "field": "",
+            "message": "Bevillingsniveauet »Egenkompetence« er lavere end det niveau, "
+            "ydelserne kræver: »Teamleder«.",
+        }
     ]
     assert state_of(worker, activity["@id"]) == "draft"
 
@@ -115,7 +118,7 @@ def test_committee_decision_needs_meeting_date_and_reference(http):
     decision = {"activities": [activity["UID"]], "approval_level": "boerne_og_ungeudvalget"}
     missing = secretary.post(f"{url}/@bos-grant", json=decision)
     assert missing.status_code == 400
-    assert any("mødet" in error for error in missing.json()["errors"])
+    assert any("mødet" in error["message"] for error in missing.json()["errors"])
     assert state_of(worker, activity["@id"]) == "expected"
 
     decision.update(

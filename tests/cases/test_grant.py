@@ -42,19 +42,24 @@ def test_grant_with_broken_rules_changes_nothing(http):
     )
     assert response.status_code == 400
     assert response.json() == {
+        "type": "ValidationError",
+        "message": "Angiv venligst bevillingskompetence "
+        "Ydelsen »Familiebehandling« har ingen betalingsmodtager.",
         "errors": [
-            "Angiv venligst bevillingskompetence",
-            "Ydelsen »Familiebehandling« har ingen betalingsmodtager.",
-        ]
+            {"field": "", "message": "Angiv venligst bevillingskompetence"},
+            {"field": "", "message": "Ydelsen »Familiebehandling« har ingen betalingsmodtager."},
+        ],
     }
     unknown = grant(admin, url, [main["UID"]], level="formand", expect=400)
-    assert unknown["errors"][0] == "Bevillingskompetencen »formand« findes ikke"
+    assert unknown["errors"][0]["message"] == "Bevillingskompetencen »formand« findes ikke"
     only_supplementary = grant(admin, url, [supplementary["UID"]], expect=400)
-    assert only_supplementary == {
-        "errors": ["Følgeydelser kan først bevilges, når hovedydelsen er bevilget."]
-    }
+    assert only_supplementary["errors"] == [
+        {"field": "", "message": "Følgeydelser kan først bevilges, når hovedydelsen er bevilget."}
+    ]
     nothing = grant(admin, url, [], expect=400)
-    assert nothing == {"errors": ["Vælg mindst én ydelse, der skal bevilges."]}
+    assert nothing["errors"] == [
+        {"field": "", "message": "Vælg mindst én ydelse, der skal bevilges."}
+    ]
 
     for activity in (main, supplementary):
         assert state_of(admin, activity["@id"]) == "draft"

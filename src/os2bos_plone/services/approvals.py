@@ -2,6 +2,7 @@
 
 from plone import api
 from plone.restapi.services import Service
+from zExceptions import Unauthorized
 
 from os2bos_plone.decisions.competence import awaiting
 
@@ -29,5 +30,9 @@ def approval_items(user):
 
 class MyApprovalsGet(Service):
     def reply(self):
+        # Registered on the site root, which anonymous users may view: what awaits whom is not
+        # theirs to see (401).
+        if api.user.is_anonymous():
+            raise Unauthorized("@bos-my-approvals")
         items = approval_items(api.user.get_current())
         return {"items": items, "items_total": len(items)}

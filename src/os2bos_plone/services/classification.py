@@ -1,36 +1,71 @@
-"""REST: the classification as an XLSX workbook, and its import with a dry-run report."""
+"""REST: the classification (regelmotor) as an XLSX workbook, and its import with a dry run.
+
+GET  /regelmotor/@bos-classification-export  -> the workbook (a sheet per kind)
+POST /regelmotor/@bos-classification-import  {"data": "<base64 of the workbook>", "dry_run": true}
+    -> 200 {"applied", "changes", "summary", "details", "errors": [], "warnings"};
+       400 in the error shape when the body or any row is bad: nothing is written and each
+       error names its sheet and row.
+
+Both use the same functions as the intranet's export/import screens
+(os2bos_plone.classification.importer). Registered under Modify portal content on the
+regelmotor: BOS Regelmotor, Site Administrator and Manager.
+"""
 
 import base64
+import binascii
 
-from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
-from zExceptions import BadRequest
 
-from os2bos_plone.browser.classification_io import XLSX
 from os2bos_plone.classification.importer import export_workbook
 from os2bos_plone.classification.importer import import_workbook
+from os2bos_plone.engine import clock
+from os2bos_plone.services.common import allow_write
+from os2bos_plone.services.common import read_json
+from os2bos_plone.services.errors import bad_json
+from os2bos_plone.services.errors import validation_error
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MSG_DATA = "Angiv regnearket (.xlsx) som base64 i feltet »data«."
+MSG_DRY_RUN = "»dry_run« skal være true eller false."
+MSG_FORBIDDEN = "Du har ikke adgang til at ændre regelmotoren."
 
 
 class ExportGet(Service):
+    forbidden_message = MSG_FORBIDDEN
+
     def render(self):
         data = export_workbook()
-        self.request.response.setHeader("Content-Type", XLSX)
-        self.request.response.setHeader(
-            "Content-Disposition", 'attachment; filename="regelmotor.xlsx"'
-        )
+        name = f"regelmotor-{clock.today().isoformat()}.xlsx"
+        response = self.request.response
+        response.setHeader("Content-Type", XLSX)
+        response.setHeader("Content-Disposition", f'attachment; filename="{name}"')
+        response.setHeader("Content-Length", str(len(data)))
         return data
 
 
 class ImportPost(Service):
-    """{"data": <base64 of the workbook>, "dry_run": true} -> the change report; 400 on bad rows."""
+    forbidden_message = MSG_FORBIDDEN
 
     def reply(self):
-        body = json_body(self.request)
+        body = read_json(self.request)
+        if body is None:
+            return bad_json(self.request)
+        errors = []
+        data = None
         try:
-            data = base64.b64decode(body["data"], validate=True)
-        except (KeyError, TypeError, ValueError) as error:
-            raise BadRequest("Angiv regnearket som base64 i feltet »data«.") from error
-        result = import_workbook(data, dry_run=body.get("dry_run", True) is not False)
+            data = base64.b64decode(body.get("data") or "", validate=True)
+        except (TypeError, ValueError, binascii.Error):
+            pass
+        if not data:
+            errors.append(("data", MSG_DATA))
+        dry_run = body.get("dry_run", True)
+        if not isinstance(dry_run, bool):
+            errors.append(("dry_run", MSG_DRY_RUN))
+        if errors:
+            return validation_error(self.request, errors)
+        if not dry_run:
+            allow_write(self.request)
+        result = import_workbook(data, dry_run=dry_run)
         if result.errors:
-            self.request.response.setStatus(400)
+            return validation_error(self.request, result.errors)
         return result.as_dict()

@@ -1,26 +1,18 @@
-"""Small helpers shared by the os2bos REST services: JSON bodies, 400/403/404 answers."""
+"""Small helpers shared by the os2bos REST services: JSON bodies and writes over REST.
+
+Error answers are built in services/errors.py (one shape for every 4xx)."""
 
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.deserializer import json_body
 from zope.interface import alsoProvides
 
-FORBIDDEN_TYPE = "Forbidden"
-
-
-def field_error_items(errors):
-    """Engine FieldError values (or (field, message) pairs) as REST error dicts."""
-    items = []
-    for error in errors:
-        field, message = (error.field, error.message) if hasattr(error, "field") else error
-        items.append({"field": field, "message": message})
-    return items
-
 
 def read_json(request):
-    """The request body as a dict (an empty or non-object body gives {})."""
+    """The request body as a dict; None when it is not a JSON object (malformed, a list, too
+    deeply nested to read)."""
     try:
         data = json_body(request)
-    except Exception:  # noqa: BLE001 - plone.restapi raises a bare DeserializationError
+    except Exception:  # noqa: BLE001 - a bare DeserializationError, or RecursionError
         return None
     return data if isinstance(data, dict) else None
 
@@ -32,28 +24,3 @@ def allow_write(request):
     # ZPublisher keeps the Authorization header in request._auth.
     if getattr(request, "_auth", None) or request.getHeader("Authorization"):
         alsoProvides(request, IDisableCSRFProtection)
-
-
-def bad_request(request, errors):
-    """400 with field errors: {"type", "message", "errors": [{"field", "message"}]}."""
-    items = field_error_items(errors)
-    request.response.setStatus(400)
-    return {
-        "type": "BadRequest",
-        "message": " ".join(item["message"] for item in items),
-        "errors": items,
-    }
-
-
-def bad_json(request):
-    return bad_request(request, [("", "Forespørgslen skal indeholde et JSON-objekt")])
-
-
-def forbidden(request, message):
-    request.response.setStatus(403)
-    return {"type": FORBIDDEN_TYPE, "message": message}
-
-
-def not_found(request, message):
-    request.response.setStatus(404)
-    return {"type": "NotFound", "message": message}

@@ -1,4 +1,4 @@
-"""@bos-costs and @bos-cost-preview: thin wrappers around os2bos_plone.figures.
+"""@bos-costs and @bos-cost-preview: thin wrappers around os2bos_plone.payments.figures.
 
 GET  <activity|appropriation|case>/@bos-costs?year=YYYY  -> figures.costs_for
 POST <appropriation>/@bos-cost-preview  {activity fields}  -> figures.cost_preview
@@ -8,29 +8,42 @@ from plone.restapi.services import Service
 
 from os2bos_plone.engine import clock
 from os2bos_plone.payments import figures
-from os2bos_plone.services.common import bad_json
-from os2bos_plone.services.common import bad_request
 from os2bos_plone.services.common import read_json
+from os2bos_plone.services.errors import bad_json
+from os2bos_plone.services.errors import validation_error
 from os2bos_plone.validation.activity import InvalidFields
 
 MSG_BAD_YEAR = "Året skal angives som ÅÅÅÅ."
+MSG_MAY_NOT_PREVIEW = "Du har ikke adgang til at beregne ydelser på denne bevilling."
+
+
+def year_param(request, default=None):
+    """The ``year`` query parameter: (year, errors)."""
+    year = request.form.get("year")
+    if year in (None, ""):
+        return default, []
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        return None, [("year", MSG_BAD_YEAR)]
+    if not 1900 <= year <= 9999:
+        return None, [("year", MSG_BAD_YEAR)]
+    return year, []
 
 
 class CostsGet(Service):
     def reply(self):
-        year = self.request.form.get("year")
-        if year in (None, ""):
-            year = clock.today().year
-        try:
-            year = int(year)
-        except ValueError:
-            return bad_request(self.request, [("year", MSG_BAD_YEAR)])
+        year, errors = year_param(self.request, clock.today().year)
+        if errors:
+            return validation_error(self.request, errors)
         result = figures.costs_for(self.context, year)
         return {"@id": f"{self.context.absolute_url()}/@bos-costs?year={year}", **result}
 
 
 class CostPreviewPost(Service):
     """Read-only: computes figures, writes nothing (no CSRF exemption needed)."""
+
+    forbidden_message = MSG_MAY_NOT_PREVIEW
 
     def reply(self):
         data = read_json(self.request)
@@ -39,4 +52,4 @@ class CostPreviewPost(Service):
         try:
             return figures.cost_preview(self.context, data)
         except InvalidFields as error:
-            return bad_request(self.request, error.errors)
+            return validation_error(self.request, error.errors)

@@ -5,12 +5,12 @@ changing a granted activity.
   back as one error per field ({"field": "start_date", "message": "..."}).
 * A granted activity may only change end date, note, service provider and recipient; any other
   change is refused ("Ændringer i en bevilget ydelse laves som en forventet justering").
-* Amounts and dates get Danish messages when unreadable.
+* Amounts and dates get Danish messages when unreadable; a body that is not a JSON object is a
+  400 in the error shape (services/errors.py), which also gives zope.schema's messages in Danish.
 """
 
 from datetime import date
 
-from plone.restapi.deserializer import json_body
 from plone.restapi.deserializer.dxcontent import DeserializeFromJson
 from plone.restapi.deserializer.dxfields import DefaultFieldDeserializer
 from plone.restapi.interfaces import IDeserializeFromJson
@@ -28,6 +28,8 @@ from os2bos_plone.content.activity import ActivityInvalid
 from os2bos_plone.content.activity import IActivity
 from os2bos_plone.engine.money import parse_machine
 from os2bos_plone.interfaces import IOs2BosPloneLayer
+from os2bos_plone.services.common import read_json
+from os2bos_plone.services.errors import MSG_BAD_JSON
 from os2bos_plone.validation.activity import GRANTED_CHANGEABLE
 from os2bos_plone.validation.activity import MSG_GRANTED_CHANGE
 from os2bos_plone.validation.activity import MSG_INVALID_DATE
@@ -76,7 +78,9 @@ def _error(field, message):
 class ActivityDeserializer(DeserializeFromJson):
     def __call__(self, validate_all=False, data=None, create=False, mask_validation_errors=True):
         if data is None:
-            data = json_body(self.request)
+            data = read_json(self.request)
+            if data is None:
+                raise BadRequest([_error("", MSG_BAD_JSON)])
         if not create and status_of(self.context) == "granted":
             self.refuse_granted_changes(data)
         # plone.restapi sets the new values before it validates: keep what the rules compare with.

@@ -2,17 +2,19 @@
 
 POST <appropriation>/@bos-grant {"activities": [UID, ...], "approval_level": <key>,
                                  "approval_note": "..."}
-    -> 200 {"granted": [UID, ...]} or 400 {"errors": ["...", ...]} (nothing changed).
-    Who: the grant guard of the activity workflow (Manager or BOS Teamleder); others get 403.
+    -> 200 {"granted": [UID, ...]} or 400 in the error shape of services/errors.py (nothing
+    changed). Registered under "os2bos_plone: Decide on activities" (the roles that hold an
+    approval level); who may decide what is the approval rules' (competence), checked here: 403.
 
 POST <activity>/@bos-adjustment {"start_date": "YYYY-MM-DD", ...changed plan fields}
     -> 201 with the new expected adjustment (state "expected"), or 400 with field errors.
-    Who: whoever may add activities to the appropriation.
+    Who: whoever may add activities to the appropriation ("os2bos_plone: Add Case").
 """
 
 from plone import api
 from plone.restapi.interfaces import ISerializeToJson
 from plone.restapi.services import Service
+from zExceptions import Unauthorized
 from zope.component import getMultiAdapter
 
 from os2bos_plone.adapters.lookup import appropriation_of
@@ -21,14 +23,16 @@ from os2bos_plone.decisions.grant import grant
 from os2bos_plone.decisions.submit import submit
 from os2bos_plone.engine.prices import parse_date
 from os2bos_plone.services.common import allow_write
-from os2bos_plone.services.common import bad_request
-from os2bos_plone.services.common import forbidden
 from os2bos_plone.services.common import read_json
+from os2bos_plone.services.errors import MSG_BAD_JSON
+from os2bos_plone.services.errors import forbidden
+from os2bos_plone.services.errors import validation_error
 from os2bos_plone.validation.activity import InvalidFields
 
 MSG_MAY_NOT_GRANT = "Du har ikke adgang til at bevilge ydelser på denne bevilling."
 MSG_MAY_NOT_ADJUST = "Du har ikke adgang til at lave en forventet justering af denne ydelse."
-MSG_BODY = "Forespørgslen skal indeholde et JSON-objekt"
+MSG_MAY_NOT_SUBMIT = "Du har ikke adgang til at indstille ydelser på denne bevilling."
+MSG_BODY = MSG_BAD_JSON
 MSG_ACTIVITIES_LIST = "Angiv ydelserne som en liste af UID'er"
 MSG_MEETING_DATE = "Mødedatoen skal angives som ÅÅÅÅ-MM-DD"
 
@@ -40,8 +44,15 @@ def read_decision(request):
         return None, [], [MSG_BODY]
     uids = data.get("activities") or []
     if not isinstance(uids, list) or not all(isinstance(uid, str) for uid in uids):
-        return data, [], [MSG_ACTIVITIES_LIST]
+        return data, [], [("activities", MSG_ACTIVITIES_LIST)]
     return data, uids, []
+
+
+def require_view(context):
+    """The services here are registered under permissions given by role on the whole site
+    (deciding, adding); the case itself must also be readable by the user."""
+    if not api.user.has_permission("View", obj=context):
+        raise Unauthorized(context.absolute_url())
 
 
 class GrantPost(Service):
@@ -49,16 +60,17 @@ class GrantPost(Service):
     competence gives 403 naming the required level; a committee decision needs
     meeting_date and decision_reference."""
 
+    forbidden_message = MSG_MAY_NOT_GRANT
+
     def reply(self):
+        require_view(self.context)
         data, uids, errors = read_decision(self.request)
         if errors:
-            self.request.response.setStatus(400)
-            return {"errors": errors}
+            return validation_error(self.request, errors)
         try:
             meeting_date = parse_date(data.get("meeting_date"))
-        except ValueError:
-            self.request.response.setStatus(400)
-            return {"errors": [MSG_MEETING_DATE]}
+        except (TypeError, ValueError):
+            return validation_error(self.request, [("meeting_date", MSG_MEETING_DATE)])
         allow_write(self.request)
         result = grant(
             self.context,
@@ -73,8 +85,7 @@ class GrantPost(Service):
         if result.forbidden:
             return forbidden(self.request, " ".join(result.errors))
         if not result.ok:
-            self.request.response.setStatus(400)
-            return {"errors": result.errors}
+            return validation_error(self.request, result.errors)
         return {"granted": result.granted}
 
 
@@ -82,18 +93,18 @@ class SubmitPost(Service):
     """Submit (indstil) several draft activities at once:
     {"activities": [UID, ...], "comment": "..."} -> 200 {"submitted": [...], "required_level"}."""
 
+    forbidden_message = MSG_MAY_NOT_SUBMIT
+
     def reply(self):
         data, uids, errors = read_decision(self.request)
         if errors:
-            self.request.response.setStatus(400)
-            return {"errors": errors}
+            return validation_error(self.request, errors)
         allow_write(self.request)
         errors, required = submit(
             self.context, uids, comment=data.get("comment") or "", user=api.user.get_current()
         )
         if errors:
-            self.request.response.setStatus(400)
-            return {"errors": errors}
+            return validation_error(self.request, errors)
         return {
             "submitted": uids,
             "required_level": {"token": required.key, "title": required.title},
@@ -101,6 +112,8 @@ class SubmitPost(Service):
 
 
 class AdjustmentPost(Service):
+    forbidden_message = MSG_MAY_NOT_ADJUST
+
     def reply(self):
         appropriation = appropriation_of(self.context)
         if appropriation is None or not api.user.has_permission(
@@ -109,12 +122,12 @@ class AdjustmentPost(Service):
             return forbidden(self.request, MSG_MAY_NOT_ADJUST)
         data = read_json(self.request)
         if data is None:
-            return bad_request(self.request, [("", MSG_BODY)])
+            return validation_error(self.request, [("", MSG_BODY)])
         allow_write(self.request)
         try:
             adjustment = create_adjustment(self.context, data)
         except InvalidFields as error:
-            return bad_request(self.request, error.errors)
+            return validation_error(self.request, error.errors)
         self.request.response.setStatus(201)
         self.request.response.setHeader("Location", adjustment.absolute_url())
         return getMultiAdapter((adjustment, self.request), ISerializeToJson)()

@@ -16,7 +16,7 @@ from os2bos_plone.journal.entries import ACTION_TITLES
 from os2bos_plone.journal.history import case_history
 from os2bos_plone.journal.storage import entries
 from os2bos_plone.journal.storage import entries_total
-from os2bos_plone.services.common import bad_request
+from os2bos_plone.services.errors import validation_error
 
 MSG_BAD_LIMIT = "limit skal være et positivt heltal."
 
@@ -48,7 +48,7 @@ class JournalGet(Service):
             except ValueError:
                 limit = 0
             if limit < 1:
-                return bad_request(self.request, [("limit", MSG_BAD_LIMIT)])
+                return validation_error(self.request, [("limit", MSG_BAD_LIMIT)])
         else:
             limit = None
         items = [entry_json(self.context, entry) for entry in entries(self.context, limit)]

@@ -4,10 +4,12 @@ GET  <activity>/@bos-payments[?year=YYYY]      -> {"items": [...], "items_total"
 GET  <activity>/@bos-payments/<YYYY-MM-DD>     -> one payment with its paid history
 POST <activity>/@bos-payments/<YYYY-MM-DD>     {"paid_amount", "paid_date", "note"} -> the payment
 
-Who may mark paid: BOS Økonomi (the "os2bos_plone: Register payments" permission, which Manager
-and Site Administrator also have) and whoever may modify the activity (in the granted state: team
-and section leaders). Ordinary users only register invoice and internal payments; Manager and
-Site Administrator may also register cash and SD payments. A paid payment is never changed.
+Who may mark paid: the payment office, BOS Økonomi (the "os2bos_plone: Register payments"
+permission, which Manager and Site Administrator also have; the activity workflow gives it in
+the granted state only). The POST is registered under that permission: the case team that
+decides a measure does not also register its payments. Ordinary users only register invoice and
+internal payments; Manager and Site Administrator may also register cash and SD payments. A paid
+payment is never changed.
 """
 
 from datetime import date
@@ -23,11 +25,12 @@ from os2bos_plone.payments.paid import mark_paid
 from os2bos_plone.payments.paid import paid_history
 from os2bos_plone.payments.paid import paid_registrations
 from os2bos_plone.services.common import allow_write
-from os2bos_plone.services.common import bad_json
-from os2bos_plone.services.common import bad_request
-from os2bos_plone.services.common import forbidden
-from os2bos_plone.services.common import not_found
 from os2bos_plone.services.common import read_json
+from os2bos_plone.services.costs import year_param
+from os2bos_plone.services.errors import bad_json
+from os2bos_plone.services.errors import forbidden
+from os2bos_plone.services.errors import not_found
+from os2bos_plone.services.errors import validation_error
 from os2bos_plone.validation.activity import InvalidFields
 
 REGISTER_PAYMENTS = "os2bos_plone: Register payments"
@@ -35,14 +38,10 @@ PRIVILEGED_ROLES = {"Manager", "Site Administrator"}
 MSG_FORBIDDEN = "Du har ikke adgang til at registrere betalinger på denne ydelse."
 MSG_NO_PAYMENT = "Ydelsen har ingen betaling den {day}."
 MSG_BAD_DATE = "Betalingens dato skal angives som ÅÅÅÅ-MM-DD."
-MSG_BAD_YEAR = "Året skal angives som ÅÅÅÅ."
 
 
 def may_register_payments(activity):
-    return bool(
-        api.user.has_permission(REGISTER_PAYMENTS, obj=activity)
-        or api.user.has_permission("Modify portal content", obj=activity)
-    )
+    return bool(api.user.has_permission(REGISTER_PAYMENTS, obj=activity))
 
 
 def is_privileged(activity):
@@ -77,14 +76,9 @@ class PaymentsGet(PaymentsService):
     def reply(self):
         if self.params:
             return self.reply_one()
-        year = self.request.form.get("year")
-        if year not in (None, ""):
-            try:
-                year = int(year)
-            except ValueError:
-                return bad_request(self.request, [("year", MSG_BAD_YEAR)])
-        else:
-            year = None
+        year, errors = year_param(self.request)
+        if errors:
+            return validation_error(self.request, errors)
         items = figures.payments_for(self.context, year)
         return {
             "@id": f"{self.context.absolute_url()}/@bos-payments",
@@ -95,7 +89,7 @@ class PaymentsGet(PaymentsService):
     def reply_one(self):
         day = self.payment_day()
         if day is None:
-            return bad_request(self.request, [("date", MSG_BAD_DATE)])
+            return validation_error(self.request, [("date", MSG_BAD_DATE)])
         payment = find_payment(self.context, day)
         if payment is None:
             return not_found(self.request, MSG_NO_PAYMENT.format(day=day.isoformat()))
@@ -108,10 +102,12 @@ class PaymentsGet(PaymentsService):
 
 
 class PaymentPost(PaymentsService):
+    forbidden_message = MSG_FORBIDDEN
+
     def reply(self):
         day = self.payment_day()
         if day is None:
-            return bad_request(self.request, [("date", MSG_BAD_DATE)])
+            return validation_error(self.request, [("date", MSG_BAD_DATE)])
         if not may_register_payments(self.context):
             return forbidden(self.request, MSG_FORBIDDEN)
         data = read_json(self.request)
@@ -132,6 +128,6 @@ class PaymentPost(PaymentsService):
         except KeyError:
             return not_found(self.request, MSG_NO_PAYMENT.format(day=day.isoformat()))
         except InvalidFields as error:
-            return bad_request(self.request, error.errors)
+            return validation_error(self.request, error.errors)
         registration = paid_registrations(self.context).get(day)
         return figures.payment_item(payment, registration)

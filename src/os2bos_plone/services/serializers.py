@@ -3,6 +3,7 @@ also inside dated rows (unit prices, rate periods, individual payments)."""
 
 from decimal import Decimal
 
+from plone import api
 from plone.restapi.interfaces import IFieldSerializer
 from plone.restapi.interfaces import ISerializeToJson
 from plone.restapi.serializer.converters import json_compatible
@@ -17,6 +18,7 @@ from os2bos_plone.adapters.lookup import granted_period
 from os2bos_plone.classification.reader import by_key
 from os2bos_plone.content.activity import IActivity
 from os2bos_plone.content.case import IAppropriation
+from os2bos_plone.decisions.competence import grant_rule
 from os2bos_plone.engine.money import format_machine
 from os2bos_plone.interfaces import IOs2BosPloneLayer
 from os2bos_plone.payments.figures import iso
@@ -72,10 +74,6 @@ class SerializeActivityToJson(SerializeToJson):
 
     def __call__(self, version=None, include_items=True):
         result = super().__call__(version=version, include_items=include_items)
-        from plone import api
-
-        from os2bos_plone.decisions.competence import grant_rule
-
         rule = grant_rule(api.user.get_current(), [self.context])
         stored = getattr(self.context, "required_approval_level", None)
         required = by_key("bos_approval_level", stored) if stored else None
