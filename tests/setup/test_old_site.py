@@ -38,6 +38,7 @@ from zope.component.hooks import setSite
 from zope.interface import alsoProvides
 from zope.publisher.browser import IDefaultBrowserLayer
 
+from os2bos_plone.engine.formatting import format_money
 from os2bos_plone.engine.payments import Payment
 from os2bos_plone.interfaces import IOs2BosPloneLayer
 from os2bos_plone.journal.storage import AppendOnlyLog
@@ -378,3 +379,27 @@ def test_the_upgrades_run_on_the_old_site(old_site):
     # The catalog answers as before, from the brains' remaining columns.
     cases = brains(old_site, CASE_TYPE)
     assert cases and all(brain.bos_sbsys_id for brain in cases)
+
+
+def test_the_case_screen_renders_an_old_case(old_site):
+    """The case view (history, grants with their granted cost this year) renders old content."""
+    request = old_site.REQUEST
+    brain = brains(old_site, CASE_TYPE)[0]
+    case = brain._unrestrictedGetObject()
+    request["PARENTS"] = [old_site.aq_parent]
+    request["ACTUAL_URL"] = case.absolute_url()
+    html = getMultiAdapter((case, request), name="bos-case-view")()
+    assert brain.bos_sbsys_id in html
+    for appropriation in brains(old_site, APPROPRIATION_TYPE, bos_case_uid=brain.UID):
+        assert appropriation.bos_sbsys_id in html
+        granted = sum(
+            (
+                yearly_totals_of(activity.getObject()).get(YEAR, (Decimal(0),))[0]
+                for activity in brains(
+                    old_site, ACTIVITY_TYPE, bos_appropriation_uid=appropriation.UID
+                )
+            ),
+            Decimal(0),
+        )
+        assert granted > 0
+        assert format_money(granted) in html
