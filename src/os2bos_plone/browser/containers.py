@@ -275,7 +275,7 @@ class CasesListingView(BrowserView):
     def cpr_index(self):
         """The indexed CPR of a brain (read from the index: CPR is no metadata column)."""
         catalog = api.portal.get_tool("portal_catalog")
-        index = catalog._catalog.getIndex("bos_cpr")
+        index = catalog.Indexes["bos_cpr"]
 
         def cpr(brain):
             value = index.getEntryForObject(brain.getRID(), default=None)

@@ -1,12 +1,12 @@
 """Registering planned payments as paid (the payment office's job)."""
 
 import dataclasses
-from datetime import datetime
 
 from Acquisition import aq_base
 
 from os2bos_plone.adapters.lookup import appropriation_of
 from os2bos_plone.adapters.lookup import status_of
+from os2bos_plone.engine import clock
 from os2bos_plone.engine.money import parse_machine
 from os2bos_plone.engine.money import round_ore
 from os2bos_plone.engine.prices import parse_date
@@ -95,7 +95,8 @@ def mark_paid(activity, day, paid_amount, paid_date, note="", user_id="", privil
             "paid_date": when_paid.isoformat(),
             "note": paid.note,
             "user": user_id,
-            "time": datetime.now().isoformat(timespec="seconds"),
+            # Danish local time, naive as docs/api.md shows it (not the server's zone).
+            "time": clock.now().replace(tzinfo=None).isoformat(timespec="seconds"),
         }
     )
     store.history = history
