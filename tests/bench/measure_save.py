@@ -140,6 +140,13 @@ def test_measure_saves(manager, counted):
     )
     _ = form, adapters
 
+    from os2bos_plone.adapters.lookup import activities_of
+    from os2bos_plone.decisions.grant import grant
+
+    counted.clear()
+    result = grant(appropriation, [a.UID() for a in activities_of(appropriation)], "teamleder")
+    print("grant of the three:", result.ok or result.errors, dict(counted))
+
 
 def _edit_data(activity, **changes):
     def d(value):

@@ -32,11 +32,8 @@ from os2bos_plone.content.activity import IActivity
 from os2bos_plone.engine import activity_rules
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.activity_rules import ACTIVITY_FIELDS
-from os2bos_plone.engine.activity_rules import GRANTED_CHANGEABLE  # noqa: F401 - re-exported
 from os2bos_plone.engine.activity_rules import MSG_GRANTED_CHANGE  # noqa: F401 - re-exported
-from os2bos_plone.engine.activity_rules import MSG_ONE_MAIN as MSG_SECOND_MAIN  # noqa: F401
 from os2bos_plone.engine.activity_rules import Placement
-from os2bos_plone.engine.activity_rules import comparable  # noqa: F401 - re-exported
 from os2bos_plone.engine.prices import parse_amount
 from os2bos_plone.engine.prices import parse_date
 from os2bos_plone.engine.validation import FieldError
@@ -220,7 +217,7 @@ def json_errors(activity, typed, unreadable, create=False):
     sent fields as read by their field deserializers, ``unreadable`` {field: message} those that
     could not be read. Nothing is set on the object.
 
-    A granted activity refuses every change but those :data:`GRANTED_CHANGEABLE` allows (an
+    A granted activity refuses every change but those ``GRANTED_CHANGEABLE`` allows (an
     unreadable value counts as a change); otherwise the same rules as the edit form run on the
     stored values with the sent ones applied, and an unreadable field's own message replaces the
     rules' messages about it."""
