@@ -149,3 +149,83 @@ def test_individual_plan_adjustment_takes_the_payments_from_its_start(manager):
     ]
     assert [row["date"] for row in original.individual_payments] == [date(2027, 1, 15)]
     assert yearly_totals_of(adjustment)[2027] == (Decimal("500.00"), Decimal("500.00"))
+
+
+def _form_post(activity, **changes):
+    """The edit form's widgets for ``activity``'s stored values with ``changes`` (form names)."""
+
+    def day(value):
+        return value.isoformat() if value else ""
+
+    data = {
+        "form.widgets.service": [activity.service],
+        "form.widgets.activity_type": [activity.activity_type],
+        "form.widgets.start_date": day(activity.start_date),
+        "form.widgets.end_date": day(activity.end_date),
+        "form.widgets.payment_type": [activity.payment_type],
+        "form.widgets.payment_frequency": [activity.payment_frequency],
+        "form.widgets.payment_day_of_month": str(activity.payment_day_of_month),
+        "form.widgets.payment_cost_type": [activity.payment_cost_type],
+        "form.widgets.payment_amount": "1.000,00",
+        "form.widgets.recipient_type": [activity.recipient_type],
+        "form.widgets.recipient_id": activity.recipient_id,
+        "form.widgets.recipient_name": activity.recipient_name,
+        "form.widgets.payment_method": [activity.payment_method],
+        "form.buttons.save": "Gem",
+    }
+    data.update(changes)
+    return data
+
+
+def _form_errors(portal, activity, form):
+    from tests.screens.test_activity_form import edit_view
+
+    view = edit_view(portal, activity, form, method="POST")
+    view()
+    instance = view.form_instance
+    found = []
+    for manager in [instance.widgets, *(group.widgets for group in instance.groups)]:
+        for error in manager.errors:
+            widget = error.widget
+            found.append((widget.field.__name__ if widget is not None else "", error.message))
+    return sorted(found)
+
+
+def _rest_errors(portal, activity, data):
+    from plone.restapi.interfaces import IDeserializeFromJson
+    from zExceptions import BadRequest
+    from zope.component import getMultiAdapter
+    from zope.interface import alsoProvides
+
+    from os2bos_plone.interfaces import IOs2BosPloneLayer
+
+    request = portal.REQUEST
+    alsoProvides(request, IOs2BosPloneLayer)
+    try:
+        getMultiAdapter((activity, request), IDeserializeFromJson)(data=data)
+    except BadRequest as raised:
+        return sorted((error["field"], error["message"]) for error in raised.args[0])
+    return []
+
+
+def test_form_and_rest_give_the_same_answer_for_a_change_to_a_granted_activity(manager, granted):
+    """One rule (engine.activity_rules.granted_change_errors) for the edit form and REST PATCH."""
+    changed = _form_errors(
+        manager,
+        granted,
+        _form_post(
+            granted,
+            **{"form.widgets.payment_amount": "1.200,00", "form.widgets.start_date": "2027-02-01"},
+        ),
+    )
+    assert changed == _rest_errors(
+        manager, granted, {"payment_amount": "1200.00", "start_date": "2027-02-01"}
+    )
+    assert changed == [("payment_amount", MSG_GRANTED_CHANGE), ("start_date", MSG_GRANTED_CHANGE)]
+    assert granted.payment_amount == Decimal("1000.00")
+    # An allowed change passes both ways, and is saved.
+    allowed = {"form.widgets.end_date": "2027-06-30", "form.widgets.note": "Aftalt"}
+    assert _form_errors(manager, granted, _form_post(granted, **allowed)) == []
+    assert granted.end_date == date(2027, 6, 30)
+    assert _rest_errors(manager, granted, {"end_date": "2027-05-31", "note": "Igen"}) == []
+    assert (granted.end_date, granted.note) == (date(2027, 5, 31), "Igen")

@@ -112,7 +112,9 @@ def test_no_main_activity():
 
 def test_more_than_one_main_activity():
     result = plan([main("m1"), main("m2")], ["m1"])
-    assert result.errors == ["Bevillingen har mere end én hovedydelse."]
+    assert result.errors == [
+        "Bevillingen har allerede en hovedydelse; der kan kun være én hovedydelse"
+    ]
 
 
 def test_no_section():

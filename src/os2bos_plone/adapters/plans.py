@@ -4,10 +4,13 @@
 calendar; ``plan_of`` adds rates and the provider's VAT factor and asks the engine for the plan;
 ``cost_input`` is what the cost figures read."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 from Acquisition import aq_base
 from plone.uuid.interfaces import IUUID
+from zope.annotation.interfaces import IAnnotations
+from zope.globalrequest import getRequest
 
 from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
 from os2bos_plone.adapters.lookup import APPROPRIATION_TYPE
@@ -18,6 +21,8 @@ from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.classification.reader import list_rows
 from os2bos_plone.engine import clock
 from os2bos_plone.engine import costs
+from os2bos_plone.engine.activity_rules import ACTIVITY_FIELDS
+from os2bos_plone.engine.activity_rules import comparable
 from os2bos_plone.engine.payments import PaymentType
 from os2bos_plone.engine.prices import PriceHistory
 from os2bos_plone.engine.validation import ActivityInput
@@ -35,33 +40,81 @@ def rate_history_of(rate_uid):
     return rate.price_history() if rate is not None else PriceHistory(())
 
 
-def activity_input(source, context=None, when=None):
-    """An engine ActivityInput from an activity, a z3c.form Data object or a dict of REST fields."""
+def _reader(source):
+    if isinstance(source, dict):
+        return source.get
+    return lambda name: getattr(source, name, None)
 
-    def value(name):
-        if isinstance(source, dict):
-            return source.get(name)
-        return getattr(source, name, None)
 
+def _fingerprint(value):
+    """The activity fields as one hashable key (values compared as the rules compare them)."""
+    return tuple(repr(comparable(value(name))) for name in ACTIVITY_FIELDS)
+
+
+def _main_period(context, activity_type):
+    """(start, end) of the appropriation's main activity, for a supplementary activity."""
+    appropriation = context if getattr(context, "portal_type", None) == APPROPRIATION_TYPE else None
+    if appropriation is None and context is not None:
+        appropriation = appropriation_of(context)
+    if appropriation is None or activity_type != "supplementary":
+        return None, None
+    main = main_activity_of(appropriation)
+    own_uid = IUUID(context, None) if context is not None else None
+    if main is None or IUUID(main) == own_uid:
+        return None, None
+    return main.start_date, main.end_date
+
+
+def _memo():
+    """A dict living as long as the request (or None outside one): one save, preview or grant
+    builds each engine input once, however many steps read it."""
+    request = getRequest()
+    if request is None:
+        return None
+    annotations = IAnnotations(request, None)
+    if annotations is None:
+        return None
+    return annotations.setdefault(MEMO_KEY, {})
+
+
+MEMO_KEY = "os2bos_plone.adapters.plans"
+
+
+def activity_input(source, context=None, when=None, stored=None):
+    """An engine ActivityInput from an activity, a z3c.form Data object or a dict of REST fields.
+
+    ``stored``: the values as stored before the change being judged (the cash start rule only
+    judges a new start); read from ``context`` when it is an activity and ``stored`` is None.
+
+    Built once per request for the same fields and appropriation (validation, then the payment
+    sync after the values are set, read the same input); only the context of the check (today,
+    the stored start) is put on anew."""
+    value = _reader(source)
+    if stored is None and getattr(context, "portal_type", None) == ACTIVITY_TYPE:
+        stored = stored_values(context)
+    saved = None
+    if stored:
+        one_time = stored.get("payment_type") == "one_time"
+        saved = stored.get("payment_date") if one_time else stored.get("start_date")
+    main_start, main_end = _main_period(context, value("activity_type"))
+    today = when or clock.today()
+    bank_dates = tuple(row["date"] for row in list_rows("payment_date_exclusions"))
+    memo = _memo()
+    key = (_fingerprint(value), main_start, main_end, bank_dates)
+    data = memo.get(key) if memo is not None else None
+    if data is None:
+        data = _build_input(value, main_start, main_end, bank_dates)
+        if memo is not None:
+            memo[key] = data
+    return replace(data, today=today, saved_start_date=saved)
+
+
+def _build_input(value, main_start, main_end, bank_dates):
     individual = [
         (row["date"], Decimal(row["amount"]))
         for row in value("individual_payments") or []
         if row.get("date") is not None and row.get("amount") is not None
     ]
-    main_start = main_end = None
-    appropriation = context if getattr(context, "portal_type", None) == APPROPRIATION_TYPE else None
-    if appropriation is None and context is not None:
-        appropriation = appropriation_of(context)
-    own_uid = IUUID(context, None) if context is not None else None
-    if appropriation is not None and value("activity_type") == "supplementary":
-        main = main_activity_of(appropriation)
-        if main is not None and IUUID(main) != own_uid:
-            main_start, main_end = main.start_date, main.end_date
-    saved = None
-    if context is not None and getattr(context, "portal_type", None) == ACTIVITY_TYPE:
-        stored = saved_values(context)
-        one_time = stored.get("payment_type") == "one_time"
-        saved = stored.get("payment_date") if one_time else stored.get("start_date")
     return ActivityInput(
         service=value("service"),
         activity_type=value("activity_type"),
@@ -82,49 +135,26 @@ def activity_input(source, context=None, when=None):
         payment_method=value("payment_method"),
         fictive=bool(value("fictive")),
         payments=individual,
-        today=when or clock.today(),
         is_adjustment=bool(value("modifies")),
         main_start_date=main_start,
         main_end_date=main_end,
-        bank_extra_dates=[row["date"] for row in list_rows("payment_date_exclusions")],
-        saved_start_date=saved,
+        bank_extra_dates=list(bank_dates),
     )
 
 
-SAVED_MARKER = "_v_bos_saved"
+def stored_values(activity):
+    """The activity fields as stored (REST names): what a save compares the new values with.
 
-
-def remember_saved_values(activity, new=False):
-    """Before REST sets new values on ``activity`` (and only then validates), keep the stored
-    dates the rules compare with (a new object has none)."""
-    names = ("start_date", "payment_date", "payment_type")
-    values = {} if new else {name: getattr(aq_base(activity), name, None) for name in names}
-    setattr(activity, SAVED_MARKER, values)
-
-
-def forget_saved_values(activity):
-    if hasattr(aq_base(activity), SAVED_MARKER):
-        delattr(aq_base(activity), SAVED_MARKER)
-
-
-def saved_values(activity):
-    """The stored start/payment date and payment type, as before the change being validated."""
-    values = getattr(aq_base(activity), SAVED_MARKER, None)
-    if values is not None:
-        return values
+    Read before a form or REST sets anything, and passed along to the rules."""
     base = aq_base(activity)
-    return {
-        name: getattr(base, name, None) for name in ("start_date", "payment_date", "payment_type")
-    }
+    return {name: getattr(base, name, None) for name in ACTIVITY_FIELDS}
 
 
 def plan_of(source, context=None):
-    """The engine PaymentPlan of an activity (or of unsaved activity fields)."""
+    """The engine PaymentPlan of an activity (or of unsaved activity fields), from the same
+    input the rules judged (:func:`activity_input`)."""
     data = activity_input(source, context)
-
-    def value(name):
-        return source.get(name) if isinstance(source, dict) else getattr(source, name, None)
-
+    value = _reader(source)
     rate_history = None
     if value("payment_cost_type") == "rate":
         rate_history = rate_history_of(value("payment_rate"))

@@ -28,6 +28,7 @@ from z3c.form.interfaces import IErrorViewSnippet
 from zope.component import getMultiAdapter
 from zope.i18n import translate
 from zope.interface import Invalid
+from zope.interface import alsoProvides
 from zope.interface import implementer
 from zope.schema.vocabulary import SimpleTerm
 
@@ -35,12 +36,14 @@ from os2bos_plone import _
 from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
 from os2bos_plone.adapters.lookup import APPROPRIATION_TYPE
 from os2bos_plone.adapters.lookup import main_activity_of
+from os2bos_plone.classification.catalogue import offered_main_services
+from os2bos_plone.classification.catalogue import offered_supplementary_services
 from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.classification.reader import find_classification
-from os2bos_plone.content.activity import ActivityInvalid
 from os2bos_plone.engine import clock
+from os2bos_plone.engine.activity_rules import ACTIVITY_FIELDS
 from os2bos_plone.engine.formatting import MONTH_NAMES
-from os2bos_plone.validation.activity import ACTIVITY_FIELDS
+from os2bos_plone.validation.activity import IValidatesWholeActivity
 from os2bos_plone.validation.activity import field_errors
 from os2bos_plone.vocabularies.classification import ClassificationVocabulary
 from os2bos_plone.vocabularies.classification import service_providers
@@ -110,25 +113,20 @@ def _activity_of(context):
 def offered_services(context):
     """(main, supplementary): lists of service brains offered in ``context`` (an appropriation, or
     an activity in one): allowed by the section as main service, and as supplementary service after
-    the service of the appropriation's main activity."""
+    the service of the appropriation's main activity (classification.catalogue)."""
     appropriation = appropriation_for(context)
     section = by_uid(getattr(appropriation, "section", None))
-    main_query = {"sort_on": "sortable_title"}
-    supplementary_query = {"sort_on": "sortable_title"}
-    if section is not None:
-        main_query["bos_main_sections"] = section.key
-        supplementary_query["bos_supplementary_sections"] = section.key
+    section_key = section.key if section is not None else None
     main_activity = main_activity_of(appropriation) if appropriation else None
     own = _activity_of(aq_inner(context))
+    main_service_id = None
     if main_activity is not None and (own is None or own.UID() != main_activity.UID()):
         main_service = by_uid(main_activity.service)
-        if main_service is not None:
-            supplementary_query["bos_follows"] = main_service.service_id
-    main = list(find_classification("bos_service", active_only=True, **main_query))
-    supplementary = list(
-        find_classification("bos_service", active_only=True, **supplementary_query)
+        main_service_id = main_service.service_id if main_service is not None else None
+    return (
+        offered_main_services(section_key),
+        offered_supplementary_services(section_key, main_service_id),
     )
-    return main, supplementary
 
 
 def preferred_providers(service):
@@ -151,6 +149,7 @@ def _with_current(terms, vocabulary, value):
     return terms
 
 
+@implementer(IValidatesWholeActivity)
 class ActivityFormMixin:
     """What the add and the edit form share: fieldsets and the regelmotor's choices."""
 
@@ -221,14 +220,20 @@ class ActivityFormMixin:
 
     # -- validation -----------------------------------------------------------------------
 
-    def extractData(self, setErrors=True):
-        """The engine's rules on the whole activity at once.
+    def updateActions(self):
+        # The groups exist now; they judge nothing themselves (see extractData).
+        for group in self.groups:
+            alsoProvides(group, IValidatesWholeActivity)
+        super().updateActions()
 
-        The schema's invariant runs per fieldset, each with only its own fields, so it cannot see
-        the whole plan (on an add form it gives up). Its per-fieldset results are replaced by one
-        check of all values, each error shown at its field (or above the form)."""
+    def extractData(self, setErrors=True):
+        """The rules on the whole activity at once (validation.activity.field_errors), before
+        anything is set.
+
+        The schema's invariant would run per fieldset, each with only its own fields, so it
+        cannot see the whole plan; it is not run for these forms (IValidatesWholeActivity).
+        Each error is shown at its field (or above the form)."""
         data, errors = super().extractData(setErrors=setErrors)
-        errors = self._drop_invariant_errors(errors)
         if errors:
             return data, errors
         values = SimpleNamespace(
@@ -243,14 +248,6 @@ class ActivityFormMixin:
 
     def _managers(self):
         return [self.widgets, *(group.widgets for group in self.groups)]
-
-    def _drop_invariant_errors(self, errors):
-        def keep(view):
-            return not isinstance(getattr(view, "error", None), ActivityInvalid)
-
-        for manager in self._managers():
-            manager.errors = tuple(view for view in manager.errors if keep(view))
-        return tuple(view for view in errors or () if keep(view))
 
     def _error_view(self, field_name, message):
         widget, manager = None, self.widgets

@@ -169,7 +169,11 @@ class IActivity(model.Schema):
 
     @invariant
     def plan_is_valid(data):
-        """The engine's rules (spec 2.6/2.7) on the whole activity, with Danish messages."""
+        """The engine's rules (spec 2.6/2.7) on the whole activity, with Danish messages.
+
+        For code that validates through the schema; the activity forms and REST judge the values
+        before they set them (validation.activity) and do not run this again."""
+        # validation.activity imports this schema (its form/REST validator is registered for it).
         from os2bos_plone.validation.activity import validation_errors
 
         errors = validation_errors(data)

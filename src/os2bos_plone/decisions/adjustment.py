@@ -11,6 +11,7 @@ from os2bos_plone.adapters.lookup import activities_of
 from os2bos_plone.adapters.lookup import appropriation_of
 from os2bos_plone.adapters.lookup import status_of
 from os2bos_plone.decisions.submit import submit
+from os2bos_plone.engine import activity_rules
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.validation import FieldError
 from os2bos_plone.validation.activity import ACTIVITY_FIELDS
@@ -18,10 +19,11 @@ from os2bos_plone.validation.activity import InvalidFields
 from os2bos_plone.validation.activity import field_errors
 from os2bos_plone.validation.activity import fields_from_json
 
-MSG_ADJUST_NOT_GRANTED = "Der kan kun laves en forventet justering af en bevilget ydelse"
+# One message per adjustment rule, shared with a save (engine.activity_rules).
+MSG_ADJUST_NOT_GRANTED = activity_rules.MSG_ADJUST_NOT_GRANTED
 
 
-MSG_ADJUST_EXISTS = "Ydelsen har allerede en forventet justering"
+MSG_ADJUST_EXISTS = activity_rules.MSG_ADJUST_ONE
 
 
 MSG_ADJUST_START_REQUIRED = "Angiv startdatoen for den forventede justering"

@@ -28,8 +28,18 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
 from datetime import timedelta
-from typing import Protocol
 
+from os2bos_plone.engine.activity_rules import IN_THE_PAST
+from os2bos_plone.engine.activity_rules import MSG_ONE_MAIN
+from os2bos_plone.engine.activity_rules import NO_START
+from os2bos_plone.engine.activity_rules import NOT_GRANTED
+from os2bos_plone.engine.activity_rules import OTHER_SERVICE
+from os2bos_plone.engine.activity_rules import OTHER_TYPE
+from os2bos_plone.engine.activity_rules import SEVERAL
+from os2bos_plone.engine.activity_rules import CatalogueRules
+from os2bos_plone.engine.activity_rules import SimpleCatalogueRules
+from os2bos_plone.engine.activity_rules import adjustment_problems
+from os2bos_plone.engine.activity_rules import is_root_main
 from os2bos_plone.engine.formatting import format_date
 
 __all__ = [
@@ -68,43 +78,10 @@ _PAYMENT_TYPE_ALIASES = {
 MSG_NO_ACTIVITIES = "Vælg mindst én ydelse, der skal bevilges."
 MSG_OTHER_APPROPRIATION = "Du kan kun bevilge ydelser på samme bevilling"
 MSG_NO_MAIN = "Bevillingen har ingen hovedydelse; opret hovedydelsen, før der bevilges."
-MSG_SEVERAL_MAINS = "Bevillingen har mere end én hovedydelse."
+#: One main activity per appropriation: the same message as a save (engine.activity_rules).
+MSG_SEVERAL_MAINS = MSG_ONE_MAIN
 MSG_NO_SECTION = "Vælg en paragraf for bevillingen, før der bevilges."
 MSG_MAIN_NOT_GRANTED = "Følgeydelser kan først bevilges, når hovedydelsen er bevilget."
-
-
-class CatalogueRules(Protocol):
-    """Which services the catalogue allows under a section (implemented on the Plone side)."""
-
-    def allowed_as_main(self, section_key: str, service_id: str) -> bool: ...
-
-    def allowed_as_supplementary(
-        self, section_key: str, service_id: str, main_service_id: str
-    ) -> bool: ...
-
-
-@dataclass(frozen=True)
-class SimpleCatalogueRules:
-    """:class:`CatalogueRules` from plain mappings.
-
-    * ``main_sections``: service id -> section keys where it may be a main activity;
-    * ``supplementary_sections``: service id -> section keys where it may be supplementary;
-    * ``supplementary_mains``: service id -> main service ids it may follow.
-    """
-
-    main_sections: Mapping[str, Iterable[str]] = field(default_factory=dict)
-    supplementary_sections: Mapping[str, Iterable[str]] = field(default_factory=dict)
-    supplementary_mains: Mapping[str, Iterable[str]] = field(default_factory=dict)
-
-    def allowed_as_main(self, section_key: str, service_id: str) -> bool:
-        return section_key in set(self.main_sections.get(service_id, ()))
-
-    def allowed_as_supplementary(
-        self, section_key: str, service_id: str, main_service_id: str
-    ) -> bool:
-        return section_key in set(
-            self.supplementary_sections.get(service_id, ())
-        ) and main_service_id in set(self.supplementary_mains.get(service_id, ()))
 
 
 @dataclass(frozen=True)
@@ -318,7 +295,7 @@ def plan_grant(
     selected = [by_uid[uid] for uid in selected_ids if uid in by_uid]
 
     # The appropriation as a whole.
-    roots = [a for a in activities if a.is_main and a.modifies is None]
+    roots = [a for a in activities if is_root_main(a)]
     main = roots[0] if roots else None
     if not roots:
         errors.append(MSG_NO_MAIN)
@@ -406,32 +383,28 @@ def plan_grant(
             )
             continue
         problems_before = len(errors)
-        if original.status != GRANTED:
-            errors.append(
-                f"Den forventede justering {_quote(activity)} justerer ydelsen "
-                f"{_quote(original)}, som ikke er bevilget."
-            )
-        if modifier_count.get(original.uid, 0) > 1:
-            errors.append(f"Ydelsen {_quote(original)} har mere end én forventet justering.")
-        if original.service_id != activity.service_id:
-            errors.append(
-                f"Den forventede justering {_quote(activity)} skal være samme ydelse "
-                f"som {_quote(original)}, den justerer."
-            )
-        if original.activity_type != activity.activity_type:
-            errors.append(
-                f"Den forventede justering {_quote(activity)} skal være samme slags ydelse "
-                f"(hoved- eller følgeydelse) som {_quote(original)}."
-            )
+        problems = adjustment_problems(
+            activity,
+            original,
+            modifier_count.get(original.uid, 0),
+            activity.effective_start,
+            today,
+            original_one_time=original.is_one_time,
+        )
         start = activity.effective_start
-        if start is None:
-            if not original.is_one_time:
-                errors.append(f"Den forventede justering {_quote(activity)} mangler en startdato.")
-        elif start < today:
-            errors.append(
-                f"Den forventede justering {_quote(activity)} starter {format_date(start)}; "
-                "startdatoen må ikke ligge før i dag."
-            )
+        messages = {
+            NOT_GRANTED: f"Den forventede justering {_quote(activity)} justerer ydelsen "
+            f"{_quote(original)}, som ikke er bevilget.",
+            SEVERAL: f"Ydelsen {_quote(original)} har mere end én forventet justering.",
+            OTHER_SERVICE: f"Den forventede justering {_quote(activity)} skal være samme ydelse "
+            f"som {_quote(original)}, den justerer.",
+            OTHER_TYPE: f"Den forventede justering {_quote(activity)} skal være samme slags "
+            f"ydelse (hoved- eller følgeydelse) som {_quote(original)}.",
+            NO_START: f"Den forventede justering {_quote(activity)} mangler en startdato.",
+            IN_THE_PAST: f"Den forventede justering {_quote(activity)} starter "
+            f"{format_date(start) if start else ''}; startdatoen må ikke ligge før i dag.",
+        }
+        errors.extend(messages[problem] for problem in problems)
         if len(errors) == problems_before:
             merge = _plan_merge(activity, original, by_uid)
             if merge is not None:

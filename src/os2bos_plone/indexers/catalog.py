@@ -2,6 +2,7 @@
 
 from plone.indexer import indexer
 
+from os2bos_plone.classification.catalogue import service_entry
 from os2bos_plone.content.classification import IApprovalLevel
 from os2bos_plone.content.classification import IClassificationItem
 from os2bos_plone.content.classification import IRate
@@ -55,19 +56,20 @@ def section_effort_steps(obj):
     return [str(step) for step in obj.effort_steps or []]
 
 
+# The three service indexes hold what engine.activity_rules reads (classification.catalogue).
 @indexer(IService)
 def service_main_sections(obj):
-    return [row["section"] for row in obj.sections or [] if row.get("main")]
+    return sorted(service_entry(obj).main_sections)
 
 
 @indexer(IService)
 def service_supplementary_sections(obj):
-    return [row["section"] for row in obj.sections or [] if row.get("supplementary")]
+    return sorted(service_entry(obj).supplementary_sections)
 
 
 @indexer(IService)
 def service_follows(obj):
-    return list(obj.follows_main_services or [])
+    return sorted(service_entry(obj).follows)
 
 
 # -- cases, appropriations, activities ----------------------------------------------------------

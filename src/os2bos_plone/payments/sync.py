@@ -1,5 +1,24 @@
 """Keeping an activity's stored payments in line with its plan: refresh on every save, and the
-daily renewal of open-ended plans. Paid payments are never changed or removed."""
+daily renewal of open-ended plans. Paid payments are never changed or removed.
+
+The three paths through the engine, each building the engine input once per request
+(adapters.plans.activity_input keeps it for the request):
+
+* **save** (edit/add form, REST POST/PATCH, scripts): the form's ``extractData`` or REST's
+  ``ActivityDeserializer.errors_before_setting`` -> ``validation.activity.field_errors``
+  (engine.validation.validate_activity + engine.activity_rules) -> the values are set ->
+  ``IObjectModifiedEvent`` / ``IObjectAddedEvent`` -> ``payments.handlers.activity_changed`` ->
+  :func:`after_save`: :func:`refresh_payments` (``adapters.plans.plan_of`` -> engine
+  ``generate_payments`` / ``synchronize_granted``) -> ``payments.totals.refresh_totals``
+  (engine ``costs.yearly_totals``) -> reindex.
+* **preview** (``@bos-cost-preview``, the form's panel): ``services.costs.CostPreviewPost`` ->
+  ``payments.figures.cost_preview``: ``validation.activity.field_errors`` (structure rules
+  aside) -> ``adapters.plans.plan_of`` -> engine ``costs.cost_preview``. Nothing is written.
+* **grant** (``@bos-grant``, the grant view, ``@workflow/grant``): ``decisions.grant.grant`` ->
+  ``decisions.snapshots.appropriation_snapshot`` -> engine ``grant.plan_grant`` (with
+  ``classification.catalogue.ContentCatalogueRules``: engine.activity_rules) -> the plan is
+  applied -> each changed activity goes through :func:`after_save`.
+"""
 
 from plone import api
 
@@ -12,6 +31,16 @@ from os2bos_plone.engine import payments as engine_payments
 from os2bos_plone.payments.store import ensure_payment_id
 from os2bos_plone.payments.store import payment_store
 from os2bos_plone.payments.totals import refresh_totals
+
+
+def after_save(activity, when=None):
+    """The save pipeline after the values are set (they were validated before): payments, then
+    the appropriation's totals, then the catalog."""
+    refresh_payments(activity, when)
+    appropriation = appropriation_of(activity)
+    if appropriation is not None:
+        refresh_totals(appropriation)
+    activity.reindexObject()
 
 
 def refresh_payments(activity, when=None):

@@ -3,8 +3,10 @@ changing a granted activity.
 
 * The activity invariant raises ``ActivityInvalid`` carrying (field, message) pairs; they come
   back as one error per field ({"field": "start_date", "message": "..."}).
-* A granted activity may only change end date, note, service provider and recipient; any other
-  change is refused ("Ændringer i en bevilget ydelse laves som en forventet justering").
+* The rules of a save (validation.activity.json_errors, the same as the edit form's) run on the
+  sent values before plone.restapi sets them: a granted activity may only change end date,
+  note, service provider and recipient ("Ændringer i en bevilget ydelse laves som en forventet
+  justering").
 * Amounts and dates get Danish messages when unreadable; a body that is not a JSON object is a
   400 in the error shape (services/errors.py), which also gives zope.schema's messages in Danish.
 """
@@ -21,19 +23,15 @@ from zope.component import queryMultiAdapter
 from zope.interface import implementer
 from zope.schema import getFields
 
-from os2bos_plone.adapters.lookup import status_of
-from os2bos_plone.adapters.plans import forget_saved_values
-from os2bos_plone.adapters.plans import remember_saved_values
 from os2bos_plone.content.activity import ActivityInvalid
 from os2bos_plone.content.activity import IActivity
 from os2bos_plone.engine.money import parse_machine
 from os2bos_plone.interfaces import IOs2BosPloneLayer
 from os2bos_plone.services.common import read_json
 from os2bos_plone.services.errors import MSG_BAD_JSON
-from os2bos_plone.validation.activity import GRANTED_CHANGEABLE
 from os2bos_plone.validation.activity import MSG_GRANTED_CHANGE
 from os2bos_plone.validation.activity import MSG_INVALID_DATE
-from os2bos_plone.validation.activity import comparable
+from os2bos_plone.validation.activity import json_errors
 
 MSG_AMOUNT = "Ugyldigt beløb"
 
@@ -81,10 +79,10 @@ class ActivityDeserializer(DeserializeFromJson):
             data = read_json(self.request)
             if data is None:
                 raise BadRequest([_error("", MSG_BAD_JSON)])
-        if not create and status_of(self.context) == "granted":
-            self.refuse_granted_changes(data)
-        # plone.restapi sets the new values before it validates: keep what the rules compare with.
-        remember_saved_values(self.context, new=create)
+        # plone.restapi sets the new values before it validates: judge them before that.
+        errors = self.errors_before_setting(data, create)
+        if errors:
+            raise BadRequest([_error(error.field, error.message) for error in errors])
         try:
             return super().__call__(
                 validate_all=validate_all,
@@ -97,8 +95,6 @@ class ActivityDeserializer(DeserializeFromJson):
             if not isinstance(errors, list):
                 raise
             raise BadRequest(self.expand(errors, mask_validation_errors)) from None
-        finally:
-            forget_saved_values(self.context)
 
     @staticmethod
     def expand(errors, mask):
@@ -124,23 +120,26 @@ class ActivityDeserializer(DeserializeFromJson):
             expanded.append(error)
         return expanded
 
-    def refuse_granted_changes(self, data):
-        errors = []
+    def errors_before_setting(self, data, create):
+        """The rules of a save (validation.activity.json_errors) on the sent fields, read by their
+        field deserializers. Unreadable values of an activity that is not granted are left to
+        plone.restapi, which reports them with the rules' other messages."""
+        typed, unreadable = {}, {}
         for name, field in getFields(IActivity).items():
-            if name not in data or field.readonly or name in GRANTED_CHANGEABLE:
+            if name not in data or field.readonly:
                 continue
-            current = getattr(self.context, name, None)
             value = data[name]
-            if value is not None:
-                deserializer = queryMultiAdapter(
-                    (field, self.context, self.request), IFieldDeserializer
-                )
-                try:
-                    value = deserializer(value) if deserializer is not None else value
-                except Exception:  # noqa: BLE001 - unreadable input is a change too
-                    errors.append(_error(name, MSG_GRANTED_CHANGE))
-                    continue
-            if comparable(value) != comparable(current):
-                errors.append(_error(name, MSG_GRANTED_CHANGE))
-        if errors:
-            raise BadRequest(errors)
+            if value is None:
+                typed[name] = field.missing_value
+                continue
+            deserializer = queryMultiAdapter(
+                (field, self.context, self.request), IFieldDeserializer
+            )
+            try:
+                typed[name] = deserializer(value) if deserializer is not None else value
+            except Exception as error:  # noqa: BLE001 - unreadable input is reported either way
+                unreadable[name] = str(error)
+        errors = json_errors(self.context, typed, unreadable, create)
+        if unreadable and not any(error.message == MSG_GRANTED_CHANGE for error in errors):
+            return []
+        return errors

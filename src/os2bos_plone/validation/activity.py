@@ -1,11 +1,22 @@
-"""What may be saved as an activity: the engine's rules on the plan, the regelmotor's catalogue
-(which services a section allows), one main activity per appropriation, the rules of expected
-adjustments and what may change on a granted activity. Forms, REST and imports all ask here."""
+"""What may be saved as an activity: the engine's rules on the plan (engine.validation) and on
+the activity's place on its appropriation (engine.activity_rules: the regelmotor's catalogue, one
+main activity per appropriation, expected adjustments, what may change on a granted activity).
+
+Forms, REST, the preview and imports all ask :func:`field_errors`; this module only adapts
+content to the engine's inputs. A save validates the values *before* they are set on the object
+and passes the stored values along (``stored``), so nothing is kept on the object meanwhile:
+
+* edit form: ``ActivityFormMixin.extractData`` -> :func:`field_errors`;
+* REST POST/PATCH: ``ActivityDeserializer`` -> :func:`json_errors` -> :func:`field_errors`;
+* preview: ``payments.figures.cost_preview`` -> :func:`field_errors` (``structure=False``).
+"""
 
 from types import SimpleNamespace
 
 from Acquisition import aq_base
 from plone.uuid.interfaces import IUUID
+from z3c.form.validator import InvariantsValidator
+from zope.interface import Interface
 
 from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
 from os2bos_plone.adapters.lookup import APPROPRIATION_TYPE
@@ -13,11 +24,16 @@ from os2bos_plone.adapters.lookup import activities_of
 from os2bos_plone.adapters.lookup import appropriation_of
 from os2bos_plone.adapters.lookup import main_activity_of
 from os2bos_plone.adapters.lookup import status_of
-from os2bos_plone.adapters.plans import SAVED_MARKER
 from os2bos_plone.adapters.plans import activity_input
-from os2bos_plone.adapters.plans import saved_values
+from os2bos_plone.adapters.plans import stored_values
+from os2bos_plone.classification.catalogue import service_entry
 from os2bos_plone.classification.reader import by_uid
+from os2bos_plone.content.activity import IActivity
+from os2bos_plone.engine import activity_rules
 from os2bos_plone.engine import clock
+from os2bos_plone.engine.activity_rules import ACTIVITY_FIELDS
+from os2bos_plone.engine.activity_rules import MSG_GRANTED_CHANGE  # noqa: F401 - re-exported
+from os2bos_plone.engine.activity_rules import Placement
 from os2bos_plone.engine.money import parse_machine
 from os2bos_plone.engine.prices import parse_date
 from os2bos_plone.engine.validation import FieldError
@@ -27,66 +43,6 @@ MSG_INVALID_DATE = "Ugyldig dato (brug formatet ÅÅÅÅ-MM-DD)"
 
 
 MSG_INVALID_VALUE = "Ugyldig værdi"
-
-
-MSG_SECOND_MAIN = "Bevillingen har allerede en hovedydelse; der kan kun være én hovedydelse"
-
-
-MSG_NOTHING_TO_ADJUST = "Den forventede justering har ingen ydelse at justere"
-
-
-MSG_ADJUST_NOT_GRANTED = "Kun en bevilget ydelse kan justeres"
-
-
-MSG_ADJUST_SAME_SERVICE = "Den forventede justering skal være samme ydelse som den, den justerer"
-
-
-MSG_ADJUST_SAME_TYPE = (
-    "Den forventede justering skal være samme slags ydelse (hoved- eller følgeydelse) "
-    "som den, den justerer"
-)
-
-
-MSG_ADJUST_ONE = "Ydelsen har allerede en forventet justering"
-
-
-MSG_ADJUST_PAST = "Den forventede justerings startdato må ikke ligge før i dag"
-
-
-MSG_GRANTED_CHANGE = "Ændringer i en bevilget ydelse laves som en forventet justering"
-
-
-#: What may change on a granted activity (the rest goes through an expected adjustment).
-GRANTED_CHANGEABLE = frozenset(
-    {"end_date", "note", "service_provider", "recipient_type", "recipient_id", "recipient_name"}
-)
-
-
-#: The activity fields the engine and the checks read (REST names).
-ACTIVITY_FIELDS = (
-    "service",
-    "activity_type",
-    "start_date",
-    "end_date",
-    "modifies",
-    "service_provider",
-    "note",
-    "payment_type",
-    "payment_frequency",
-    "payment_day_of_month",
-    "payment_date",
-    "payment_cost_type",
-    "payment_amount",
-    "payment_units",
-    "payment_rate",
-    "payment_prices",
-    "individual_payments",
-    "recipient_type",
-    "recipient_id",
-    "recipient_name",
-    "payment_method",
-    "fictive",
-)
 
 
 DATE_FIELDS = ("start_date", "end_date", "payment_date")
@@ -170,15 +126,25 @@ def validation_errors(data):
     return field_errors(data, getattr(data, "__context__", None))
 
 
-def field_errors(data, context, when=None, structure=True):
+def _own_activity(context):
+    return context if getattr(context, "portal_type", None) == ACTIVITY_TYPE else None
+
+
+def field_errors(data, context, when=None, structure=True, stored=None):
     """All field errors of activity values ``data`` saved under/as ``context``: the engine's rules
     (spec 2.6/2.7), the regelmotor's limits and, with ``structure``, one main activity per
-    appropriation and the rules of expected adjustments."""
+    appropriation, the rules of expected adjustments and what may change on a granted activity.
+
+    ``stored``: the activity's values as stored before this change (read from ``context`` when
+    not given, which is right as long as the new values are not set yet)."""
     when = when or clock.today()
-    errors = validate_activity(activity_input(data, context, when))
+    own = _own_activity(context)
+    if stored is None:
+        stored = stored_values(own) if own is not None else {}
+    errors = validate_activity(activity_input(data, context, when, stored=stored))
     errors.extend(catalogue_errors(data, context))
     if structure:
-        errors.extend(structure_errors(data, context, when))
+        errors.extend(structure_errors(data, context, when, stored))
     return errors
 
 
@@ -190,111 +156,117 @@ def _appropriation_and_self(context):
     return None, None
 
 
-def comparable(value):
-    """Empty values compare equal (None, "", [], an unset flag); rows as plain dicts."""
-    if value is False or value in (None, "", [], ()):
-        return None
-    if isinstance(value, (list, tuple)):
-        return [dict(row) if isinstance(row, dict) else row for row in value]
-    return value
+def placement(activity, values=None, status=None):
+    """An activity (or the values being saved for it) as the structure rules see it."""
+    values = activity if values is None else values
+    return Placement(
+        uid=IUUID(activity, None) if activity is not None else None,
+        activity_type=getattr(values, "activity_type", None),
+        service=getattr(values, "service", None),
+        status=status or (status_of(activity) if activity is not None else "draft"),
+        modifies=getattr(values, "modifies", None) or None,
+    )
 
 
-def granted_change_errors(data, activity):
-    """A granted activity changes only end date, note, provider and recipient."""
-    return [
-        FieldError(name, MSG_GRANTED_CHANGE)
-        for name in ACTIVITY_FIELDS
-        if name not in GRANTED_CHANGEABLE
-        and comparable(getattr(data, name, None)) != comparable(getattr(activity, name, None))
-    ]
+def values_of(data):
+    """The activity fields of ``data`` (any object with the fields as attributes)."""
+    return {name: getattr(data, name, None) for name in ACTIVITY_FIELDS}
 
 
-def structure_errors(data, context, when):
-    """One main activity per appropriation (adjustments aside); an expected adjustment must adjust
-    a granted activity of the same appropriation, the same service, once, from today on."""
+def structure_errors(data, context, when, stored=None):
+    """The engine's rules on the activity's place on its appropriation (engine.activity_rules):
+    what may change when granted, one main activity, expected adjustments."""
     appropriation, own = _appropriation_and_self(context)
     if appropriation is None:
         return []
     own_base = aq_base(own) if own is not None else None
-    others = [a for a in activities_of(appropriation) if aq_base(a) is not own_base]
+    others = [placement(a) for a in activities_of(appropriation) if aq_base(a) is not own_base]
+    mine = placement(own, data) if own is not None else placement(None, data)
+    if stored is None:
+        stored = stored_values(own) if own is not None else {}
     errors = []
-    if own is not None and status_of(own) == "granted" and not hasattr(aq_base(own), SAVED_MARKER):
-        # Forms validate before they change anything (REST checks in its deserializer).
-        errors.extend(granted_change_errors(data, own))
-    modifies = getattr(data, "modifies", None)
-    if getattr(data, "activity_type", None) == "main" and not modifies:
-        if any(a.activity_type == "main" and not a.modifies for a in others):
-            errors.append(FieldError("activity_type", MSG_SECOND_MAIN))
-    if not modifies or (own is not None and status_of(own) == "granted"):
-        return errors
-    original = next((a for a in others if IUUID(a, None) == modifies), None)
-    if original is None:
-        return [*errors, FieldError("modifies", MSG_NOTHING_TO_ADJUST)]
-    if status_of(original) != "granted":
-        errors.append(FieldError("modifies", MSG_ADJUST_NOT_GRANTED))
-    if original.service != getattr(data, "service", None):
-        errors.append(FieldError("service", MSG_ADJUST_SAME_SERVICE))
-    if original.activity_type != getattr(data, "activity_type", None):
-        errors.append(FieldError("activity_type", MSG_ADJUST_SAME_TYPE))
-    if any(a.modifies == modifies for a in others if aq_base(a) is not aq_base(original)):
-        errors.append(FieldError("modifies", MSG_ADJUST_ONE))
-    one_time = getattr(data, "payment_type", None) == "one_time"
-    field_name = "payment_date" if one_time else "start_date"
-    start = getattr(data, field_name, None)
-    saved = saved_values(own).get(field_name) if own is not None else None
-    if start is not None and start != saved and start < when:
-        errors.append(FieldError(field_name, MSG_ADJUST_PAST))
+    if mine.status == activity_rules.GRANTED:
+        errors.extend(activity_rules.granted_change_errors(stored, values_of(data)))
+    errors.extend(activity_rules.main_errors(mine, others))
+    start_field = (
+        "payment_date" if getattr(data, "payment_type", None) == "one_time" else ("start_date")
+    )
+    errors.extend(
+        activity_rules.adjustment_errors(
+            mine,
+            others,
+            start_field,
+            getattr(data, start_field, None),
+            stored.get(start_field),
+            when,
+        )
+    )
     return errors
 
 
 def catalogue_errors(data, context):
     """Services and providers restricted by the regelmotor (section, main service, frame
-    agreements). An appropriation without a section is checked when it gets one (grant)."""
+    agreements): the values adapted to engine.activity_rules.catalogue_errors."""
     appropriation = context if getattr(context, "portal_type", None) == APPROPRIATION_TYPE else None
     if appropriation is None and context is not None:
         appropriation = appropriation_of(context)
-    errors = []
     service = by_uid(getattr(data, "service", None))
+    if service is None:
+        return []
     section = by_uid(getattr(appropriation, "section", None))
-    if service is not None and section is not None:
-        rows = {row["section"]: row for row in service.sections or []}
-        row = rows.get(section.key)
-        if getattr(data, "activity_type", None) == "main" and not (row and row.get("main")):
-            errors.append(
-                FieldError(
-                    "service",
-                    f"Ydelsen »{service.title}« kan ikke bevilges som hovedydelse efter "
-                    f"{section.key}.",
-                )
-            )
-        if getattr(data, "activity_type", None) == "supplementary":
-            if not (row and row.get("supplementary")):
-                errors.append(
-                    FieldError(
-                        "service",
-                        f"Ydelsen »{service.title}« kan ikke bevilges som følgeydelse efter "
-                        f"{section.key}.",
-                    )
-                )
-            main = main_activity_of(appropriation)
-            main_service = by_uid(main.service) if main is not None else None
-            follows = set(service.follows_main_services or [])
-            if main_service is not None and main_service.service_id not in follows:
-                errors.append(
-                    FieldError(
-                        "service",
-                        f"Ydelsen »{service.title}« kan ikke følge hovedydelsen "
-                        f"»{main_service.title}«.",
-                    )
-                )
+    main_service = None
+    if getattr(data, "activity_type", None) == activity_rules.SUPPLEMENTARY:
+        main = main_activity_of(appropriation) if appropriation is not None else None
+        main_service = by_uid(main.service) if main is not None else None
     provider = by_uid(getattr(data, "service_provider", None))
-    if service is not None and provider is not None and service.only_preferred:
-        if provider.cvr not in set(service.preferred_providers or []):
-            errors.append(
-                FieldError(
-                    "service_provider",
-                    f"Leverandøren »{provider.title}« er ikke en af ydelsens foretrukne "
-                    "leverandører, og kun dem kan vælges.",
-                )
-            )
+    return activity_rules.catalogue_errors(
+        getattr(data, "activity_type", None),
+        service_entry(service),
+        section.key if section is not None else None,
+        service_entry(main_service),
+        (provider.cvr, provider.title) if provider is not None else None,
+    )
+
+
+def json_errors(activity, typed, unreadable, create=False):
+    """The field errors of a REST save of ``activity`` before anything is set: ``typed`` are the
+    sent fields as read by their field deserializers, ``unreadable`` {field: message} those that
+    could not be read. Nothing is set on the object.
+
+    A granted activity refuses every change but those ``GRANTED_CHANGEABLE`` allows (an
+    unreadable value counts as a change); otherwise the same rules as the edit form run on the
+    stored values with the sent ones applied, and an unreadable field's own message replaces the
+    rules' messages about it."""
+    stored = {} if create else stored_values(activity)
+    changed = {name: typed[name] for name in ACTIVITY_FIELDS if name in typed}
+    if not create and status_of(activity) == activity_rules.GRANTED:
+        granted = activity_rules.granted_change_errors(
+            stored, {**changed, **{name: object() for name in unreadable}}
+        )
+        if granted:
+            return granted
+    values = SimpleNamespace(**{**dict.fromkeys(ACTIVITY_FIELDS), **stored, **changed})
+    errors = [FieldError(name, message) for name, message in unreadable.items()]
+    errors.extend(
+        error
+        for error in field_errors(values, activity, stored=stored)
+        if error.field not in unreadable
+    )
     return errors
+
+
+class IValidatesWholeActivity(Interface):
+    """A form (or one of its groups) that checks the whole activity itself, before it sets any
+    value (browser.activity_form)."""
+
+
+class ValidatedBeforeSetting(InvariantsValidator):
+    """The activity schema's invariant is not run again where the whole activity was judged
+    before anything was set: the activity forms (IValidatesWholeActivity) and REST saves
+    (services.deserializers.ActivityDeserializer, on API requests). Other schemas' invariants
+    (behaviours) still run."""
+
+    def validate(self, data):
+        if self.schema is IActivity:
+            return ()
+        return super().validate(data)

@@ -17,6 +17,8 @@ from zope.schema.vocabulary import SimpleTerm
 from zope.schema.vocabulary import SimpleVocabulary
 
 from os2bos_plone.adapters.lookup import main_activity_of
+from os2bos_plone.classification.catalogue import offered_main_services
+from os2bos_plone.classification.catalogue import offered_supplementary_services
 from os2bos_plone.classification.reader import LIST_KEYS
 from os2bos_plone.classification.reader import by_key
 from os2bos_plone.classification.reader import by_uid
@@ -191,26 +193,16 @@ def service_ids(context):
 @provider(IVocabularyFactory)
 def main_services(context):
     """Services allowed as main service under the section (request ?section= or context)."""
-    query = {"sort_on": "sortable_title"}
     section = _section_key(_filter_value(context, "section"))
-    if section:
-        query["bos_main_sections"] = section
-    brains = find_classification("bos_service", active_only=True, **query)
-    return _uid_vocabulary("bos_service", brains)
+    return _uid_vocabulary("bos_service", offered_main_services(section))
 
 
 @provider(IVocabularyFactory)
 def supplementary_services(context):
     """Services allowed as supplementary under the section and after the main service."""
-    query = {"sort_on": "sortable_title"}
     section = _section_key(_filter_value(context, "section"))
     main_service = _service_id(_request_value("main_service") or _main_service_of(context))
-    if section:
-        query["bos_supplementary_sections"] = section
-    if main_service:
-        query["bos_follows"] = main_service
-    brains = find_classification("bos_service", active_only=True, **query)
-    return _uid_vocabulary("bos_service", brains)
+    return _uid_vocabulary("bos_service", offered_supplementary_services(section, main_service))
 
 
 def _main_service_of(context):
