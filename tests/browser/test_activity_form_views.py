@@ -30,13 +30,13 @@ from os2bos_plone.interfaces import IOs2BosPloneLayer
 from os2bos_plone.vocabularies.classification import main_services
 from os2bos_plone.vocabularies.classification import services as services_vocabulary
 from os2bos_plone.vocabularies.classification import supplementary_services
-from tests.journal.helpers import PROVIDER_CVR
-from tests.journal.helpers import main_fields
-from tests.journal.helpers import make_activity
-from tests.journal.helpers import make_appropriation
-from tests.journal.helpers import make_case
-from tests.journal.helpers import supplementary_fields
-from tests.journal.helpers import uid_of
+from tests.builders import KOMPASROSEN as PROVIDER_CVR
+from tests.builders import main_fields
+from tests.builders import make_activity
+from tests.builders import make_appropriation
+from tests.builders import make_case
+from tests.builders import supplementary_fields
+from tests.builders import uid_of
 
 YEAR = clock.today().year
 FAMILY_TREATMENT = "100206"

@@ -22,10 +22,10 @@ from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_money
 from os2bos_plone.payments import figures
 from os2bos_plone.payments.store import stored_payments
-from tests.overview.helpers import add_activity
-from tests.overview.helpers import ensure_user
-from tests.overview.helpers import make_appropriation
-from tests.overview.helpers import view
+from tests.builders import add_activity
+from tests.builders import ensure_user
+from tests.builders import make_appropriation
+from tests.builders import view
 
 YEAR = clock.today().year
 _serial = itertools.count(1)
@@ -337,7 +337,7 @@ def refused(response):
 def test_anonymous_gets_no_case_data(http, functional_portal):
     import requests
 
-    from tests.cases.helpers import create_case
+    from tests.builders import create_case
 
     case = create_case(http(), title="Hemmelig Hansen", cpr_number="040421-1111")
     base = functional_portal.absolute_url()
@@ -356,11 +356,11 @@ def test_anonymous_gets_no_case_data(http, functional_portal):
 def test_listing_costs_equal_bos_costs_over_http(http, functional_portal):
     import transaction
 
-    from tests.cases.helpers import create_activity
-    from tests.cases.helpers import create_appropriation
-    from tests.cases.helpers import create_case
-    from tests.cases.helpers import provider_uid
-    from tests.cases.helpers import service_uid
+    from tests.builders import create_activity
+    from tests.builders import create_appropriation
+    from tests.builders import create_case
+    from tests.builders import provider_uid
+    from tests.builders import service_uid
 
     worker = http("screens_worker", roles=["BOSCaseWorker"])
     case = create_case(worker, title="Dorte Dahl", cpr_number="050522-2222")

@@ -30,13 +30,14 @@ from os2bos_plone.interfaces import IOs2BosPloneLayer
 from os2bos_plone.journal.storage import entries
 from os2bos_plone.payments.paid import mark_paid
 from os2bos_plone.payments.store import stored_payments
-from tests.journal.helpers import internal_main_fields
-from tests.journal.helpers import main_fields
-from tests.journal.helpers import make_activity
-from tests.journal.helpers import make_appropriation
-from tests.journal.helpers import make_case
-from tests.journal.helpers import supplementary_fields
-from tests.journal.helpers import uid_of
+from tests.builders import internal_main_fields
+from tests.builders import main_fields
+from tests.builders import make_activity
+from tests.builders import make_appropriation
+from tests.builders import make_case
+from tests.builders import supplementary_fields
+from tests.builders import text_of
+from tests.builders import uid_of
 
 TEAM = "familie_oest"
 WORKER = "gs-worker"
@@ -112,13 +113,6 @@ def post(portal, context, name, user, token=True, **form):
 
 def state(obj):
     return status_of(obj)
-
-
-def text_of(html):
-    """The visible text, whitespace collapsed (enough to check the words shown)."""
-    text = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
-    text = re.sub(r"<[^>]+>", " ", text)
-    return re.sub(r"\s+", " ", text)
 
 
 # -- the grant view -----------------------------------------------------------------------------

@@ -7,7 +7,6 @@ the 15th (Familiehuset) and an SD payroll payment of 1.000,00 kr. on the 1st; an
 that never shows. The view's "today" is fixed at 10 June of this year.
 """
 
-import re
 from datetime import date
 from datetime import timedelta
 from decimal import Decimal
@@ -35,11 +34,12 @@ from os2bos_plone.payments.paid import mark_paid
 from os2bos_plone.payments.paid import paid_history
 from os2bos_plone.payments.paid import paid_registrations
 from os2bos_plone.payments.store import stored_payments
-from tests.journal.helpers import internal_main_fields
-from tests.journal.helpers import main_fields
-from tests.journal.helpers import make_activity
-from tests.journal.helpers import make_appropriation
-from tests.journal.helpers import make_case
+from tests.builders import internal_main_fields
+from tests.builders import main_fields
+from tests.builders import make_activity
+from tests.builders import make_appropriation
+from tests.builders import make_case
+from tests.builders import text_of
 
 YEAR = clock.today().year
 TODAY = date(YEAR, 6, 10)
@@ -144,12 +144,6 @@ def post(portal, user=OFFICER, token=True, **form):
 def found(page):
     """(date, activity) of every payment the search found, in the order shown."""
     return [(payment.date, activity) for payment, activity in page.rows_found]
-
-
-def text_of(html):
-    text = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
-    text = re.sub(r"<[^>]+>", " ", text)
-    return re.sub(r"\s+", " ", text)
 
 
 def payment_on(activity, day):

@@ -1,16 +1,16 @@
 """Activities over plone.restapi: create, read, change, delete, and Danish field errors."""
 
-from tests.cases.helpers import create_activity
-from tests.cases.helpers import create_appropriation
-from tests.cases.helpers import create_case
-from tests.cases.helpers import field_errors
-from tests.cases.helpers import grant
-from tests.cases.helpers import monthly_main
-from tests.cases.helpers import new_appropriation
-from tests.cases.helpers import payments
-from tests.cases.helpers import service_uid
-from tests.cases.helpers import team_users
-from tests.cases.helpers import uid_of
+from tests.builders import create_activity
+from tests.builders import create_appropriation
+from tests.builders import create_case
+from tests.builders import field_errors
+from tests.builders import grant
+from tests.builders import monthly_main
+from tests.builders import new_appropriation
+from tests.builders import payments
+from tests.builders import service_uid
+from tests.builders import team_users
+from tests.builders import uid_at
 
 MSG_START_AFTER_END = "Startdatoen skal være før eller samme dag som slutdatoen"
 MSG_CASH_START = (
@@ -65,7 +65,7 @@ def test_bad_activities_get_danish_field_errors_and_are_not_created(http):
     admin = http()
     _case, appropriation = new_appropriation(admin)
     url = appropriation["@id"]
-    rate = uid_of(admin, "regelmotor/takst-kost_logi_under_10")
+    rate = uid_at(admin, "regelmotor/takst-kost_logi_under_10")
 
     def refused(**changes):
         return field_errors(

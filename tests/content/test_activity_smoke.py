@@ -1,7 +1,7 @@
-from tests.cases.helpers import create_activity
-from tests.cases.helpers import create_appropriation
-from tests.cases.helpers import create_case
-from tests.cases.helpers import service_uid
+from tests.builders import create_activity
+from tests.builders import create_appropriation
+from tests.builders import create_case
+from tests.builders import service_uid
 
 
 def test_case_appropriation_activity_payments(http):

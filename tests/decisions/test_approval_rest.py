@@ -3,13 +3,13 @@
 The required level comes from the regelmotor's rules (seed): measures from 50.000 kr. a year need
 the team leader; placements without consent (BL-47) need børne- og ungeudvalget."""
 
-from tests.cases.helpers import create_activity
-from tests.cases.helpers import create_appropriation
-from tests.cases.helpers import create_case
-from tests.cases.helpers import monthly_main
-from tests.cases.helpers import service_uid
-from tests.cases.helpers import state_of
-from tests.cases.helpers import team_users
+from tests.builders import create_activity
+from tests.builders import create_appropriation
+from tests.builders import create_case
+from tests.builders import monthly_main
+from tests.builders import service_uid
+from tests.builders import state_of
+from tests.builders import team_users
 
 
 def _team_case(http, suffix, section="BL-32-1.5"):

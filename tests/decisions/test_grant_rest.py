@@ -5,18 +5,18 @@ from datetime import date
 import pytest
 
 from os2bos_plone.engine import clock
-from tests.cases.helpers import costs
-from tests.cases.helpers import create_activity
-from tests.cases.helpers import create_appropriation
-from tests.cases.helpers import create_case
-from tests.cases.helpers import field_errors
-from tests.cases.helpers import grant
-from tests.cases.helpers import monthly_main
-from tests.cases.helpers import monthly_supplementary
-from tests.cases.helpers import new_appropriation
-from tests.cases.helpers import payments
-from tests.cases.helpers import state_of
-from tests.cases.helpers import team_users
+from tests.builders import costs
+from tests.builders import create_activity
+from tests.builders import create_appropriation
+from tests.builders import create_case
+from tests.builders import field_errors
+from tests.builders import grant
+from tests.builders import monthly_main
+from tests.builders import monthly_supplementary
+from tests.builders import new_appropriation
+from tests.builders import payments
+from tests.builders import state_of
+from tests.builders import team_users
 
 
 @pytest.fixture(autouse=True)

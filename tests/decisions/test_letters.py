@@ -8,16 +8,16 @@ from os2bos_plone.decisions import letters
 from os2bos_plone.engine.formatting import format_money
 from os2bos_plone.journal.storage import entries
 from os2bos_plone.payments.figures import activity_figures
-from tests.journal.helpers import CHILD_NAME
-from tests.journal.helpers import CPR
-from tests.journal.helpers import entries_with
-from tests.journal.helpers import grant_decision
-from tests.journal.helpers import main_fields
-from tests.journal.helpers import make_activity
-from tests.journal.helpers import make_appropriation
-from tests.journal.helpers import make_case
-from tests.journal.helpers import pdf_text
-from tests.journal.helpers import supplementary_fields
+from tests.builders import CHILD_NAME
+from tests.builders import CPR
+from tests.builders import entries_with
+from tests.builders import grant_decision
+from tests.builders import main_fields
+from tests.builders import make_activity
+from tests.builders import make_appropriation
+from tests.builders import make_case
+from tests.builders import pdf_text
+from tests.builders import supplementary_fields
 
 
 def _letters(case):

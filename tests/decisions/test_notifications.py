@@ -10,14 +10,14 @@ from os2bos_plone.decisions import notifications
 from os2bos_plone.decisions.events import ActivitiesSubmitted
 from os2bos_plone.decisions.submit import submit
 from os2bos_plone.security.users import create_user
-from tests.journal.helpers import CHILD_NAME
-from tests.journal.helpers import CPR
-from tests.journal.helpers import grant_decision
-from tests.journal.helpers import main_fields
-from tests.journal.helpers import make_activity
-from tests.journal.helpers import make_appropriation
-from tests.journal.helpers import make_case
-from tests.journal.helpers import parsed
+from tests.builders import CHILD_NAME
+from tests.builders import CPR
+from tests.builders import grant_decision
+from tests.builders import main_fields
+from tests.builders import make_activity
+from tests.builders import make_appropriation
+from tests.builders import make_case
+from tests.builders import parsed
 
 
 def _user(user_id, fullname, email=None, groups=()):
@@ -83,7 +83,7 @@ def test_submission_mails_the_deciders(manager, mailhost):
     for _to, subject, body in mails:
         assert CPR not in subject and CPR not in body
     # ... and the submission is journaled with the required level
-    from tests.journal.helpers import entries_with
+    from tests.builders import entries_with
 
     [entry] = entries_with(case, "activities_submitted")
     assert "»Teamleder«" in entry.title

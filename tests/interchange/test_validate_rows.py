@@ -5,7 +5,7 @@ import pytest
 from os2bos_plone.interchange.rows import NumberedRows
 from os2bos_plone.interchange.rows import RowError
 from os2bos_plone.interchange.rows import validate_rows
-from tests.interchange.helpers import load_seed
+from tests.builders import load_seed
 
 GOOD_CVR = "93766989"  # fictional (seed data), passes the modulus-11 check
 BAD_CVR = "93766988"

@@ -8,12 +8,12 @@ import transaction
 from plone import api
 
 from os2bos_plone.decisions import grant as grant_operation
-from tests.cases.helpers import create_activity
-from tests.cases.helpers import create_appropriation
-from tests.cases.helpers import create_case
-from tests.cases.helpers import monthly_main
-from tests.cases.helpers import provider_uid
-from tests.journal.helpers import pdf_text
+from tests.builders import create_activity
+from tests.builders import create_appropriation
+from tests.builders import create_case
+from tests.builders import monthly_main
+from tests.builders import pdf_text
+from tests.builders import provider_uid
 
 KOMPASROSEN = "97643024"
 

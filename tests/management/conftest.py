@@ -3,11 +3,11 @@ from datetime import date
 import pytest
 
 from os2bos_plone.management.figures import clear_cache
-from tests.overview.helpers import YEAR
-from tests.overview.helpers import add_activity
-from tests.overview.helpers import ensure_user
-from tests.overview.helpers import make_appropriation
-from tests.overview.helpers import make_case
+from tests.builders import YEAR
+from tests.builders import add_activity
+from tests.builders import ensure_user
+from tests.builders import make_appropriation
+from tests.builders import make_case
 
 
 @pytest.fixture(autouse=True)
@@ -26,9 +26,9 @@ def data(manager):
     ensure_user("mette", "Mette Mortensen")
     ensure_user("jonas", "Jonas Kristiansen")
     last = YEAR - 1
-    alma = make_case(portal, team="familie_oest", step=3, worker="mette")
-    bo = make_case(portal, team="unge", step=5, worker="jonas", target_group="unge")
-    carl = make_case(portal, team="familie_oest", step=3, worker="mette")
+    alma = make_case(portal, team="familie_oest", effort_step=3, case_worker="mette")
+    bo = make_case(portal, team="unge", effort_step=5, case_worker="jonas", target_group="unge")
+    carl = make_case(portal, team="familie_oest", effort_step=3, case_worker="mette")
     alma_treatment = make_appropriation(alma, "BL-32-1.5")
     alma_leisure = make_appropriation(alma, "BL-35-3")
     bo_placement = make_appropriation(bo, "BL-43-1.6")

@@ -17,8 +17,8 @@ from os2bos_plone.management.effect import step_movements
 from os2bos_plone.management.figures import classification_titles
 from os2bos_plone.management.figures import clear_cache
 from os2bos_plone.management.figures import collect
-from tests.overview.helpers import YEAR
-from tests.overview.helpers import view
+from tests.builders import YEAR
+from tests.builders import view
 
 PLACEMENT_ACCOUNT = "528201001"  # 100406's main account under BL-43-1.6 (seed)
 

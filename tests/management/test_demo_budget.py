@@ -5,7 +5,7 @@ from os2bos_plone.demo import DEMO_STEPS
 from os2bos_plone.demo import load_demo_data
 from os2bos_plone.management.budget import budget_for
 from os2bos_plone.management.figures import clear_cache
-from tests.overview.helpers import YEAR
+from tests.builders import YEAR
 
 
 def test_demo_steps_end_with_the_budget_after_the_cases():

@@ -8,8 +8,8 @@ import pytest
 from zExceptions import BadRequest
 
 from os2bos_plone.browser.overview import ReportBuilder
-from tests.overview.helpers import YEAR
-from tests.overview.helpers import view
+from tests.builders import YEAR
+from tests.builders import view
 
 
 def export(portal, **form):

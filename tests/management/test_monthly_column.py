@@ -24,7 +24,7 @@ from os2bos_plone.payments import figures
 from os2bos_plone.payments.paid import mark_paid
 from os2bos_plone.payments.store import stored_payments
 from os2bos_plone.payments.totals import yearly_totals_of
-from tests.overview.helpers import YEAR
+from tests.builders import YEAR
 
 CASES = ("alma", "bo", "carl")
 

@@ -15,8 +15,8 @@ from os2bos_plone.payments import figures
 from os2bos_plone.payments.store import stored_payments
 from os2bos_plone.payments.totals import MONTHLY_COLUMN
 from os2bos_plone.payments.totals import monthly_totals_for
-from tests.overview.helpers import YEAR
-from tests.overview.helpers import view
+from tests.builders import YEAR
+from tests.builders import view
 
 CASES = ("alma", "bo", "carl")
 

@@ -15,11 +15,11 @@ from plone.dexterity.utils import createContent
 from os2bos_plone.management.figures import clear_cache
 from os2bos_plone.management.figures import collect
 from os2bos_plone.payments.totals import MONTHLY_COLUMN
-from tests.overview.helpers import YEAR
-from tests.overview.helpers import make_appropriation
-from tests.overview.helpers import make_case
-from tests.overview.helpers import uid
-from tests.overview.helpers import view
+from tests.builders import YEAR
+from tests.builders import make_appropriation
+from tests.builders import make_case
+from tests.builders import uid_of
+from tests.builders import view
 
 COUNT = int(os.environ.get("BOS_OVERVIEW_ACTIVITIES", "300"))
 PER_GRANT = 5
@@ -28,11 +28,11 @@ SERVICES = ("100206", "100108", "100406")
 
 
 def build(portal, count):
-    services = [uid("bos_service", key) for key in SERVICES]
-    provider = uid("bos_service_provider", "97643024")
+    services = [uid_of("bos_service", key) for key in SERVICES]
+    provider = uid_of("bos_service_provider", "97643024")
     grants = []
     for number in range(max(count // PER_GRANT // 4, 1)):
-        case = make_case(portal, team=TEAMS[number % 4], step=1 + number % 6)
+        case = make_case(portal, team=TEAMS[number % 4], effort_step=1 + number % 6)
         for section in ("BL-32-1.5", "BL-35-3", "BL-43-1.6", "BL-46"):
             grants.append(make_appropriation(case, section))
     made = 0

@@ -2,7 +2,7 @@
 roles that read everything. Regression: a case without a stored case worker must not make every
 reader its case worker (a lazily evaluated "current user" default once did)."""
 
-from tests.cases.helpers import create_case
+from tests.builders import create_case
 
 
 def test_unrelated_case_worker_cannot_read_a_case(http):

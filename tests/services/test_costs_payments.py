@@ -1,18 +1,18 @@
 """Payments, costs and the instant preview over REST, with exact figures."""
 
 from os2bos_plone.engine import clock
-from tests.cases.helpers import KOMPASROSEN
-from tests.cases.helpers import costs
-from tests.cases.helpers import create_activity
-from tests.cases.helpers import create_appropriation
-from tests.cases.helpers import field_errors
-from tests.cases.helpers import grant
-from tests.cases.helpers import monthly_main
-from tests.cases.helpers import monthly_supplementary
-from tests.cases.helpers import new_appropriation
-from tests.cases.helpers import payments
-from tests.cases.helpers import provider_uid
-from tests.cases.helpers import uid_of
+from tests.builders import KOMPASROSEN
+from tests.builders import costs
+from tests.builders import create_activity
+from tests.builders import create_appropriation
+from tests.builders import field_errors
+from tests.builders import grant
+from tests.builders import monthly_main
+from tests.builders import monthly_supplementary
+from tests.builders import new_appropriation
+from tests.builders import payments
+from tests.builders import provider_uid
+from tests.builders import uid_at
 
 ZERO_MONTHS = ["0.00"] * 12
 
@@ -144,7 +144,7 @@ def test_cost_preview_prices_an_unsaved_activity(http):
     }
 
     # A central rate, priced on each payment's date: 2 x 216.00 a day in January 2027.
-    rate = uid_of(admin, "regelmotor/takst-kost_logi_under_10")
+    rate = uid_at(admin, "regelmotor/takst-kost_logi_under_10")
     daily = monthly_main(
         admin,
         end_date="2027-01-31",

@@ -14,8 +14,8 @@ from plone import api
 
 from os2bos_plone.engine import clock
 from os2bos_plone.payments import figures
-from tests.journal.helpers import make_appropriation
-from tests.journal.helpers import make_case
+from tests.builders import make_appropriation
+from tests.builders import make_case
 
 TEAM = "familie_oest"
 YEAR = clock.today().year

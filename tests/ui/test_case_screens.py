@@ -11,10 +11,10 @@ CHILD = "Åse Ærø Østergaard"
 
 
 def test_case_worker_creates_a_case_and_finds_it(page_as, site_url, screen, functional_portal):
-    from tests.journal.helpers import main_fields
-    from tests.journal.helpers import make_activity
-    from tests.journal.helpers import make_appropriation
-    from tests.journal.helpers import make_case
+    from tests.builders import main_fields
+    from tests.builders import make_activity
+    from tests.builders import make_appropriation
+    from tests.builders import make_case
 
     page = page_as("bs_case_worker", roles=["BOSCaseWorker"], fullname="Birthe Sørensen")
     # someone else's case: never in her "Mine sager"
@@ -85,10 +85,10 @@ def test_case_worker_creates_a_case_and_finds_it(page_as, site_url, screen, func
 
 
 def test_manager_sees_all_cases_with_grants(page_as, site_url, screen, functional_portal):
-    from tests.journal.helpers import main_fields
-    from tests.journal.helpers import make_activity
-    from tests.journal.helpers import make_appropriation
-    from tests.journal.helpers import make_case
+    from tests.builders import main_fields
+    from tests.builders import make_activity
+    from tests.builders import make_appropriation
+    from tests.builders import make_case
 
     with api.env.adopt_roles(["Manager"]):
         case = make_case(functional_portal, title="Grete Grøn", case_worker="admin")

@@ -22,10 +22,10 @@ from plone.uuid.interfaces import IUUID
 
 from os2bos_plone.decisions.grant import grant
 from os2bos_plone.engine import clock
-from tests.journal.helpers import main_fields
-from tests.journal.helpers import make_activity
-from tests.journal.helpers import make_appropriation
-from tests.journal.helpers import make_case
+from tests.builders import main_fields
+from tests.builders import make_activity
+from tests.builders import make_appropriation
+from tests.builders import make_case
 
 TEAM = "familie_oest"
 

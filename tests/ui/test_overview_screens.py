@@ -33,13 +33,13 @@ TEAM = "familie_oest"
 def municipality(functional_portal):
     """Two children: granted, expected (awaiting the section leader) and draft activities, last
     year's too, and this year's budget made by the demo step. Committed for the server."""
-    from tests.journal.helpers import grant_decision
-    from tests.journal.helpers import internal_main_fields
-    from tests.journal.helpers import main_fields
-    from tests.journal.helpers import make_activity
-    from tests.journal.helpers import make_appropriation
-    from tests.journal.helpers import make_case
-    from tests.journal.helpers import supplementary_fields
+    from tests.builders import grant_decision
+    from tests.builders import internal_main_fields
+    from tests.builders import main_fields
+    from tests.builders import make_activity
+    from tests.builders import make_appropriation
+    from tests.builders import make_case
+    from tests.builders import supplementary_fields
 
     portal = functional_portal
     setRoles(portal, TEST_USER_ID, ["Manager"])

@@ -18,10 +18,10 @@ from plone.app.testing import setRoles
 
 from os2bos_plone.engine import clock
 from os2bos_plone.payments.paid import find_payment
-from tests.journal.helpers import main_fields
-from tests.journal.helpers import make_activity
-from tests.journal.helpers import make_appropriation
-from tests.journal.helpers import make_case
+from tests.builders import main_fields
+from tests.builders import make_activity
+from tests.builders import make_appropriation
+from tests.builders import make_case
 
 CPR = "151213-4321"
 
