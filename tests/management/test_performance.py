@@ -2,7 +2,7 @@
 
 The activities are made without events and catalogued directly with their stored totals (as
 ``activities.refresh_totals`` leaves them), so building is fast; the view never wakes them.
-``BOS_OVERVIEW_ACTIVITIES=10000 pytest tests/overview/test_performance.py -s`` times a bigger set.
+``BOS_OVERVIEW_ACTIVITIES=10000 pytest tests/management/test_performance.py -s`` times a bigger set.
 """
 
 import os
