@@ -14,8 +14,8 @@ pytest_plugins = ["pytest_plone"]
 
 def _set_day_from_environment():
     """BOS_TODAY=YYYY-MM-DD runs the suite as if today were that day (the product's clock, see
-    engine.clock). Read when this conftest is imported, before the packages' conftests import
-    the helpers that compute this year."""
+    engine.clock). Read when this conftest is imported, before tests/builders.py
+    computes this year."""
     day = os.environ.get("BOS_TODAY")
     if day:
         from datetime import date
@@ -103,3 +103,27 @@ def http(functional_portal):
     yield session_for
     for session in sessions:
         session.close()
+
+
+@pytest.fixture
+def mailhost(portal):
+    """A MockMailHost on the site with a sender configured; messages in mailhost.messages."""
+    from Acquisition import aq_base
+    from plone import api
+    from plone.app.testing.utils import MockMailHost
+    from Products.MailHost.interfaces import IMailHost
+    from zope.component import getSiteManager
+
+    original = portal.MailHost
+    api.portal.set_registry_record("plone.email_from_address", "bos@kommune.example")
+    api.portal.set_registry_record("plone.email_from_name", "Bevilling og Styring")
+    api.portal.set_registry_record("plone.smtp_host", "localhost")
+    mock = MockMailHost("MailHost")
+    portal.MailHost = mock
+    site_manager = getSiteManager(context=portal)
+    site_manager.unregisterUtility(provided=IMailHost)
+    site_manager.registerUtility(mock, provided=IMailHost)
+    yield mock
+    portal.MailHost = original
+    site_manager.unregisterUtility(provided=IMailHost)
+    site_manager.registerUtility(aq_base(original), provided=IMailHost)

@@ -7,7 +7,7 @@ from os2bos_plone.interchange.rows import describe_rule
 from os2bos_plone.interchange.rows import diff_rows
 from os2bos_plone.interchange.rows import normalise
 from os2bos_plone.interchange.rows import validate_rows
-from tests.interchange.helpers import load_seed
+from tests.builders import load_seed
 
 
 def test_identical_rows_give_an_empty_report():

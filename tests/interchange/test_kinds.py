@@ -18,8 +18,8 @@ from os2bos_plone.interchange.rows import normalise
 from os2bos_plone.interchange.rows import normalise_key
 from os2bos_plone.interchange.rows import row_key
 from os2bos_plone.interchange.rows import row_keys
-from tests.interchange.helpers import SEED
-from tests.interchange.helpers import load_seed
+from tests.builders import SEED
+from tests.builders import load_seed
 
 EXPECTED_KEYS = {
     "sections": "key",

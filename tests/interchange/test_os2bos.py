@@ -17,8 +17,8 @@ from os2bos_plone.interchange.rows import row_keys
 from os2bos_plone.interchange.rows import validate_rows
 from os2bos_plone.interchange.workbook import read_workbook
 from os2bos_plone.interchange.workbook import write_workbook
-from tests.interchange.helpers import SAMPLE
-from tests.interchange.helpers import require_os2bos_data
+from tests.builders import SAMPLE
+from tests.builders import require_os2bos_data
 
 EFFORT_STEPS = {"effort_steps": {1, 2, 3, 4, 5, 6}}
 
@@ -550,12 +550,12 @@ def test_dangling_references_are_dropped_with_warnings(tmp_path):
 
 
 def test_require_os2bos_data_fails_on_ci(monkeypatch, tmp_path):
-    from tests.interchange import helpers
+    from tests import builders
 
-    monkeypatch.setattr(helpers, "OS2BOS_DATA", tmp_path / "missing")
+    monkeypatch.setattr(builders, "OS2BOS_DATA", tmp_path / "missing")
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="../shared/os2bos-data mangler"):
-        helpers.require_os2bos_data()
+        builders.require_os2bos_data()
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception):
-        helpers.require_os2bos_data()
+        builders.require_os2bos_data()

@@ -19,7 +19,7 @@ from os2bos_plone.interchange.workbook import SheetMessage
 from os2bos_plone.interchange.workbook import read_workbook
 from os2bos_plone.interchange.workbook import sheet_names
 from os2bos_plone.interchange.workbook import write_workbook
-from tests.interchange.helpers import load_seed
+from tests.builders import load_seed
 
 
 def make_workbook(sheets: dict) -> bytes:

@@ -16,13 +16,13 @@ from os2bos_plone.journal.storage import entries
 from os2bos_plone.payments.events import notify_payment_paid
 from os2bos_plone.payments.paid import mark_paid
 from os2bos_plone.payments.store import stored_payments
-from tests.journal.helpers import entries_with
-from tests.journal.helpers import internal_main_fields
-from tests.journal.helpers import main_fields
-from tests.journal.helpers import make_activity
-from tests.journal.helpers import make_appropriation
-from tests.journal.helpers import make_case
-from tests.journal.helpers import this_year
+from tests.builders import entries_with
+from tests.builders import internal_main_fields
+from tests.builders import main_fields
+from tests.builders import make_activity
+from tests.builders import make_appropriation
+from tests.builders import make_case
+from tests.builders import this_year
 
 
 def _granted(portal, **fields):
@@ -143,7 +143,7 @@ def test_assessment_and_acting_municipality(manager):
 
 def test_granted_adjustment_is_merged_and_journaled(manager):
     from os2bos_plone.engine.payments import add_months
-    from tests.journal.helpers import grant_decision
+    from tests.builders import grant_decision
 
     case = make_case(manager)
     appropriation = make_appropriation(case)

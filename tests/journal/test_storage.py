@@ -12,7 +12,7 @@ from os2bos_plone.journal.storage import JournalImmutableError
 from os2bos_plone.journal.storage import add_entry
 from os2bos_plone.journal.storage import entries
 from os2bos_plone.journal.storage import entries_total
-from tests.journal.helpers import make_case
+from tests.builders import make_case
 
 
 def test_log_only_grows():

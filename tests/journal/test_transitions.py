@@ -3,11 +3,11 @@
 from plone import api
 
 from os2bos_plone.journal.storage import entries
-from tests.journal.helpers import entries_with
-from tests.journal.helpers import internal_main_fields
-from tests.journal.helpers import make_activity
-from tests.journal.helpers import make_appropriation
-from tests.journal.helpers import make_case
+from tests.builders import entries_with
+from tests.builders import internal_main_fields
+from tests.builders import make_activity
+from tests.builders import make_appropriation
+from tests.builders import make_case
 
 
 def test_case_creation_is_journaled(manager):

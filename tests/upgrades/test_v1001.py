@@ -12,10 +12,10 @@ from os2bos_plone.management.figures import metadata_rows
 from os2bos_plone.payments.totals import MONTHLY_COLUMN
 from os2bos_plone.payments.totals import monthly_totals_for
 from os2bos_plone.upgrades import v1001
-from tests.overview.helpers import YEAR
-from tests.overview.helpers import add_activity
-from tests.overview.helpers import make_appropriation
-from tests.overview.helpers import make_case
+from tests.builders import YEAR
+from tests.builders import add_activity
+from tests.builders import make_appropriation
+from tests.builders import make_case
 
 PROFILE = "os2bos_plone:default"
 
@@ -49,7 +49,7 @@ def test_the_step_is_registered(manager):
 
 def test_upgrade_adds_and_fills_the_column(manager, monkeypatch):
     portal = manager
-    case = make_case(portal)
+    case = make_case(portal, team="familie_oest")
     appropriation = make_appropriation(case)
     granted = add_activity(appropriation, amount="10000")
     expected = add_activity(appropriation, state="expected", amount="500", service="100108")

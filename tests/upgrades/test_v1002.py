@@ -11,8 +11,8 @@ from os2bos_plone.management.figures import STEP_MOVES_COLUMN
 from os2bos_plone.management.figures import clear_cache
 from os2bos_plone.management.figures import metadata_rows
 from os2bos_plone.upgrades import v1002
-from tests.overview.helpers import YEAR
-from tests.overview.helpers import make_case
+from tests.builders import YEAR
+from tests.builders import make_case
 
 PROFILE = "os2bos_plone:default"
 COLUMN = STEP_MOVES_COLUMN
@@ -33,7 +33,7 @@ def test_the_step_is_registered(manager):
 
 
 def test_new_cases_and_changes_keep_the_column_current(manager):
-    case = make_case(manager, step=2)
+    case = make_case(manager, team="familie_oest", effort_step=2)
     move(case, 4)
     move(case, 3)
     catalog = api.portal.get_tool("portal_catalog")
@@ -54,7 +54,7 @@ def test_new_cases_and_changes_keep_the_column_current(manager):
 
 
 def test_upgrade_adds_and_fills_the_column(manager, monkeypatch):
-    cases = [make_case(manager, step=step) for step in (1, 3, 5)]
+    cases = [make_case(manager, team="familie_oest", effort_step=step) for step in (1, 3, 5)]
     move(cases[0], 2)
     move(cases[2], 4)
     clear_cache()

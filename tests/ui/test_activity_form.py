@@ -1,0 +1,147 @@
+"""Adding and editing an activity in a real browser, with the live cost preview.
+
+A case worker (cookie session) opens "Tilføj ydelse" in an appropriation, fills in family
+treatment (Familiebehandling) from 1 December this year to 31 May next year, 10.000 kr. on the
+1st of each month, invoiced by Kompasrosen, whose VAT factor is 97 %: the panel "Hvad koster
+det?" shows 9.700,00 kr. per payment, six payments, 9.700,00 kr. this year and 58.200,00 kr. in
+all. At 12.000 kr. it shows 11.640,00 kr. this year and 69.840,00 kr. in all; the saved activity
+costs the same. The edit form of the draft shows the same preview at once.
+"""
+
+import pytest
+import transaction
+from plone import api
+
+from os2bos_plone.engine import clock
+from os2bos_plone.payments import figures
+from tests.builders import make_appropriation
+from tests.builders import make_case
+
+TEAM = "familie_oest"
+YEAR = clock.today().year
+PROVIDER = "Kompasrosen Familie- og Ungerådgivning ApS"
+PROVIDER_CVR = "97643024"
+
+
+@pytest.fixture
+def worker_appropriation(functional_portal, make_user):
+    """(worker id, appropriation): an empty appropriation (BL-32-1.5) of the worker's case."""
+    worker = make_user("af-browser-worker", roles=["BOSCaseWorker"], fullname="Gitte Sagsb")
+    with api.env.adopt_roles(["Manager"]):
+        api.group.add_user(groupname=f"bos_team_{TEAM}", username=worker)
+        case = make_case(functional_portal, case_worker=worker, team=TEAM, title="Alma Berg")
+        appropriation = make_appropriation(case, section="BL-32-1.5")
+    transaction.commit()
+    return worker, appropriation
+
+
+def figure(page, name):
+    return page.locator(f'#bos-cost-preview dd[data-figure="{name}"]')
+
+
+def expect_figures(page, **expected):
+    from playwright.sync_api import expect
+
+    for name, text in expected.items():
+        expect(figure(page, name)).to_have_text(text)
+
+
+def test_case_worker_adds_an_activity_with_the_live_preview(page_as, screen, worker_appropriation):
+    from playwright.sync_api import expect
+
+    worker, appropriation = worker_appropriation
+    page = page_as(worker, roles=["BOSCaseWorker"])
+    page.goto(f"{appropriation.absolute_url()}/++add++bos_activity")
+    expect(page.get_by_role("heading", name="Hvad koster det?")).to_be_visible()
+    status = page.locator("#bos-cost-preview-status")
+    expect(status).to_have_text(
+        "Udfyld ydelse, datoer og betalingsplan for at se, hvad det koster."
+    )
+
+    service = page.get_by_label("Ydelse", exact=True)
+    service.select_option(label="Familiebehandling")
+    # The service's preferred providers come first.
+    provider = page.locator("#form-widgets-service_provider")
+    second = provider.locator("option").nth(1)
+    expect(second).to_contain_text("(foretrukken leverandør)")
+    page.fill("#form-widgets-start_date", f"{YEAR}-12-01")
+    page.fill("#form-widgets-end_date", f"{YEAR + 1}-05-31")
+    page.select_option("#form-widgets-payment_type", "running")
+    page.select_option("#form-widgets-payment_frequency", "monthly")
+    page.fill("#form-widgets-payment_day_of_month", "1")
+    page.select_option("#form-widgets-payment_cost_type", "fixed")
+    page.fill("#form-widgets-payment_amount", "10.000")
+    provider.select_option(label=PROVIDER)
+    page.select_option("#form-widgets-recipient_type", "company")
+    page.fill("#form-widgets-recipient_id", PROVIDER_CVR)
+    page.fill("#form-widgets-recipient_name", "Kompasrosen")
+    page.select_option("#form-widgets-payment_method", "invoice")
+
+    expect_figures(
+        page,
+        per_payment_amount="9.700,00 kr.",
+        payments_count="6",
+        first_payment=f"1. december {YEAR}",
+        last_payment=f"1. maj {YEAR + 1}",
+        this_year="9.700,00 kr.",
+        next_year="48.500,00 kr.",
+        total_cost="58.200,00 kr.",
+        annual_cost="116.400,00 kr.",
+    )
+    expect(page.locator('#bos-cost-preview dt[data-label="this_year"]')).to_have_text(
+        f"I år ({YEAR})"
+    )
+    screen(page, "activity-add-preview")
+
+    page.fill("#form-widgets-payment_amount", "12.000")
+    expect_figures(
+        page,
+        per_payment_amount="11.640,00 kr.",
+        this_year="11.640,00 kr.",
+        next_year="58.200,00 kr.",
+        total_cost="69.840,00 kr.",
+        annual_cost="139.680,00 kr.",
+    )
+
+    # A rule broken while typing: the service's Danish message, linked to the field.
+    page.fill("#form-widgets-end_date", f"{YEAR}-11-01")
+    errors = page.locator("#bos-cost-preview .bos-cost-preview-errors")
+    expect(errors).to_contain_text("Startdatoen skal være før eller samme dag som slutdatoen")
+    expect(figure(page, "total_cost")).to_be_hidden()
+    screen(page, "activity-add-preview-errors")
+    page.fill("#form-widgets-end_date", f"{YEAR + 1}-05-31")
+    expect_figures(page, total_cost="69.840,00 kr.")
+
+    page.get_by_role("button", name="Gem").click()
+    page.wait_for_load_state("networkidle")
+    transaction.begin()  # see what the server committed
+    activity = [obj for obj in appropriation.objectValues() if obj.portal_type == "bos_activity"]
+    assert len(activity) == 1
+    activity = activity[0]
+    assert page.url.startswith(activity.absolute_url())
+    costs = page.locator(".bos-grant")
+    expect(costs).to_contain_text("11.640,00 kr.")
+    expect(costs).to_contain_text("69.840,00 kr.")
+    assert figures.costs_for(activity, YEAR)["total_cost"] == "69840.00"
+
+    # The edit form of the draft shows its cost at once.
+    page.goto(f"{activity.absolute_url()}/@@edit")
+    expect(page.locator("#form-widgets-payment_amount")).to_have_value("12.000")
+    expect_figures(page, this_year="11.640,00 kr.", total_cost="69.840,00 kr.")
+    screen(page, "activity-edit-preview")
+    page.fill("#form-widgets-payment_amount", "10.000,00")
+    expect_figures(page, this_year="9.700,00 kr.", total_cost="58.200,00 kr.")
+
+
+def test_supplementary_type_offers_other_services(page_as, worker_appropriation):
+    from playwright.sync_api import expect
+
+    worker, appropriation = worker_appropriation
+    page = page_as(worker, roles=["BOSCaseWorker"])
+    page.goto(f"{appropriation.absolute_url()}/++add++bos_activity")
+    family = page.locator("#form-widgets-service option", has_text="Familiebehandling")
+    expect(family).to_be_enabled()
+    page.select_option("#form-widgets-activity_type", "supplementary")
+    expect(family).to_be_disabled()
+    leisure = page.locator("#form-widgets-service option", has_text="Fritidsaktiviteter")
+    expect(leisure).to_be_enabled()
