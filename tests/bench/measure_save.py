@@ -8,12 +8,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from tests.journal.helpers import main_fields
-from tests.journal.helpers import make_activity
-from tests.journal.helpers import make_appropriation
-from tests.journal.helpers import make_case
-from tests.journal.helpers import supplementary_fields
-from tests.screens.test_activity_form import edit_view
+from tests.browser.test_activity_form_views import edit_view
+from tests.builders import main_fields
+from tests.builders import make_activity
+from tests.builders import make_appropriation
+from tests.builders import make_case
+from tests.builders import supplementary_fields
 from zope.event import notify
 from zope.lifecycleevent import ObjectModifiedEvent
 
@@ -70,7 +70,7 @@ def _setup(manager):
 
 def test_measure_saves(manager, counted):
     appropriation, main = _setup(manager)
-    from tests.screens.test_activity_form import _request  # noqa: F401
+    from tests.browser.test_activity_form_views import _request  # noqa: F401
 
     counted.clear()
     notify(ObjectModifiedEvent(main))
@@ -86,7 +86,7 @@ def test_measure_saves(manager, counted):
     view()
     print("edit form, GET render:", dict(counted))
 
-    from tests.screens.test_activity_form import _request as request_of
+    from tests.browser.test_activity_form_views import _request as request_of
 
     counted.clear()
     request = request_of(manager, _edit_data(main, note="eins"), "POST")

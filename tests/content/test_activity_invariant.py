@@ -178,7 +178,7 @@ def _form_post(activity, **changes):
 
 
 def _form_errors(portal, activity, form):
-    from tests.screens.test_activity_form import edit_view
+    from tests.browser.test_activity_form_views import edit_view
 
     view = edit_view(portal, activity, form, method="POST")
     view()

@@ -9,14 +9,14 @@ from datetime import date
 import pytest
 import requests
 
-from tests.cases.helpers import create_activity
-from tests.cases.helpers import create_appropriation
-from tests.cases.helpers import create_case
-from tests.cases.helpers import grant
-from tests.cases.helpers import monthly_main
-from tests.cases.helpers import monthly_supplementary
-from tests.cases.helpers import new_appropriation
-from tests.cases.helpers import team_users
+from tests.builders import create_activity
+from tests.builders import create_appropriation
+from tests.builders import create_case
+from tests.builders import grant
+from tests.builders import monthly_main
+from tests.builders import monthly_supplementary
+from tests.builders import new_appropriation
+from tests.builders import team_users
 
 BAD_JSON = "Forespørgslen skal indeholde et gyldigt JSON-objekt."
 REQUIRED = "Feltet skal udfyldes."

@@ -4,7 +4,7 @@ from plone import api
 from Products.GenericSetup.upgrade import listUpgradeSteps
 
 from os2bos_plone.upgrades import v1003
-from tests.overview.helpers import make_case
+from tests.builders import make_case
 
 PROFILE = "os2bos_plone:default"
 COLUMN = "bos_status"
@@ -22,7 +22,7 @@ def test_a_new_site_has_no_such_column(manager):
 
 
 def test_upgrade_removes_the_column(manager, monkeypatch):
-    case = make_case(manager, step=2)
+    case = make_case(manager, effort_step=2, team="familie_oest")
     catalog = api.portal.get_tool("portal_catalog")
     # A site as 1002 left it: the column is there (empty, as no indexer ever filled it).
     catalog.addColumn(COLUMN)
