@@ -14,6 +14,7 @@ from zope.event import notify
 
 from os2bos_plone.classification.reader import by_key
 from os2bos_plone.decisions.grant import grant
+from os2bos_plone.decisions.parameters import DecisionParameters
 from os2bos_plone.engine import clock
 from os2bos_plone.journal.storage import entries
 
@@ -144,7 +145,8 @@ def grant_decision(
     before = len(entries_with(case, "activities_granted"))
     user = api.user.get_current()
     uids = [IUUID(a) for a in granted]
-    result = grant(appropriation, uids, level, approval_note=note, user=user)
+    parameters = DecisionParameters(approval_level=level, note=note)
+    result = grant(appropriation, uids, parameters, user=user)
     assert result.ok, result.errors
     if len(entries_with(case, "activities_granted")) == before:
         level_obj = by_key("bos_approval_level", level)

@@ -1,7 +1,8 @@
 """@bos-grant on an appropriation and @bos-adjustment on a granted activity.
 
-POST <appropriation>/@bos-grant {"activities": [UID, ...], "approval_level": <key>,
-                                 "approval_note": "..."}
+POST <appropriation>/@bos-grant {"activities": [UID, ...], ...decision parameters}
+    The parameters (approval_level, approval_note, meeting_date, decision_reference,
+    decision_text) are read by decisions.parameters, as for @workflow/grant.
     -> 200 {"granted": [UID, ...]} or 400 {"errors": ["...", ...]} (nothing changed).
     Who: the grant guard of the activity workflow (Manager or BOS Teamleder); others get 403.
 
@@ -18,8 +19,8 @@ from zope.component import getMultiAdapter
 from os2bos_plone.adapters.lookup import appropriation_of
 from os2bos_plone.decisions.adjustment import create_adjustment
 from os2bos_plone.decisions.grant import grant
+from os2bos_plone.decisions.parameters import read_parameters
 from os2bos_plone.decisions.submit import submit
-from os2bos_plone.engine.prices import parse_date
 from os2bos_plone.services.common import allow_write
 from os2bos_plone.services.common import bad_request
 from os2bos_plone.services.common import forbidden
@@ -30,7 +31,6 @@ MSG_MAY_NOT_GRANT = "Du har ikke adgang til at bevilge ydelser på denne bevilli
 MSG_MAY_NOT_ADJUST = "Du har ikke adgang til at lave en forventet justering af denne ydelse."
 MSG_BODY = "Forespørgslen skal indeholde et JSON-objekt"
 MSG_ACTIVITIES_LIST = "Angiv ydelserne som en liste af UID'er"
-MSG_MEETING_DATE = "Mødedatoen skal angives som ÅÅÅÅ-MM-DD"
 
 
 def read_decision(request):
@@ -54,22 +54,12 @@ class GrantPost(Service):
         if errors:
             self.request.response.setStatus(400)
             return {"errors": errors}
-        try:
-            meeting_date = parse_date(data.get("meeting_date"))
-        except ValueError:
+        parameters, errors = read_parameters(data)
+        if errors:
             self.request.response.setStatus(400)
-            return {"errors": [MSG_MEETING_DATE]}
+            return {"errors": errors}
         allow_write(self.request)
-        result = grant(
-            self.context,
-            uids,
-            data.get("approval_level") or "",
-            approval_note=data.get("approval_note") or "",
-            user=api.user.get_current(),
-            meeting_date=meeting_date,
-            decision_reference=data.get("decision_reference") or "",
-            decision_text=data.get("decision_text") or "",
-        )
+        result = grant(self.context, uids, parameters, user=api.user.get_current())
         if result.forbidden:
             return forbidden(self.request, " ".join(result.errors))
         if not result.ok:
@@ -87,9 +77,10 @@ class SubmitPost(Service):
         if errors:
             self.request.response.setStatus(400)
             return {"errors": errors}
+        parameters, _errors = read_parameters(data)
         allow_write(self.request)
         errors, required = submit(
-            self.context, uids, comment=data.get("comment") or "", user=api.user.get_current()
+            self.context, uids, comment=parameters.note, user=api.user.get_current()
         )
         if errors:
             self.request.response.setStatus(400)

@@ -2,8 +2,11 @@
 
 Each guard id maps to one method. The approval rules themselves are the engine's rule objects
 (os2bos_plone.engine.approval: GrantRule, RejectRule); this class only gathers the inputs from
-the site through os2bos_plone.approvals.
+the site through os2bos_plone.decisions.competence. ``context`` and ``user`` are all it reads: the
+user answers ``getRolesInContext`` and ``has_permission`` (tests pass a fake user).
 """
+
+from os2bos_plone.decisions.competence import grant_rule
 
 CASE_REOPEN_ROLES = {"Manager", "Site Administrator", "BOSCaseTeam", "BOSSectionLeader"}
 
@@ -43,8 +46,6 @@ class TransitionController:
         return self.can_modify()
 
     def grant_rule(self, activities=None):
-        from os2bos_plone.decisions.competence import grant_rule
-
         return grant_rule(self.user, activities or [self.context])
 
     def guard_activity_grant(self):
