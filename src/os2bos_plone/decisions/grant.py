@@ -78,11 +78,12 @@ class GrantCheck:
 
 
 def default_level(user, activities):
-    """The key of the level ``user`` decides ``activities`` at when a door names none (the
-    state menu, @workflow/grant without ``approval_level``): their least senior sufficient
-    level; "" when they have none (then the competence check refuses)."""
-    level = grant_rule(user, activities).deciding_level
-    return level.key if level is not None else ""
+    """The key of the level a decision is taken at when a door names none (the state menu,
+    @workflow/grant without ``approval_level``): the user's least senior sufficient level, or,
+    when they hold none, the required level, which the competence check then refuses with its
+    reason (403)."""
+    rule = grant_rule(user, activities)
+    return (rule.deciding_level or rule.required).key
 
 
 def check_grant(appropriation, uids, parameters, user=None, today=None):
