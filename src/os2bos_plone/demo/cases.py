@@ -6,9 +6,9 @@ have figures for this year and next.
 
 Content is made through the normal add path (``createContentInContainer``), so the subscribers
 plan the payments and store the yearly totals exactly as for a case worker's own input. Decisions
-take the same paths as the REST services: ``grants.grant`` (the ``grant`` transition with the
+take the same paths as the REST services: ``decisions.grant`` (the ``grant`` transition with the
 approval data, journal and letter) by a user with the Manager role acting as the approver the
-level names, ``grants.submit`` for expected activities and ``grants.create_adjustment`` for
+level names, ``decisions.submit`` for expected activities and ``create_adjustment`` for
 expected adjustments. The step is idempotent: a case whose SBSYS id exists is skipped.
 """
 

@@ -51,7 +51,6 @@ class TransitionTaken:
 
     workflow: object
     action: str
-    old_state: str
     kwargs: dict = field(default_factory=dict)
 
 
@@ -153,7 +152,6 @@ def activity_after_transition(activity, event):
     taken = TransitionTaken(
         workflow=event.workflow,
         action=event.transition.id,
-        old_state=event.old_state.id,
         kwargs=event.kwargs if event.kwargs is not None else {},
     )
     for step in AFTER_TRANSITION:
