@@ -1,5 +1,5 @@
-"""One door for a decision: @bos-grant / @bos-submit, @workflow/<transition> on the activity and
-a bare transition (the state menu, a script) have the same checks and the same effects.
+"""One door for a decision: @bos-grant / @bos-submit, @workflow/<transition> on the activity, the
+grant view and a bare transition (the state menu, a script) have the same checks and effects.
 
 The services are called in process (their reply()), so the journal, the letters and the
 MockMailHost can be compared directly; tests/workflows/test_workflow_rest.py goes over HTTP."""
@@ -8,6 +8,7 @@ import json
 
 import pytest
 from plone import api
+from plone.app.testing import TEST_USER_NAME
 from Products.CMFCore.WorkflowCore import WorkflowException
 from Products.Five.browser import BrowserView
 from zope.globalrequest import getRequest
@@ -23,6 +24,7 @@ from tests.journal.helpers import make_activity
 from tests.journal.helpers import make_appropriation
 from tests.journal.helpers import make_case
 from tests.journal.helpers import parsed
+from tests.screens.test_grant_screens import post
 
 NOTE = "Bevilget på teammødet"
 APPROVAL_FIELDS = (
@@ -107,6 +109,20 @@ def grant_by_workflow(appropriation, activity):
     return call(ActivityWorkflowTransition, activity, {"comment": NOTE}, transition="grant")
 
 
+def grant_by_grant_view(appropriation, activity):
+    """ "Bevilg valgte" on the grant view, at the level the form offers (the user's own)."""
+    form = {"activities": [activity.UID()], "approval_level": "teamleder", "note": NOTE}
+    messages, _location = post(
+        api.portal.get(),
+        appropriation,
+        "bos-appropriation-view",
+        TEST_USER_NAME,
+        **form,
+        **{"form.buttons.grant": "1"},
+    )
+    return (200 if messages == ["1 ydelse(r) er bevilget."] else 400), messages
+
+
 def grant_by_bare_transition(appropriation, activity):
     api.content.transition(obj=activity, transition="grant", comment=NOTE)
     return 200, None
@@ -114,13 +130,14 @@ def grant_by_bare_transition(appropriation, activity):
 
 def test_every_grant_door_has_the_same_effects(people, mailhost):
     results = []
-    for door in (grant_by_bos_grant, grant_by_workflow, grant_by_bare_transition):
+    doors = (grant_by_bos_grant, grant_by_workflow, grant_by_grant_view, grant_by_bare_transition)
+    for door in doors:
         case, appropriation, activity = new_activity(people)
         before = len(mailhost.messages)
         status, answer = door(appropriation, activity)
         assert status == 200, (door.__name__, answer)
         results.append(outcome(case, appropriation, activity, before, mailhost))
-    by_bos_grant, by_workflow, by_transition = results
+    by_bos_grant, by_workflow, by_view, by_transition = results
     assert by_bos_grant["state"] == "granted"
     assert by_bos_grant["approval"]["approval_level"] == "teamleder"
     assert by_bos_grant["approval"]["approval_note"] == NOTE
@@ -130,6 +147,7 @@ def test_every_grant_door_has_the_same_effects(people, mailhost):
     assert by_bos_grant["letters"] == 1
     assert by_bos_grant["mails"] == [("k@x.example", "Bevilget: bevilling <bevilling>")]
     assert by_workflow == by_bos_grant
+    assert by_view == by_bos_grant
     assert by_transition == by_bos_grant
 
 
