@@ -35,6 +35,7 @@ from os2bos_plone.adapters.lookup import activities_of
 from os2bos_plone.classification.reader import by_key
 from os2bos_plone.decisions.competence import required_level
 from os2bos_plone.decisions.grant import grant
+from os2bos_plone.decisions.parameters import DecisionParameters
 from os2bos_plone.management.figures import clear_cache
 from os2bos_plone.management.figures import collect
 from os2bos_plone.payments.totals import MONTHLY_COLUMN
@@ -148,9 +149,8 @@ def grant_decision(today):
         committee = {}
         if level.committee:
             committee = {"meeting_date": today, "decision_reference": "Benchmark, pkt. 2"}
-        result = grant(
-            appropriation, [IUUID(obj) for obj in objs], level.key, user=user, **committee
-        )
+        parameters = DecisionParameters(approval_level=level.key, **committee)
+        result = grant(appropriation, [IUUID(obj) for obj in objs], parameters, user=user)
         if not result.ok:
             raise RuntimeError(f"grant refused: {result.errors}")
         transaction.commit()

@@ -36,7 +36,7 @@ import transaction
 
 from os2bos_plone.classification.reader import find_classification
 from os2bos_plone.decisions.competence import required_level
-from os2bos_plone.decisions.grant import deciding
+from os2bos_plone.decisions.transitions import take_transition
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "src" / "os2bos_plone" / "data" / "seed"
 
@@ -329,24 +329,11 @@ def activity_fields(spec, lookup, number):
     return fields
 
 
-def decided(function):
-    """Run ``function`` as a decision being applied (``grants.deciding()``): the workflow's
-    decision subscribers then leave the journal entry, the letter and the mails alone, as they
-    do for every activity of a batch that @bos-grant/@bos-submit apply."""
-
-    deciding(True)
-    try:
-        return function()
-    finally:
-        deciding(False)
-
-
 def grant_all(appropriation, objs, user, today):
     """Grant the activities the way ``grants.grant`` applies a decision: the approval data (the
     level the rules require, with a committee's meeting date and reference), then the ``grant``
     transition of each activity. The journal entry, letter and mail of the decision are left
     out of the build (a real decision is timed on its own: benchmarks/measure.py)."""
-    from plone import api
 
     level = required_level(objs, when=today)
     for obj in objs:
@@ -359,17 +346,14 @@ def grant_all(appropriation, objs, user, today):
         obj.decision_reference = "Benchmark, pkt. 1" if level.committee else ""
         obj.decision_text = ""
 
-    def transition():
-        for obj in objs:
-            api.content.transition(obj=obj, transition="grant")
-
-    decided(transition)
+    for obj in objs:
+        # as an operation takes it: the dispatcher leaves the decision's records to the caller
+        take_transition(obj, "grant")
 
 
 def add_adjustment(appropriation, activity, spec, lookup, number, today):
     """An expected adjustment as ``grants.create_adjustment`` makes it: a copy of the plan with
     a new start and amount, ``modifies`` the original, submitted at the level it needs."""
-    from plone import api
     from plone.dexterity.utils import createContentInContainer
 
     start, amount = spec.adjust
@@ -377,7 +361,7 @@ def add_adjustment(appropriation, activity, spec, lookup, number, today):
     fields.update(start_date=start, payment_amount=amount, modifies=activity.UID())
     adjustment = createContentInContainer(appropriation, "bos_activity", **fields)
     adjustment.required_approval_level = required_level([adjustment], when=today).key
-    decided(lambda: api.content.transition(obj=adjustment, transition="submit"))
+    take_transition(adjustment, "submit")
     return adjustment
 
 

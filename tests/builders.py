@@ -29,6 +29,7 @@ from zope.interface import alsoProvides
 
 from os2bos_plone.classification.reader import by_key
 from os2bos_plone.decisions.grant import grant as grant_activities
+from os2bos_plone.decisions.parameters import DecisionParameters
 from os2bos_plone.engine import clock
 from os2bos_plone.interchange.kinds import KIND_NAMES
 from os2bos_plone.interfaces import IOs2BosPloneLayer
@@ -179,7 +180,8 @@ def grant_decision(
     before = len(entries_with(case, "activities_granted"))
     user = api.user.get_current()
     uids = [IUUID(a) for a in granted]
-    result = grant_activities(appropriation, uids, level, approval_note=note, user=user)
+    parameters = DecisionParameters(approval_level=level, note=note)
+    result = grant_activities(appropriation, uids, parameters, user=user)
     assert result.ok, result.errors
     if len(entries_with(case, "activities_granted")) == before:
         level_obj = by_key("bos_approval_level", level)

@@ -25,6 +25,7 @@ from os2bos_plone.adapters.lookup import status_of
 from os2bos_plone.decisions.adjustment import create_adjustment
 from os2bos_plone.decisions.adjustment import existing_adjustment
 from os2bos_plone.decisions.grant import grant
+from os2bos_plone.decisions.parameters import DecisionParameters
 from os2bos_plone.engine import clock
 from os2bos_plone.interfaces import IOs2BosPloneLayer
 from os2bos_plone.journal.storage import entries
@@ -44,6 +45,8 @@ WORKER = "gs-worker"
 LEADER = "gs-leader"
 READER = "gs-reader"
 YEAR = clock.today().year
+
+TEAM_LEADER = DecisionParameters(approval_level="teamleder")
 
 
 def _user(user_id, roles=(), fullname=""):
@@ -123,7 +126,7 @@ def test_grant_view_groups_main_first_and_nests_adjustments(team):
     appropriation = make_appropriation(case, note="Familien ønsker hjælp")
     main = make_activity(appropriation, **main_fields(end_date=date(YEAR + 1, 12, 31)))
     leisure = make_activity(appropriation, **supplementary_fields())
-    result = grant(appropriation, [IUUID(main)], "teamleder", user=api.user.get_current())
+    result = grant(appropriation, [IUUID(main)], TEAM_LEADER, user=api.user.get_current())
     assert result.ok, result.errors
     start = clock.today() + timedelta(days=7)
     adjustment = create_adjustment(
@@ -159,7 +162,7 @@ def test_year_selector_changes_the_figures(team):
     portal, case = team
     appropriation = make_appropriation(case)
     main = make_activity(appropriation, **main_fields(payment_amount=Decimal("1000.00")))
-    grant(appropriation, [IUUID(main)], "teamleder", user=api.user.get_current())
+    grant(appropriation, [IUUID(main)], TEAM_LEADER, user=api.user.get_current())
     this_year = text_of(render(portal, appropriation, "bos-appropriation-view", WORKER))
     next_year = text_of(
         render(portal, appropriation, "bos-appropriation-view", WORKER, year=str(YEAR + 1))
@@ -412,7 +415,7 @@ def test_activity_view_shows_fields_plan_costs_and_payments(team):
     portal, case = team
     appropriation = make_appropriation(case)
     activity = make_activity(appropriation, **main_fields(payment_amount=Decimal("1000.00")))
-    grant(appropriation, [IUUID(activity)], "teamleder", user=api.user.get_current())
+    grant(appropriation, [IUUID(activity)], TEAM_LEADER, user=api.user.get_current())
     first = stored_payments(activity)[0]
     mark_paid(activity, first.date, Decimal("1234.50"), date(YEAR, 3, 3), user_id="x")
     text = text_of(render(portal, activity, "bos-activity-view", WORKER))
@@ -457,7 +460,7 @@ def test_adjustment_is_made_from_the_activity_view(team):
     portal, case = team
     appropriation = make_appropriation(case)
     original = make_activity(appropriation, **main_fields(end_date=date(YEAR + 1, 12, 31)))
-    grant(appropriation, [IUUID(original)], "teamleder", user=api.user.get_current())
+    grant(appropriation, [IUUID(original)], TEAM_LEADER, user=api.user.get_current())
     start = clock.today() + timedelta(days=3)
     messages, location = post(
         portal,
@@ -487,7 +490,7 @@ def test_adjustment_errors_are_shown_and_nothing_is_created(team):
     portal, case = team
     appropriation = make_appropriation(case)
     original = make_activity(appropriation, **main_fields())
-    grant(appropriation, [IUUID(original)], "teamleder", user=api.user.get_current())
+    grant(appropriation, [IUUID(original)], TEAM_LEADER, user=api.user.get_current())
     messages, location = post(
         portal,
         original,
@@ -506,7 +509,7 @@ def test_reader_may_not_adjust(team):
     portal, case = team
     appropriation = make_appropriation(case)
     original = make_activity(appropriation, **main_fields())
-    grant(appropriation, [IUUID(original)], "teamleder", user=api.user.get_current())
+    grant(appropriation, [IUUID(original)], TEAM_LEADER, user=api.user.get_current())
     text = text_of(render(portal, original, "bos-activity-view", READER))
     assert "Lav forventet justering" not in text
     assert "Månedligt den 1." in text

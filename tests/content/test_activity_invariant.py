@@ -12,11 +12,14 @@ from os2bos_plone.content.activity import ActivityInvalid
 from os2bos_plone.content.activity import IActivity
 from os2bos_plone.decisions.adjustment import create_adjustment
 from os2bos_plone.decisions.grant import grant
+from os2bos_plone.decisions.parameters import DecisionParameters
 from os2bos_plone.payments.store import stored_payments
 from os2bos_plone.payments.totals import yearly_totals_of
 from os2bos_plone.validation.activity import ACTIVITY_FIELDS
 from os2bos_plone.validation.activity import MSG_GRANTED_CHANGE
 from os2bos_plone.validation.activity import validation_errors
+
+TEAM_LEADER = DecisionParameters(approval_level="teamleder")
 
 
 @pytest.fixture(autouse=True)
@@ -134,14 +137,14 @@ def test_individual_plan_adjustment_takes_the_payments_from_its_start(manager):
         recipient_name="Intern",
         payment_method="internal",
     )
-    assert grant(appropriation, [original.UID()], "teamleder").ok
+    assert grant(appropriation, [original.UID()], TEAM_LEADER).ok
     adjustment = create_adjustment(original, {"start_date": "2027-04-01"})
     assert api.content.get_state(adjustment) == "expected"
     assert [row["date"] for row in adjustment.individual_payments] == [
         date(2027, 5, 15),
         date(2027, 9, 15),
     ]
-    result = grant(appropriation, [adjustment.UID()], "teamleder")
+    result = grant(appropriation, [adjustment.UID()], TEAM_LEADER)
     assert result.ok, result.errors
     assert original.end_date == date(2027, 3, 31)
     assert [(p.date, p.amount) for p in stored_payments(original)] == [

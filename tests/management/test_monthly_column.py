@@ -17,6 +17,7 @@ from zope.lifecycleevent import ObjectModifiedEvent
 from os2bos_plone.adapters.lookup import status_of
 from os2bos_plone.decisions.adjustment import create_adjustment
 from os2bos_plone.decisions.grant import grant
+from os2bos_plone.decisions.parameters import DecisionParameters
 from os2bos_plone.management import figures as management
 from os2bos_plone.management.figures import clear_cache
 from os2bos_plone.management.figures import collect
@@ -27,6 +28,8 @@ from os2bos_plone.payments.totals import yearly_totals_of
 from tests.builders import YEAR
 
 CASES = ("alma", "bo", "carl")
+
+TEAM_LEADER = DecisionParameters(approval_level="teamleder")
 
 
 def cost_figures(data):
@@ -92,7 +95,7 @@ def test_after_a_grant(data, monkeypatch):
     draft = data["draft"]
     draft.payment_amount = Decimal("1000")
     notify(ObjectModifiedEvent(draft))
-    result = grant(data["bo_draft"], [IUUID(draft)], "teamleder", user=api.user.get_current())
+    result = grant(data["bo_draft"], [IUUID(draft)], TEAM_LEADER, user=api.user.get_current())
     assert result.ok, result.errors
     assert status_of(draft) == "granted"
     after = assert_overview_matches_costs(data, monkeypatch)
@@ -113,7 +116,7 @@ def test_after_an_adjustment_and_its_merge(data, monkeypatch, frozen_today):
     assert status_of(adjustment) == "expected"
     expected_state = assert_overview_matches_costs(data, monkeypatch)
     result = grant(
-        data["alma_treatment"], [IUUID(adjustment)], "teamleder", user=api.user.get_current()
+        data["alma_treatment"], [IUUID(adjustment)], TEAM_LEADER, user=api.user.get_current()
     )
     assert result.ok, result.errors
     merged = assert_overview_matches_costs(data, monkeypatch)

@@ -21,6 +21,7 @@ from plone.app.testing import logout
 from plone.uuid.interfaces import IUUID
 
 from os2bos_plone.decisions.grant import grant
+from os2bos_plone.decisions.parameters import DecisionParameters
 from os2bos_plone.engine import clock
 from tests.builders import main_fields
 from tests.builders import make_activity
@@ -28,6 +29,8 @@ from tests.builders import make_appropriation
 from tests.builders import make_case
 
 TEAM = "familie_oest"
+
+TEAM_LEADER = DecisionParameters(approval_level="teamleder")
 
 
 @pytest.fixture
@@ -117,7 +120,7 @@ def test_activity_view_and_expected_adjustment(page_as, screen, team_case, make_
     try:
         activity.end_date = date(clock.today().year + 1, 12, 31)
         notify(ObjectModifiedEvent(activity))
-        result = grant(appropriation, [IUUID(activity)], "teamleder")
+        result = grant(appropriation, [IUUID(activity)], TEAM_LEADER)
         assert result.ok, result.errors
         transaction.commit()
     finally:

@@ -2,8 +2,9 @@
 activities grouped main first then supplementary with expected adjustments nested under the
 activity they replace, the year's granted and expected cost, and the decision form.
 
-The form posts back to the view. "Grant selected" calls ``grants.grant`` and "Submit selected"
-``grants.submit``: the functions behind @bos-grant and @bos-submit, so the same rules apply.
+The form posts back to the view. "Grant selected", "Submit selected" and "Reject selected" call
+``decisions.grant``, ``decisions.submit`` and ``decisions.reject``: the operations behind
+@bos-grant, @bos-submit and @workflow, so the same rules apply.
 Every broken rule is shown as a status message and nothing changes then.
 """
 
@@ -32,6 +33,7 @@ from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.decisions.competence import required_level
 from os2bos_plone.decisions.competence import user_levels
 from os2bos_plone.decisions.grant import grant
+from os2bos_plone.decisions.parameters import read_parameters
 from os2bos_plone.decisions.reject import reject
 from os2bos_plone.decisions.submit import submit
 from os2bos_plone.engine import clock
@@ -388,7 +390,7 @@ class AppropriationView(BrowserView):
         uids = [uid for uid in uids if isinstance(uid, str) and uid]
         note = (form.get("note") or "").strip()
         if "form.buttons.grant" in form:
-            errors, done = self._grant(uids, note)
+            errors, done = self._grant(uids)
         elif "form.buttons.reject" in form:
             errors, done = self._reject(uids, note)
         else:
@@ -402,22 +404,11 @@ class AppropriationView(BrowserView):
         self.request.response.redirect(f"{self.context.absolute_url()}?year={self.year}")
         return ""
 
-    def _grant(self, uids, note):
-        raw_date = (self.request.form.get("meeting_date") or "").strip()
-        try:
-            meeting_date = parse_date(raw_date) if raw_date else None
-        except (TypeError, ValueError):
-            return [self.t(_("The meeting date must be a valid date."))], None
-        result = grant(
-            self.context,
-            uids,
-            (self.request.form.get("approval_level") or "").strip(),
-            approval_note=note,
-            user=self.user,
-            meeting_date=meeting_date,
-            decision_reference=(self.request.form.get("decision_reference") or "").strip(),
-            decision_text=(self.request.form.get("decision_text") or "").strip(),
-        )
+    def _grant(self, uids):
+        parameters, errors = read_parameters(self.request.form)
+        if errors:
+            return errors, None
+        result = grant(self.context, uids, parameters, user=self.user)
         if not result.ok:
             return result.errors, None
         message = _(

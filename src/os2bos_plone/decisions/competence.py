@@ -20,6 +20,7 @@ from os2bos_plone.classification.reader import list_rows
 from os2bos_plone.classification.reader import required_level as level_for_measure
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.approval import GrantRule
+from os2bos_plone.engine.approval import committee_decision_errors
 from os2bos_plone.engine.approval import levels_for_roles
 from os2bos_plone.engine.costs import annual_cost
 
@@ -150,8 +151,6 @@ def competence_errors(
     """The approval rules: the user must hold a level at or above the required one, the
     recorded level must be one of theirs and high enough, and a committee decision needs its
     meeting date and reference. Returns (errors, forbidden_reason, rule)."""
-    from os2bos_plone.decisions.competence import grant_rule
-
     rule = grant_rule(user, objs, when=today)
     if not rule.allowed():
         return [], rule.reason(), rule
@@ -164,8 +163,6 @@ def competence_errors(
         return [MSG_LEVEL_NOT_HELD.format(given=approval_level)], None, rule
     errors = []
     if given.committee:
-        from os2bos_plone.engine.approval import committee_decision_errors
-
         errors = committee_decision_errors(
             given, meeting_date, decision_reference, decision_text, today=today
         )

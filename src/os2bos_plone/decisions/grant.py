@@ -1,8 +1,15 @@
-"""Granting: the one operation behind @bos-grant, the grant view and @workflow/grant."""
+"""Granting: the one operation behind @bos-grant, @workflow/grant, the grant view and the demo.
 
-from contextvars import ContextVar
+``grant`` = ``check_grant`` (every rule, nothing changes) + ``apply_grant`` (merges, end dates,
+approval data, the ``grant`` transitions, then one ActivitiesGranted event: journal entry,
+letter, mail). A ``grant`` transition taken outside the operation (the state menu, a script) is
+completed by the workflow dispatcher with the same two phases: ``check_grant`` before the
+transition, ``apply_grant(..., taken=...)`` after it (os2bos_plone.workflows.actions).
+"""
+
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import date
 
 from plone import api
 from plone.uuid.interfaces import IUUID
@@ -15,8 +22,11 @@ from os2bos_plone.classification.catalogue import ContentCatalogueRules
 from os2bos_plone.classification.reader import by_key
 from os2bos_plone.decisions.competence import approval_level_errors
 from os2bos_plone.decisions.competence import competence_errors
+from os2bos_plone.decisions.competence import grant_rule
 from os2bos_plone.decisions.events import ActivitiesGranted
+from os2bos_plone.decisions.parameters import DecisionParameters
 from os2bos_plone.decisions.snapshots import appropriation_snapshot
+from os2bos_plone.decisions.transitions import take_transition
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_date
 from os2bos_plone.engine.grant import plan_grant
@@ -42,125 +52,140 @@ class GrantResult:
         return not self.errors
 
 
-#: Set while a decision (grant or submit of a batch) is being applied, so that the workflow
-#: subscribers do not apply it a second time for each activity.
-_deciding = ContextVar("os2bos_plone_deciding", default=False)
+@dataclass
+class GrantCheck:
+    """A grant decision checked against every rule: refused (``errors``; ``forbidden`` when the
+    user lacks the competence) or ready for :func:`apply_grant`."""
+
+    appropriation: object
+    parameters: DecisionParameters
+    user: object
+    today: date
+    errors: list = field(default_factory=list)
+    forbidden: bool = False
+    plan: object = None
+    rule: object = None
+    by_uid: dict = field(default_factory=dict)
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    def result(self, granted=None):
+        if self.errors:
+            return GrantResult(errors=list(self.errors), forbidden=self.forbidden)
+        return GrantResult(granted=list(self.plan.granted if granted is None else granted))
 
 
-def deciding(value=True):
-    return _deciding.set(value)
+def default_level(user, activities):
+    """The key of the level a decision is taken at when a door names none (the state menu,
+    @workflow/grant without ``approval_level``): the user's least senior sufficient level, or,
+    when they hold none, the required level, which the competence check then refuses with its
+    reason (403)."""
+    rule = grant_rule(user, activities)
+    return (rule.deciding_level or rule.required).key
 
 
-def is_deciding():
-    return _deciding.get()
-
-
-def grant(
-    appropriation,
-    uids,
-    approval_level,
-    approval_note="",
-    user=None,
-    today=None,
-    meeting_date=None,
-    decision_reference="",
-    decision_text="",
-    already_granted=None,
-    dry_run=False,
-):
-    """Grant the activities ``uids`` of ``appropriation``; a :class:`GrantResult`.
-
-    ``already_granted``: {uid: previous state} of activities that took the grant transition
-    themselves (the standard @workflow endpoint); the decision is completed for them, not
-    transitioned again.
-    """
-    already_granted = already_granted or {}
+def check_grant(appropriation, uids, parameters, user=None, today=None):
+    """Check a grant of the activities ``uids`` of ``appropriation``; nothing changes."""
     today = today or clock.today()
     user = user or api.user.get_current()
-    errors, _level = approval_level_errors(approval_level)
-    plan = plan_grant(
-        appropriation_snapshot(appropriation, already_granted),
+    check = GrantCheck(appropriation, parameters, user, today)
+    check.errors, _level = approval_level_errors(parameters.approval_level)
+    check.plan = plan = plan_grant(
+        appropriation_snapshot(appropriation),
         list(uids),
         ContentCatalogueRules(),
         today,
     )
-    errors.extend(plan.errors)
-    by_uid = {IUUID(a): a for a in activities_of(appropriation)}
-    forbidden_reason = None
-    rule = None
-    if plan.ok and not errors:
-        granted_objs = [by_uid[uid] for uid in plan.granted if uid in by_uid]
-        more, forbidden_reason, rule = competence_errors(
+    check.errors.extend(plan.errors)
+    check.by_uid = by_uid = {IUUID(a): a for a in activities_of(appropriation)}
+    if plan.ok and not check.errors:
+        deciding = [by_uid[uid] for uid in plan.granted if uid in by_uid]
+        more, forbidden_reason, check.rule = competence_errors(
             user,
-            granted_objs,
-            approval_level,
-            meeting_date,
-            decision_reference,
-            decision_text,
+            deciding,
+            parameters.approval_level,
+            parameters.meeting_date,
+            parameters.decision_reference,
+            parameters.decision_text,
             today,
         )
-        errors.extend(more)
+        if forbidden_reason:
+            check.errors, check.forbidden = [forbidden_reason], True
+            return check
+        check.errors.extend(more)
     if plan.ok:
-        for merge in plan.merges:
-            adjustment = by_uid[merge.adjustment]
-            start = effective_start(adjustment)
-            for uid in merge.deleted:
-                if any(p.settled for p in stored_payments(by_uid[uid])):
-                    errors.append(
-                        MSG_PAID_SUPERSEDED.format(
-                            title=by_uid[uid].Title(), start=format_date(start)
-                        )
-                    )
-    if forbidden_reason:
-        return GrantResult(errors=[forbidden_reason], forbidden=True)
-    if errors or dry_run:
-        return GrantResult(errors=errors, granted=[] if errors else list(plan.granted))
+        check.errors.extend(_superseded_paid_errors(plan, by_uid))
+    return check
 
-    token = deciding()
-    try:
-        merges = _apply_merges(appropriation, plan, by_uid)
-        # 2. supplementary end dates capped to the main activity's end
-        for uid, end in plan.end_date_changes.items():
-            target = by_uid.get(uid)
-            if target is not None:
-                target.end_date = end
-                notify(ObjectModifiedEvent(target))
-        # 3. the grant itself
-        level = by_key("bos_approval_level", approval_level)
-        user_id = user.getId() or user.getUserName()
-        granted = []
-        for uid in plan.granted:
-            obj = by_uid[uid]
-            obj.approval_level = approval_level
-            obj.approval_note = approval_note or ""
-            obj.approval_user = user_id
-            obj.appropriation_date = today
-            obj.required_approval_level = rule.required.key
-            obj.meeting_date = meeting_date
-            obj.decision_reference = decision_reference or ""
-            obj.decision_text = decision_text or ""
-            if status_of(obj) == "granted" or uid in already_granted:
-                notify(ObjectModifiedEvent(obj))
-            else:
-                api.content.transition(obj=obj, transition="grant")
-            granted.append(obj)
-    finally:
-        _deciding.reset(token)
+
+def _superseded_paid_errors(plan, by_uid):
+    """A merge never deletes an activity with paid payments."""
+    errors = []
+    for merge in plan.merges:
+        start = effective_start(by_uid[merge.adjustment])
+        for uid in merge.deleted:
+            if any(p.settled for p in stored_payments(by_uid[uid])):
+                title = by_uid[uid].Title()
+                errors.append(MSG_PAID_SUPERSEDED.format(title=title, start=format_date(start)))
+    return errors
+
+
+def apply_grant(check, taken=()):
+    """Apply a checked grant: (1) merges of expected adjustments, (2) supplementary end dates
+    capped to the main activity's end, (3) the approval data and the ``grant`` transition of
+    each activity (``taken``: UIDs that have taken it already), then one ActivitiesGranted
+    event. Returns the granted UIDs."""
+    plan, by_uid, parameters = check.plan, dict(check.by_uid), check.parameters
+    merges = _apply_merges(check.appropriation, plan, by_uid)
+    for uid, end in plan.end_date_changes.items():
+        target = by_uid.get(uid)
+        if target is not None:
+            target.end_date = end
+            notify(ObjectModifiedEvent(target))
+    user_id = check.user.getId() or check.user.getUserName()
+    granted = []
+    for uid in plan.granted:
+        obj = by_uid[uid]
+        obj.approval_level = parameters.approval_level
+        obj.approval_note = parameters.note
+        obj.approval_user = user_id
+        obj.appropriation_date = check.today
+        obj.required_approval_level = check.rule.required.key
+        obj.meeting_date = parameters.meeting_date
+        obj.decision_reference = parameters.decision_reference
+        obj.decision_text = parameters.decision_text
+        if uid in taken or status_of(obj) == "granted":
+            notify(ObjectModifiedEvent(obj))
+        else:
+            take_transition(obj, "grant", parameters.note)
+        granted.append(obj)
+    level = by_key("bos_approval_level", parameters.approval_level)
     decision = {
-        "approval_level": approval_level,
-        "approval_level_title": level.title if level is not None else approval_level,
-        "approval_note": approval_note or "",
+        "approval_level": parameters.approval_level,
+        "approval_level_title": level.title if level is not None else parameters.approval_level,
+        "approval_note": parameters.note,
         "approval_user": user_id,
-        "appropriation_date": today,
-        "required_level": rule.required.key,
-        "meeting_date": meeting_date,
-        "decision_reference": decision_reference or "",
-        "decision_text": decision_text or "",
+        "appropriation_date": check.today,
+        "required_level": check.rule.required.key,
+        "meeting_date": parameters.meeting_date,
+        "decision_reference": parameters.decision_reference,
+        "decision_text": parameters.decision_text,
         "merges": merges,
         "end_date_changes": dict(plan.end_date_changes),
     }
-    notify(ActivitiesGranted(appropriation, granted, decision))
-    return GrantResult(granted=list(plan.granted))
+    notify(ActivitiesGranted(check.appropriation, granted, decision))
+    return list(plan.granted)
+
+
+def grant(appropriation, uids, parameters, user=None, today=None):
+    """Grant the activities ``uids`` of ``appropriation`` with ``parameters``
+    (:class:`DecisionParameters`); a :class:`GrantResult`. Nothing changes on an error."""
+    check = check_grant(appropriation, uids, parameters, user=user, today=today)
+    if not check.ok:
+        return check.result()
+    return check.result(apply_grant(check))
 
 
 def _apply_merges(appropriation, plan, by_uid):

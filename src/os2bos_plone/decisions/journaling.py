@@ -8,6 +8,7 @@ from plone.uuid.interfaces import IUUID
 from os2bos_plone import logger
 from os2bos_plone.adapters.lookup import activities_of
 from os2bos_plone.adapters.lookup import case_of
+from os2bos_plone.decisions import letters
 from os2bos_plone.engine.formatting import format_date
 from os2bos_plone.engine.money import display_money
 from os2bos_plone.journal.storage import add_entry
@@ -64,8 +65,6 @@ def _merge_entries(case, appropriation, decision):
 
 def activities_granted(event):
     """A grant decision: the merged adjustments, the letter, and one entry for the decision."""
-    from os2bos_plone.decisions import letters
-
     appropriation = event.appropriation
     case = case_of(appropriation)
     if case is None:

@@ -21,21 +21,29 @@ from fpdf import FPDF
 from fpdf.enums import XPos
 from fpdf.enums import YPos
 from plone import api
+from plone.namedfile.file import NamedBlobFile
 from plone.uuid.interfaces import IUUID
 from zope.annotation.interfaces import IAnnotations
+from zope.component import queryUtility
+from zope.schema.interfaces import IVocabularyFactory
 
 from os2bos_plone.adapters.lookup import activities_of
+from os2bos_plone.adapters.lookup import case_of
 from os2bos_plone.adapters.lookup import status_of
+from os2bos_plone.adapters.lookup import user_name
 from os2bos_plone.adapters.plans import plan_of
 from os2bos_plone.classification.reader import by_key
 from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.engine import clock
+from os2bos_plone.engine import payments as engine_payments
 from os2bos_plone.engine.formatting import describe_plan
 from os2bos_plone.engine.formatting import format_date
 from os2bos_plone.engine.formatting import section_label
 from os2bos_plone.engine.money import display_money
 from os2bos_plone.engine.money import format_machine
 from os2bos_plone.engine.money import format_number
+from os2bos_plone.journal.storage import add_entry
+from os2bos_plone.journal.storage import plain
 from os2bos_plone.payments.sync import effective_start
 from os2bos_plone.payments.totals import total_cost_of
 from os2bos_plone.payments.totals import yearly_totals_of
@@ -63,8 +71,6 @@ def _iso(value):
 
 
 def _term_title(vocabulary_name, value, context):
-    from zope.component import queryUtility
-    from zope.schema.interfaces import IVocabularyFactory
 
     if value in (None, ""):
         return ""
@@ -99,8 +105,6 @@ def _is_current(activity, today):
 
 
 def _activity_data(activity, today, updated):
-    from os2bos_plone.engine import payments as engine_payments
-
     plan = plan_of(activity, activity)
     start = plan.start_date
     reference = start if start is not None and start > today else today
@@ -174,10 +178,6 @@ def letter_data(appropriation, granted, decision):
     lists every currently granted activity of the appropriation that has not ended, main
     activities first.
     """
-    from os2bos_plone.adapters.lookup import case_of
-    from os2bos_plone.adapters.lookup import user_name
-    from os2bos_plone.journal.storage import plain
-
     decision = dict(decision or {})
     today = decision.get("appropriation_date") or clock.today()
     if isinstance(today, str):
@@ -490,8 +490,6 @@ def _save_version(obj, comment):
 
 def store_letter(case, data, pdf, number, file=None):
     """Create (or, with ``file``, update as a new version) the letter File in the case."""
-    from plone.namedfile.file import NamedBlobFile
-
     sbsys = data["appropriation"]["sbsys_id"]
     file_id = f"bevillingsskrivelse-{_slug(sbsys)}-{number}.pdf"
     when = _date(data.get("date"))
@@ -526,8 +524,6 @@ def store_letter(case, data, pdf, number, file=None):
 
 def create_letter(appropriation, granted, decision):
     """Make and store the letter of a grant decision: (File, the letter's data dict)."""
-    from os2bos_plone.adapters.lookup import case_of
-
     data = letter_data(appropriation, granted, decision)
     pdf = render_letter(data)
     number = _next_number(appropriation)
@@ -542,8 +538,6 @@ def recreate_letter(case, entry):
     data = entry.data
     if not data.get("appropriation"):
         raise ValueError("the journal entry holds no letter data")
-    from os2bos_plone.journal.storage import add_entry
-
     pdf = render_letter(data)
     existing = by_uid(entry.letter) if entry.letter else None
     if existing is not None and aq_base(existing).portal_type != "File":

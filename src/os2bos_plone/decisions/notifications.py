@@ -19,9 +19,14 @@ from Acquisition import aq_base
 from plone import api
 
 from os2bos_plone import logger
+from os2bos_plone.adapters.lookup import appropriation_of
+from os2bos_plone.adapters.lookup import case_of
+from os2bos_plone.adapters.lookup import user_name
 from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.classification.reader import list_row
 from os2bos_plone.engine.money import display_money
+from os2bos_plone.journal.storage import entries
+from os2bos_plone.payments.figures import activity_figures
 
 SIGNATURE = "Venlig hilsen\nBevilling og Styring"
 TEAM_LEADER_ROLE = "BOSTeamLeader"
@@ -115,10 +120,6 @@ def _current_user_id():
 
 def activities_submitted(event):
     """Tell the deciders of the required level that activities await their decision."""
-    from os2bos_plone.adapters.lookup import case_of
-    from os2bos_plone.adapters.lookup import user_name
-    from os2bos_plone.payments.figures import activity_figures
-
     appropriation = event.appropriation
     case = case_of(appropriation)
     level = event.required_level
@@ -169,11 +170,6 @@ def _case_worker_address(case):
 
 def activities_granted(event):
     """Tell the case worker that activities were granted (with the letter, when there is one)."""
-    from os2bos_plone.adapters.lookup import case_of
-    from os2bos_plone.adapters.lookup import user_name
-    from os2bos_plone.journal.storage import entries
-    from os2bos_plone.payments.figures import activity_figures
-
     appropriation = event.appropriation
     case = case_of(appropriation)
     if case is None:
@@ -226,10 +222,6 @@ def activities_granted(event):
 
 def activity_rejected(activity, event):
     """Tell the case worker that a submitted activity was sent back (transition "reject")."""
-    from os2bos_plone.adapters.lookup import appropriation_of
-    from os2bos_plone.adapters.lookup import case_of
-    from os2bos_plone.adapters.lookup import user_name
-
     if event.action != "reject":
         return
     case = case_of(activity)

@@ -15,13 +15,12 @@ def _service_id(uid):
     return service.service_id if service is not None else (uid or "")
 
 
-def activity_snapshot(activity, status=None):
+def activity_snapshot(activity):
     """The planner's view of an activity. In the planner (as in OS2BOS) "expected" means an
     expected adjustment; here a new activity may also be submitted for approval (draft ->
-    expected) without adjusting anything, which the planner must see as a draft.
-    ``status`` overrides the workflow state (an activity that has just taken the transition)."""
+    expected) without adjusting anything, which the planner must see as a draft."""
     individual = activity.payment_type == "individual"
-    status = status or status_of(activity)
+    status = status_of(activity)
     if status == "expected" and not activity.modifies:
         status = "draft"
     return ActivitySnapshot(
@@ -43,13 +42,9 @@ def activity_snapshot(activity, status=None):
     )
 
 
-def appropriation_snapshot(appropriation, previous_states=None):
+def appropriation_snapshot(appropriation):
     section = by_uid(appropriation.section)
-    previous_states = previous_states or {}
     return AppropriationSnapshot(
         section_key=section.key if section is not None else None,
-        activities=[
-            activity_snapshot(a, previous_states.get(IUUID(a)))
-            for a in activities_of(appropriation)
-        ],
+        activities=[activity_snapshot(a) for a in activities_of(appropriation)],
     )

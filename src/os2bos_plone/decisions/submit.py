@@ -1,4 +1,8 @@
-"""Submitting activities for approval (indstilling) at the level the rules require."""
+"""Submitting activities for approval (indstilling) at the level the rules require.
+
+``submit`` = ``check_submit`` + ``apply_submit``; a bare ``submit`` transition (state menu,
+script) is completed by the workflow dispatcher with the same two phases.
+"""
 
 from plone import api
 from plone.uuid.interfaces import IUUID
@@ -6,22 +10,20 @@ from zope.event import notify
 
 from os2bos_plone.adapters.lookup import activities_of
 from os2bos_plone.adapters.lookup import status_of
+from os2bos_plone.decisions.competence import required_level
 from os2bos_plone.decisions.events import ActivitiesSubmitted
-from os2bos_plone.decisions.grant import _deciding
-from os2bos_plone.decisions.grant import deciding
+from os2bos_plone.decisions.transitions import take_transition
+from os2bos_plone.engine.approval import SubmitRule
 
-MSG_NOT_DRAFT = "Ydelsen »{title}« er ikke en kladde og kan ikke indstilles."
-
-
+MSG_NOT_DRAFT = "Ydelsen »{title}«: {reason}"
 MSG_MAY_NOT_SUBMIT = "Du har ikke adgang til at indstille ydelsen »{title}«."
+MSG_OTHER_APPROPRIATION = "Du kan kun indstille ydelser på samme bevilling"
+MSG_NONE = "Angiv mindst én ydelse"
 
 
-def submit(appropriation, uids, comment="", user=None, today=None):
-    """Submit (indstil) draft activities for approval at the level the rules require.
-
-    Returns (errors, required_level). Nothing changes when an error is found."""
-    from os2bos_plone.decisions.competence import required_level
-
+def check_submit(appropriation, uids, user=None):
+    """``(errors, activities)``: may ``user`` submit the activities ``uids``? Only drafts
+    (engine.approval.SubmitRule) the user may edit; nothing changes."""
     user = user or api.user.get_current()
     by_uid = {IUUID(a): a for a in activities_of(appropriation)}
     errors = []
@@ -29,24 +31,37 @@ def submit(appropriation, uids, comment="", user=None, today=None):
     for uid in uids:
         obj = by_uid.get(uid)
         if obj is None:
-            errors.append("Du kan kun indstille ydelser på samme bevilling")
+            errors.append(MSG_OTHER_APPROPRIATION)
             continue
-        if status_of(obj) != "draft":
-            errors.append(MSG_NOT_DRAFT.format(title=obj.Title()))
+        rule = SubmitRule(status_of(obj))
+        if not rule.allowed():
+            errors.append(MSG_NOT_DRAFT.format(title=obj.Title(), reason=rule.reason()))
         elif not api.user.has_permission("Modify portal content", user=user, obj=obj):
             errors.append(MSG_MAY_NOT_SUBMIT.format(title=obj.Title()))
         objs.append(obj)
     if not uids:
-        errors.append("Angiv mindst én ydelse")
+        errors.append(MSG_NONE)
+    return errors, objs
+
+
+def apply_submit(appropriation, objs, comment="", today=None, taken=()):
+    """Record the required level on each activity, take the ``submit`` transition (``taken``:
+    UIDs that have taken it already) and tell the journal and the deciders once.
+    Returns the required level."""
+    required = required_level(objs, when=today)
+    for obj in objs:
+        obj.required_approval_level = required.key
+        if IUUID(obj) not in taken:
+            take_transition(obj, "submit", comment)
+    notify(ActivitiesSubmitted(appropriation, objs, required, comment or ""))
+    return required
+
+
+def submit(appropriation, uids, comment="", user=None, today=None):
+    """Submit (indstil) draft activities for approval at the level the rules require.
+
+    Returns (errors, required_level). Nothing changes when an error is found."""
+    errors, objs = check_submit(appropriation, uids, user)
     if errors:
         return errors, None
-    required = required_level(objs, when=today)
-    token = deciding()
-    try:
-        for obj in objs:
-            obj.required_approval_level = required.key
-            api.content.transition(obj=obj, transition="submit", comment=comment or "")
-    finally:
-        _deciding.reset(token)
-    notify(ActivitiesSubmitted(appropriation, objs, required, comment or ""))
-    return [], required
+    return [], apply_submit(appropriation, objs, comment, today)

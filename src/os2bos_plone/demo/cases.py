@@ -6,9 +6,9 @@ have figures for this year and next.
 
 Content is made through the normal add path (``createContentInContainer``), so the subscribers
 plan the payments and store the yearly totals exactly as for a case worker's own input. Decisions
-take the same paths as the REST services: ``grants.grant`` (the ``grant`` transition with the
+take the same paths as the REST services: ``decisions.grant`` (the ``grant`` transition with the
 approval data, journal and letter) by a user with the Manager role acting as the approver the
-level names, ``grants.submit`` for expected activities and ``grants.create_adjustment`` for
+level names, ``decisions.submit`` for expected activities and ``create_adjustment`` for
 expected adjustments. The step is idempotent: a case whose SBSYS id exists is skipped.
 """
 
@@ -33,6 +33,7 @@ from os2bos_plone.classification.reader import regelmotor
 from os2bos_plone.decisions.adjustment import create_adjustment
 from os2bos_plone.decisions.competence import required_level
 from os2bos_plone.decisions.grant import grant as grant_activities
+from os2bos_plone.decisions.parameters import DecisionParameters
 from os2bos_plone.decisions.submit import submit as submit_activities
 from os2bos_plone.demo import DEMO_PASSWORD
 from os2bos_plone.demo import DemoUser
@@ -626,7 +627,7 @@ def activity_fields(spec, act, main_fields, lookup, today):
 
 
 def record_grant(appropriation, activities, spec, today):
-    """Grant through the real decision path (``grants.grant``, as @bos-grant): the level the
+    """Grant through the real decision path (``decisions.grant``, as @bos-grant): the level the
     rules require, recorded by a user who decides at that level, on a day before the start;
     committee decisions with their meeting date and reference. Journal and letter follow."""
     objs = [activity for activity, _act in activities]
@@ -641,15 +642,14 @@ def record_grant(appropriation, activities, spec, today):
             "decision_reference": f"Dagsordenspunkt {spec.number % 17 + 3}",
             "decision_text": f"{level.title} tiltrådte indstillingen.",
         }
+    parameters = DecisionParameters(
+        approval_level=level.key,
+        note=f"Bevilget på niveauet {level.title.lower()}.",
+        **committee,
+    )
     with acting_as(approver) as user:
         result = grant_activities(
-            appropriation,
-            [IUUID(obj) for obj in objs],
-            level.key,
-            approval_note=f"Bevilget på niveauet {level.title.lower()}.",
-            user=user,
-            today=decided,
-            **committee,
+            appropriation, [IUUID(obj) for obj in objs], parameters, user=user, today=decided
         )
     if not result.ok:
         raise RuntimeError(f"Demo grant of {appropriation.sbsys_id} refused: {result.errors}")

@@ -1,7 +1,8 @@
 """@bos-grant on an appropriation and @bos-adjustment on a granted activity.
 
-POST <appropriation>/@bos-grant {"activities": [UID, ...], "approval_level": <key>,
-                                 "approval_note": "..."}
+POST <appropriation>/@bos-grant {"activities": [UID, ...], ...decision parameters}
+    The parameters (approval_level, approval_note, meeting_date, decision_reference,
+    decision_text) are read by decisions.parameters, as for @workflow/grant.
     -> 200 {"granted": [UID, ...]} or 400 in the error shape of services/errors.py (nothing
     changed). Registered under "os2bos_plone: Decide on activities" (the roles that hold an
     approval level); who may decide what is the approval rules' (competence), checked here: 403.
@@ -20,8 +21,8 @@ from zope.component import getMultiAdapter
 from os2bos_plone.adapters.lookup import appropriation_of
 from os2bos_plone.decisions.adjustment import create_adjustment
 from os2bos_plone.decisions.grant import grant
+from os2bos_plone.decisions.parameters import read_parameters
 from os2bos_plone.decisions.submit import submit
-from os2bos_plone.engine.prices import parse_date
 from os2bos_plone.services.common import allow_write
 from os2bos_plone.services.common import read_json
 from os2bos_plone.services.errors import MSG_BAD_JSON
@@ -34,7 +35,6 @@ MSG_MAY_NOT_ADJUST = "Du har ikke adgang til at lave en forventet justering af d
 MSG_MAY_NOT_SUBMIT = "Du har ikke adgang til at indstille ydelser på denne bevilling."
 MSG_BODY = MSG_BAD_JSON
 MSG_ACTIVITIES_LIST = "Angiv ydelserne som en liste af UID'er"
-MSG_MEETING_DATE = "Mødedatoen skal angives som ÅÅÅÅ-MM-DD"
 
 
 def read_decision(request):
@@ -67,21 +67,11 @@ class GrantPost(Service):
         data, uids, errors = read_decision(self.request)
         if errors:
             return validation_error(self.request, errors)
-        try:
-            meeting_date = parse_date(data.get("meeting_date"))
-        except (TypeError, ValueError):
-            return validation_error(self.request, [("meeting_date", MSG_MEETING_DATE)])
+        parameters, errors = read_parameters(data)
+        if errors:
+            return validation_error(self.request, errors)
         allow_write(self.request)
-        result = grant(
-            self.context,
-            uids,
-            data.get("approval_level") or "",
-            approval_note=data.get("approval_note") or "",
-            user=api.user.get_current(),
-            meeting_date=meeting_date,
-            decision_reference=data.get("decision_reference") or "",
-            decision_text=data.get("decision_text") or "",
-        )
+        result = grant(self.context, uids, parameters, user=api.user.get_current())
         if result.forbidden:
             return forbidden(self.request, " ".join(result.errors))
         if not result.ok:
@@ -99,9 +89,10 @@ class SubmitPost(Service):
         data, uids, errors = read_decision(self.request)
         if errors:
             return validation_error(self.request, errors)
+        parameters, _errors = read_parameters(data)
         allow_write(self.request)
         errors, required = submit(
-            self.context, uids, comment=data.get("comment") or "", user=api.user.get_current()
+            self.context, uids, comment=parameters.note, user=api.user.get_current()
         )
         if errors:
             return validation_error(self.request, errors)

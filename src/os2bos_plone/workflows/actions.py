@@ -1,64 +1,158 @@
-"""The activity workflow's transitions, taken through the standard workflow (@workflow, the state
-menu): refused before anything changes when the rules do not allow them, and completed the way
-the decision operations complete them."""
+"""What happens around a transition of an activity: one check before, one dispatcher after.
+
+A decision (grant, submit, reject) is an operation in os2bos_plone.decisions; every door calls
+it (@bos-grant, @bos-submit, @workflow/<transition>, the grant view, the demo loader). The
+operation checks the rules, takes the DCWorkflow transition with the ``OPERATION`` keyword and
+records the decision itself, so the two subscribers here leave its decision alone.
+
+A transition taken without the operation (the Classic UI state menu, ``api.content.transition``
+in a script) is routed to the same operation's phases, read with the same parameters
+(decisions.parameters, from the transition's keywords):
+
+* before the transition, :func:`activity_before_transition` runs the operation's check
+  (``check_grant``, ``check_submit``, ``check_reject``) and refuses with its Danish messages;
+* after it, :func:`activity_after_transition` calls the steps of :data:`AFTER_TRANSITION` in
+  that order, for every transition (the operation's too): payments and totals first, because
+  the journal and the mails read them; then the transition's journal entry; then the decision
+  of a bare transition (``apply_grant`` / ``apply_submit``: approval data, merges, letter,
+  journal entry, mails, once); last the mail about a rejection.
+
+The order is this list's, not the order in which ZCML files are included.
+"""
+
+from dataclasses import dataclass
+from dataclasses import field
 
 from plone import api
+from plone.uuid.interfaces import IUUID
+from Products.CMFCore.WorkflowCore import WorkflowException
 
-from os2bos_plone.decisions.grant import grant
-from os2bos_plone.decisions.grant import is_deciding
+from os2bos_plone.adapters.lookup import appropriation_of
+from os2bos_plone.decisions.grant import apply_grant
+from os2bos_plone.decisions.grant import check_grant
+from os2bos_plone.decisions.grant import default_level
+from os2bos_plone.decisions.notifications import activity_rejected
+from os2bos_plone.decisions.parameters import read_parameters
+from os2bos_plone.decisions.reject import check_reject
+from os2bos_plone.decisions.submit import apply_submit
+from os2bos_plone.decisions.submit import check_submit
+from os2bos_plone.decisions.transitions import CHECKED
+from os2bos_plone.decisions.transitions import taken_by_operation
+from os2bos_plone.decisions.transitions import transition_comment
+from os2bos_plone.journal.handlers import transition_succeeded
+from os2bos_plone.payments.handlers import activity_changed
 
-MSG_REJECT_COMMENT = "Angiv en begrundelse for afvisningen."
+
+@dataclass(frozen=True)
+class TransitionTaken:
+    """A transition that has been taken, as the steps after it read it: ``workflow`` and
+    ``action`` (the attributes of CMFCore's ActionSucceededEvent the journal and the mail
+    read) and the keywords the transition was taken with."""
+
+    workflow: object
+    action: str
+    kwargs: dict = field(default_factory=dict)
+
+
+# -- before: a bare transition is checked as the operation checks it ------------------------------
+
+
+def _refuse(errors):
+    if errors:
+        raise WorkflowException(" ".join(errors))
+
+
+def check_bare_grant(activity, kwargs):
+    """The grant operation's check, at the level the transition names or else the user's own
+    deciding level; the checked decision waits in the keywords for the after-transition."""
+    user = api.user.get_current()
+    parameters, errors = read_parameters(kwargs)
+    _refuse(errors)
+    if not parameters.approval_level:
+        parameters = parameters.with_level(default_level(user, [activity]))
+    check = check_grant(appropriation_of(activity), [IUUID(activity)], parameters, user=user)
+    _refuse(check.errors)
+    kwargs[CHECKED] = check
+
+
+def check_bare_submit(activity, kwargs):
+    errors, _objs = check_submit(appropriation_of(activity), [IUUID(activity)])
+    _refuse(errors)
+
+
+def check_bare_reject(activity, kwargs):
+    comment = transition_comment(kwargs)
+    errors, _objs = check_reject(appropriation_of(activity), [IUUID(activity)], comment)
+    _refuse(errors)
+
+
+#: The check of each decision transition taken outside its operation.
+BEFORE_TRANSITION = {
+    "grant": check_bare_grant,
+    "submit": check_bare_submit,
+    "reject": check_bare_reject,
+}
 
 
 def activity_before_transition(activity, event):
-    """Refuse a transition the decision rules do not allow, before anything changes."""
-    from Products.CMFCore.WorkflowCore import WorkflowException
-
-    if event.transition is None or is_deciding():
+    """Refuse a bare transition the decision rules do not allow, before anything changes."""
+    if event.transition is None or taken_by_operation(event.kwargs):
         return
-    transition = event.transition.id
-    if transition == "reject" and not (event.kwargs or {}).get("comment", "").strip():
-        raise WorkflowException(MSG_REJECT_COMMENT)
-    if transition == "grant":
-        result = _grant_through_workflow(activity, event, dry_run=True)
-        if result.errors:
-            raise WorkflowException(" ".join(result.errors))
+    check = BEFORE_TRANSITION.get(event.transition.id)
+    if check is not None:
+        check(activity, event.kwargs)
+
+
+# -- after: one dispatcher, in a declared order ---------------------------------------------------
+
+
+def refresh_payments(activity, taken):
+    """Plans, payments, totals and catalog metadata follow the new state."""
+    activity_changed(activity, taken)
+
+
+def journal_transition(activity, taken):
+    """The transition's own journal entry (who, from and to which state, the comment)."""
+    transition_succeeded(activity, taken)
+
+
+def complete_bare_decision(activity, taken):
+    """A bare grant or submit is recorded as its operation records it (the operation records
+    its own decision once, after all its transitions)."""
+    if taken_by_operation(taken.kwargs):
+        return
+    if taken.action == "grant":
+        apply_grant(taken.kwargs[CHECKED], taken={IUUID(activity)})
+    elif taken.action == "submit":
+        apply_submit(
+            appropriation_of(activity),
+            [activity],
+            transition_comment(taken.kwargs),
+            taken={IUUID(activity)},
+        )
+
+
+def mail_rejection(activity, taken):
+    """The case worker hears that a submitted activity was sent back."""
+    activity_rejected(activity, taken)
+
+
+#: The steps after every transition of an activity, in this order (see the module docstring).
+AFTER_TRANSITION = (
+    refresh_payments,
+    journal_transition,
+    complete_bare_decision,
+    mail_rejection,
+)
 
 
 def activity_after_transition(activity, event):
-    """Complete a decision taken through the standard workflow the way @bos-grant/@bos-submit do:
-    approval data, merges, letter and journal (grant); required level and notice (submit)."""
-
-    if event.transition is None or is_deciding():
+    if event.transition is None:  # the initial state of a new activity
         return
-    transition = event.transition.id
-    if transition == "grant":
-        _grant_through_workflow(activity, event)
-    elif transition == "submit":
-        from zope.event import notify
-
-        from os2bos_plone.adapters.lookup import appropriation_of
-        from os2bos_plone.decisions.competence import required_level
-        from os2bos_plone.decisions.events import ActivitiesSubmitted
-
-        required = required_level([activity])
-        activity.required_approval_level = required.key
-        comment = (event.kwargs or {}).get("comment", "")
-        notify(ActivitiesSubmitted(appropriation_of(activity), [activity], required, comment))
-
-
-def _grant_through_workflow(activity, event, dry_run=False):
-    from os2bos_plone.adapters.lookup import appropriation_of
-    from os2bos_plone.decisions.competence import grant_rule
-
-    user = api.user.get_current()
-    level = grant_rule(user, [activity]).deciding_level
-    return grant(
-        appropriation_of(activity),
-        [activity.UID()],
-        level.key if level is not None else "",
-        approval_note=(event.kwargs or {}).get("comment", ""),
-        user=user,
-        already_granted={activity.UID(): event.old_state.id},
-        dry_run=dry_run,
+    taken = TransitionTaken(
+        workflow=event.workflow,
+        action=event.transition.id,
+        kwargs=event.kwargs if event.kwargs is not None else {},
     )
+    for step in AFTER_TRANSITION:
+        step(activity, taken)
