@@ -43,7 +43,6 @@ from os2bos_plone.engine.formatting import describe_plan
 from os2bos_plone.engine.formatting import format_date
 from os2bos_plone.engine.formatting import section_label
 from os2bos_plone.engine.money import format_money
-from os2bos_plone.engine.prices import parse_date
 from os2bos_plone.payments.sync import effective_start
 from os2bos_plone.payments.totals import monthly_totals_of
 from os2bos_plone.payments.totals import yearly_totals_of
