@@ -166,3 +166,33 @@ def test_standard_workflow_grant_follows_the_same_rules(http):
     assert worker.post(f"{small['@id']}/@workflow/grant", json={}).status_code == 200
     granted = worker.get(small["@id"]).json()
     assert (granted["review_state"], granted["approval_level"]) == ("granted", "egenkompetence")
+
+
+def test_a_cheap_start_does_not_bring_a_dear_measure_within_own_competence(http):
+    """Priced 1 kr. a day for 40 days and 1.000 kr. a day after, the measure costs 325.040 kr. in
+    its year: the level follows that, not the 365 kr. of a year at the first price."""
+    worker, _leader, _case, appropriation = _team_case(http, "-cheap-start")
+    fields = monthly_main(
+        worker,
+        payment_frequency="daily",
+        payment_cost_type="per_unit",
+        payment_amount=None,
+        payment_units="1",
+        payment_prices=[
+            {"start_date": "2027-01-01", "end_date": "2027-02-10", "amount": "1.00"},
+            {"start_date": "2027-02-10", "end_date": None, "amount": "1000.00"},
+        ],
+    )
+    activity = create_activity(worker, appropriation["@id"], **fields)
+    required = worker.get(activity["@id"]).json()["required_approval_level"]["token"]
+    assert required != "egenkompetence"
+
+    refused = worker.post(
+        f"{appropriation['@id']}/@bos-grant",
+        json={"activities": [activity["UID"]], "approval_level": "egenkompetence"},
+    )
+    assert refused.status_code == 403, refused.text
+    assert state_of(worker, activity["@id"]) == "draft"
+    preview = worker.post(f"{appropriation['@id']}/@bos-cost-preview", json=fields)
+    assert preview.status_code == 200, preview.text
+    assert preview.json()["annual_cost"] == "325040.00"

@@ -5,8 +5,6 @@ the inputs from content: the appropriation's section, the services, the annual c
 roles on the case.
 """
 
-from decimal import Decimal
-
 from plone import api
 
 from os2bos_plone.adapters.lookup import activities_of
@@ -23,6 +21,8 @@ from os2bos_plone.engine.approval import GrantRule
 from os2bos_plone.engine.approval import committee_decision_errors
 from os2bos_plone.engine.approval import levels_for_roles
 from os2bos_plone.engine.costs import annual_cost
+from os2bos_plone.engine.costs import measure_payments
+from os2bos_plone.engine.costs import peak_twelve_months
 
 
 def activity_annual_cost(activity, when=None):
@@ -30,18 +30,20 @@ def activity_annual_cost(activity, when=None):
 
 
 def measure_annual_cost(appropriation, deciding=(), when=None):
-    """The annual cost of the measure as a whole: the appropriation's running activities plus the
-    ones being decided. Splitting a measure into supplements does not dodge a cost rule; an
-    activity replaced by an adjustment being decided counts once."""
+    """The annual cost of the measure as a whole: the most expensive twelve months of the
+    appropriation's running activities and the ones being decided, together. Splitting a measure
+    into supplements does not dodge a cost rule, nor does a cheap start; an activity replaced by
+    an adjustment being decided counts once."""
+    when = when or clock.today()
     deciding_uids = {activity.UID() for activity in deciding}
     replaced = {activity.modifies for activity in deciding if activity.modifies}
-    total = Decimal("0")
+    payments = []
     for activity in activities_of(appropriation):
         uid = activity.UID()
         counted = uid in deciding_uids or status_of(activity) in ("granted", "expected")
         if counted and uid not in replaced and not _is_replaced(activity, appropriation):
-            total += activity_annual_cost(activity, when)
-    return total
+            payments.extend(measure_payments(plan_of(activity, activity), when))
+    return peak_twelve_months(payments)
 
 
 def _is_replaced(activity, appropriation):
