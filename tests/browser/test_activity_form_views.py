@@ -325,7 +325,8 @@ def test_cost_preview_with_a_cookie_session(functional_portal):
         "this_year": "9700.00",
         "next_year": "48500.00",
         "total_cost": "58200.00",
-        "annual_cost": "116400.00",
+        # Six months: the measure's annual cost is its total (issue 12: most expensive 12 months).
+        "annual_cost": "58200.00",
     }
     plain = session.post(url, json=body, headers=headers)
     assert plain.status_code == 200, "a preview writes nothing: no token needed"

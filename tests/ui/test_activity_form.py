@@ -86,7 +86,7 @@ def test_case_worker_adds_an_activity_with_the_live_preview(page_as, screen, wor
         this_year="9.700,00 kr.",
         next_year="48.500,00 kr.",
         total_cost="58.200,00 kr.",
-        annual_cost="116.400,00 kr.",
+        annual_cost="58.200,00 kr.",  # six months: their total
     )
     expect(page.locator('#bos-cost-preview dt[data-label="this_year"]')).to_have_text(
         f"I år ({YEAR})"
@@ -100,7 +100,7 @@ def test_case_worker_adds_an_activity_with_the_live_preview(page_as, screen, wor
         this_year="11.640,00 kr.",
         next_year="58.200,00 kr.",
         total_cost="69.840,00 kr.",
-        annual_cost="139.680,00 kr.",
+        annual_cost="69.840,00 kr.",
     )
 
     # A rule broken while typing: the service's Danish message, linked to the field.
