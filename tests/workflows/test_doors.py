@@ -19,12 +19,12 @@ from os2bos_plone.security.users import create_user
 from os2bos_plone.services.grant import GrantPost
 from os2bos_plone.services.grant import SubmitPost
 from os2bos_plone.services.workflow.transition import ActivityWorkflowTransition
-from tests.journal.helpers import internal_main_fields
-from tests.journal.helpers import make_activity
-from tests.journal.helpers import make_appropriation
-from tests.journal.helpers import make_case
-from tests.journal.helpers import parsed
-from tests.screens.test_grant_screens import post
+from tests.browser.test_grant_views import post
+from tests.builders import internal_main_fields
+from tests.builders import make_activity
+from tests.builders import make_appropriation
+from tests.builders import make_case
+from tests.builders import parsed
 
 NOTE = "Bevilget på teammødet"
 APPROVAL_FIELDS = (

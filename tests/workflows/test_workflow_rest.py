@@ -1,11 +1,11 @@
 """POST <activity>/@workflow/<transition> over HTTP reaches the decision operations."""
 
-from tests.cases.helpers import create_activity
-from tests.cases.helpers import create_appropriation
-from tests.cases.helpers import create_case
-from tests.cases.helpers import monthly_main
-from tests.cases.helpers import state_of
-from tests.cases.helpers import team_users
+from tests.builders import create_activity
+from tests.builders import create_appropriation
+from tests.builders import create_case
+from tests.builders import monthly_main
+from tests.builders import state_of
+from tests.builders import team_users
 
 
 def _team_activity(http, suffix):

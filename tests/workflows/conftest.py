@@ -1,1 +1,0 @@
-from tests.journal.conftest import mailhost  # noqa: F401 - the MockMailHost fixture
