@@ -75,8 +75,13 @@ def form_data(activity, **changes):
     return SimpleNamespace(__context__=activity, **values)
 
 
-def test_granted_activity_form_may_change_only_end_note_provider_and_recipient(granted):
+def test_granted_activity_form_may_only_end_earlier_and_change_the_note(granted):
     assert validation_errors(form_data(granted, end_date=date(2027, 6, 30))) == []
+    for change in ({"end_date": date(2037, 12, 31)}, {"recipient_id": "y"}):
+        errors = validation_errors(form_data(granted, **change))
+        assert [(error.field, error.message) for error in errors] == [
+            (next(iter(change)), MSG_GRANTED_CHANGE)
+        ], change
     assert validation_errors(form_data(granted, note="Aftalt")) == []
     errors = validation_errors(
         form_data(granted, payment_amount=Decimal("1200"), start_date=date(2027, 2, 1))

@@ -108,6 +108,30 @@ def test_grant_caps_supplementary_activities_and_records_the_approval(http):
     assert (figures["granted"], figures["expected"]) == ("62000.00", "62000.00")
 
 
+def test_granting_what_is_granted_again_is_no_new_decision(http):
+    admin = http()
+    _worker, leader = team_users(http, suffix="-again")
+    case = create_case(admin, team="familie_oest")
+    appropriation = create_appropriation(admin, case["@id"])
+    main = create_activity(admin, appropriation["@id"], **monthly_main(admin))
+
+    def decisions():
+        items = admin.get(f"{case['@id']}/@bos-journal").json()["items"]
+        return [item for item in items if item["action"] == "activities_granted"]
+
+    assert grant(leader, appropriation["@id"], [main["UID"]]) == {"granted": [main["UID"]]}
+    assert len(decisions()) == 1
+    letters = [
+        i for i in admin.get(f"{case['@id']}?expand=").json()["items"] if i["@type"] == "File"
+    ]
+
+    assert len(letters) == 1
+    assert grant(leader, appropriation["@id"], [main["UID"]]) == {"granted": []}
+    assert len(decisions()) == 1
+    again = [i for i in admin.get(f"{case['@id']}?expand=").json()["items"] if i["@type"] == "File"]
+    assert again == letters
+
+
 def test_case_worker_may_not_grant_above_own_competence(http):
     worker = http("sagsbehandler-grant", roles=["BOSCaseWorker"])
     _case, appropriation = new_appropriation(worker)

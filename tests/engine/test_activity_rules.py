@@ -151,8 +151,19 @@ def test_what_may_change_on_a_granted_activity():
         "payment_prices": [],
         "fictive": False,
     }
-    allowed = {"end_date": date(2027, 6, 30), "note": "Aftalt", "recipient_name": "Ny"}
+    allowed = {"end_date": date(2027, 6, 30), "note": "Aftalt"}
     assert rules.granted_change_errors(stored, {**stored, **allowed}) == []
+    # A longer or open-ended measure, another recipient or provider: a new decision.
+    for change in (
+        {"end_date": date(2028, 12, 31)},
+        {"end_date": None},
+        {"recipient_name": "Ny"},
+        {"service_provider": "another-provider-uid"},
+    ):
+        (field,) = change
+        assert rules.granted_change_errors(stored, {**stored, **change}) == [
+            FieldError(field, rules.MSG_GRANTED_CHANGE)
+        ], change
     # Empty values are the same; fields not sent are unchanged.
     assert rules.granted_change_errors(stored, {"payment_prices": None, "fictive": None}) == []
     assert rules.granted_change_errors(

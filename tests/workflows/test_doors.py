@@ -194,11 +194,12 @@ def test_a_bad_meeting_date_is_refused_in_danish(people, mailhost):
     body = {"comment": NOTE, "meeting_date": "20.11.2026"}
     status, answer = call(ActivityWorkflowTransition, activity, body, transition="grant")
     assert status == 400
-    assert answer["errors"] == [{"field": "", "message": "Mødedatoen skal angives som ÅÅÅÅ-MM-DD"}]
+    bad_date = {"field": "meeting_date", "message": "Mødedatoen skal angives som ÅÅÅÅ-MM-DD"}
+    assert answer["errors"] == [bad_date]
     status, answer = call(
         GrantPost, appropriation, {"activities": [activity.UID()], "meeting_date": "x"}
     )
-    assert (status, answer) == (400, {"errors": ["Mødedatoen skal angives som ÅÅÅÅ-MM-DD"]})
+    assert (status, answer["errors"]) == (400, [bad_date])
     assert api.content.get_state(activity) == "draft"
 
 

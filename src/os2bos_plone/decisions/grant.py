@@ -138,6 +138,11 @@ def apply_grant(check, taken=()):
     each activity (``taken``: UIDs that have taken it already), then one ActivitiesGranted
     event. Returns the granted UIDs."""
     plan, by_uid, parameters = check.plan, dict(check.by_uid), check.parameters
+    # An activity granted already is not decided again: granting it with nothing else to do
+    # records no second decision, letter or mail.
+    deciding = [uid for uid in plan.granted if uid in taken or status_of(by_uid[uid]) != "granted"]
+    if not deciding and not plan.merges and not plan.end_date_changes:
+        return []
     merges = _apply_merges(check.appropriation, plan, by_uid)
     for uid, end in plan.end_date_changes.items():
         target = by_uid.get(uid)
@@ -146,7 +151,7 @@ def apply_grant(check, taken=()):
             notify(ObjectModifiedEvent(target))
     user_id = check.user.getId() or check.user.getUserName()
     granted = []
-    for uid in plan.granted:
+    for uid in deciding:
         obj = by_uid[uid]
         obj.approval_level = parameters.approval_level
         obj.approval_note = parameters.note
@@ -156,7 +161,7 @@ def apply_grant(check, taken=()):
         obj.meeting_date = parameters.meeting_date
         obj.decision_reference = parameters.decision_reference
         obj.decision_text = parameters.decision_text
-        if uid in taken or status_of(obj) == "granted":
+        if uid in taken:
             notify(ObjectModifiedEvent(obj))
         else:
             take_transition(obj, "grant", parameters.note)
@@ -176,7 +181,7 @@ def apply_grant(check, taken=()):
         "end_date_changes": dict(plan.end_date_changes),
     }
     notify(ActivitiesGranted(check.appropriation, granted, decision))
-    return list(plan.granted)
+    return deciding
 
 
 def grant(appropriation, uids, parameters, user=None, today=None):

@@ -63,9 +63,11 @@ ACTIVITY_FIELDS = (
 )
 
 #: What may change on a granted activity (the rest goes through an expected adjustment).
-GRANTED_CHANGEABLE = frozenset(
-    {"end_date", "note", "service_provider", "recipient_type", "recipient_id", "recipient_name"}
-)
+#: What changes on a granted activity without a new decision: its note, and its end date
+#: moved earlier (ending the measure early; the journal records the amounts that fall away).
+#: A later or removed end date, another provider or recipient change what was decided: they
+#: are a new decision, made as an expected adjustment.
+GRANTED_CHANGEABLE = frozenset({"note"})
 
 MSG_ONE_MAIN = "Bevillingen har allerede en hovedydelse; der kan kun være én hovedydelse"
 MSG_GRANTED_CHANGE = "Ændringer i en bevilget ydelse laves som en forventet justering"
@@ -398,7 +400,7 @@ def comparable(value: Any) -> Any:
 def granted_change_errors(
     stored: Mapping[str, Any], changed: Mapping[str, Any], fields: Iterable[str] = ACTIVITY_FIELDS
 ) -> list[FieldError]:
-    """A granted activity changes only end date, note, provider and recipient: every other field
+    """A granted activity changes only its note and, earlier, its end date: every other field
     whose value after the change (``changed``) differs from the stored one is refused.
 
     The edit form and REST PATCH both ask this with the stored values and the values after the
@@ -409,4 +411,10 @@ def granted_change_errors(
         if name not in GRANTED_CHANGEABLE
         and name in changed
         and comparable(changed[name]) != comparable(stored.get(name))
+        and not (name == "end_date" and ends_earlier(stored.get(name), changed[name]))
     ]
+
+
+def ends_earlier(stored_end: date | None, new_end: date | None) -> bool:
+    """Ending a measure early: a set end date before the decided one (or on an open one)."""
+    return new_end is not None and (stored_end is None or new_end < stored_end)

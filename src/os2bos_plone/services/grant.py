@@ -68,8 +68,8 @@ class GrantPost(Service):
         if errors:
             return validation_error(self.request, errors)
         parameters, errors = read_parameters(data)
-        if errors:
-            return validation_error(self.request, errors)
+        if errors:  # only the meeting date can be unreadable
+            return validation_error(self.request, [("meeting_date", error) for error in errors])
         allow_write(self.request)
         result = grant(self.context, uids, parameters, user=api.user.get_current())
         if result.forbidden:

@@ -13,12 +13,10 @@ portal_workflow) is plone.restapi's.
 """
 
 from plone import api
-from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.serializer.converters import json_compatible
 from plone.restapi.services.workflow.transition import WorkflowTransition
 from plone.restapi.services.workflow.utils import elevated_privileges
 from plone.uuid.interfaces import IUUID
-from zope.interface import alsoProvides
 
 from os2bos_plone.adapters.lookup import appropriation_of
 from os2bos_plone.decisions.grant import default_level
@@ -26,10 +24,11 @@ from os2bos_plone.decisions.grant import grant
 from os2bos_plone.decisions.parameters import read_parameters
 from os2bos_plone.decisions.reject import reject
 from os2bos_plone.decisions.submit import submit
-from os2bos_plone.services.common import bad_json
-from os2bos_plone.services.common import bad_request
-from os2bos_plone.services.common import forbidden
+from os2bos_plone.services.common import allow_write
 from os2bos_plone.services.common import read_json
+from os2bos_plone.services.errors import bad_json
+from os2bos_plone.services.errors import forbidden
+from os2bos_plone.services.errors import validation_error
 
 
 def grant_activity(activity, parameters, user):
@@ -67,15 +66,16 @@ class ActivityWorkflowTransition(WorkflowTransition):
         if data is None:
             return bad_json(self.request)
         parameters, errors = read_parameters(data)
-        if errors:
-            return bad_request(self.request, [("", message) for message in errors])
-        # As plone.restapi's @workflow: a JSON API call, not a form to protect with a token.
-        alsoProvides(self.request, IDisableCSRFProtection)
+        if errors:  # only the meeting date can be unreadable
+            return validation_error(self.request, [("meeting_date", error) for error in errors])
+        # Like every product write: the form token is lifted only for Authorization-header
+        # requests; a cookie session must send it (plone.restapi's own @workflow lifts it always).
+        allow_write(self.request)
         errors, refused = operation(self.context, parameters, api.user.get_current())
         if refused:
             return forbidden(self.request, " ".join(errors))
         if errors:
-            return bad_request(self.request, [("", message) for message in errors])
+            return validation_error(self.request, errors)
         return self.last_action()
 
     def last_action(self):
