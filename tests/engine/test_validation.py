@@ -665,3 +665,49 @@ def test_plan_from_input_individual():
     assert plan.payment_type is PaymentType.INDIVIDUAL
     assert plan.cost_type is None
     assert [p.amount for p in generate_payments(plan, TODAY)] == [D("500.00"), D("750.00")]
+
+
+# --------------------------------------------------------------------------- plan bounds
+
+
+def test_a_plan_runs_at_most_the_regelmotor_years_from_its_start():
+    ten_years = valid(start_date=date(2026, 4, 1), end_date=date(2036, 3, 31))
+    assert validate_activity(ten_years) == []
+    one_day_more = valid(start_date=date(2026, 4, 1), end_date=date(2036, 4, 1))
+    assert validate_activity(one_day_more) == [
+        FieldError(
+            "end_date",
+            "En betalingsplan kan højst løbe 10 år fra sin start (til og med 31.03.2036)",
+        )
+    ]
+    assert validate_activity(dataclasses.replace(one_day_more, max_plan_years=11)) == []
+
+
+def test_a_hundred_year_daily_plan_is_refused():
+    century = valid(
+        start_date=date(2026, 4, 1),
+        end_date=date(2126, 3, 31),
+        payment_frequency="daily",
+        payment_day_of_month=None,
+    )
+    assert [error.field for error in validate_activity(century)] == ["end_date"]
+    assert "mellem 01.01.2000 og 31.12.2099" in validate_activity(century)[0].message
+
+
+def test_no_more_payments_than_the_regelmotor_allows():
+    daily = valid(
+        start_date=date(2026, 4, 1),
+        end_date=date(2036, 3, 31),
+        payment_frequency="daily",
+        payment_day_of_month=None,
+    )
+    assert validate_activity(daily) == []  # 3.653 daily payments fit the default 4.000
+    assert validate_activity(dataclasses.replace(daily, max_plan_payments=3000)) == [
+        FieldError("end_date", "Betalingsplanen giver 3653 betalinger; der kan højst være 3000")
+    ]
+
+
+@pytest.mark.parametrize("day", [date(1, 1, 1), date(1999, 12, 31), date(9999, 12, 31)])
+def test_absurd_dates_are_refused_in_danish(day):
+    errors = validate_activity(valid(start_date=day, end_date=None))
+    assert FieldError("start_date", "Datoen skal ligge mellem 01.01.2000 og 31.12.2099") in errors

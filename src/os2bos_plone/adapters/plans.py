@@ -19,6 +19,7 @@ from os2bos_plone.adapters.lookup import main_activity_of
 from os2bos_plone.adapters.lookup import status_of
 from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.classification.reader import list_rows
+from os2bos_plone.classification.reader import plan_limits
 from os2bos_plone.engine import clock
 from os2bos_plone.engine import costs
 from os2bos_plone.engine.activity_rules import ACTIVITY_FIELDS
@@ -106,7 +107,14 @@ def activity_input(source, context=None, when=None, stored=None):
         data = _build_input(value, main_start, main_end, bank_dates)
         if memo is not None:
             memo[key] = data
-    return replace(data, today=today, saved_start_date=saved)
+    years, payments = plan_limits()
+    return replace(
+        data,
+        today=today,
+        saved_start_date=saved,
+        max_plan_years=years,
+        max_plan_payments=payments,
+    )
 
 
 def _build_input(value, main_start, main_end, bank_dates):

@@ -15,6 +15,8 @@ from zExceptions import NotFound
 from os2bos_plone.engine.approval import ApprovalLevel
 from os2bos_plone.engine.approval import ApprovalRule
 from os2bos_plone.engine.bankdays import BankCalendar
+from os2bos_plone.engine.validation import MAX_PLAN_PAYMENTS
+from os2bos_plone.engine.validation import MAX_PLAN_YEARS
 
 REGELMOTOR_TYPE = "bos_regelmotor"
 
@@ -40,6 +42,14 @@ def regelmotor():
         return container
     brains = api.content.find(portal_type=REGELMOTOR_TYPE, unrestricted=True)
     return brains[0]._unrestrictedGetObject() if brains else None
+
+
+def plan_limits():
+    """(years, payments): how long a payment plan may run and how many payments it may make."""
+    container = regelmotor()
+    years = getattr(container, "max_plan_years", None) or MAX_PLAN_YEARS
+    payments = getattr(container, "max_plan_payments", None) or MAX_PLAN_PAYMENTS
+    return years, payments
 
 
 def list_rows(name):

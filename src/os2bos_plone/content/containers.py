@@ -18,6 +18,8 @@ from zope.interface import invariant
 
 from os2bos_plone import _
 from os2bos_plone.engine.approval import validate_rules
+from os2bos_plone.engine.validation import MAX_PLAN_PAYMENTS
+from os2bos_plone.engine.validation import MAX_PLAN_YEARS
 
 
 class ICasesFolder(model.Schema):
@@ -189,6 +191,8 @@ class IRegelmotor(model.Schema):
             "activity_categories",
             "internal_recipients",
             "payment_date_exclusions",
+            "max_plan_years",
+            "max_plan_payments",
         ],
     )
     directives.widget("municipalities", DataGridFieldFactory, auto_append=False)
@@ -221,6 +225,18 @@ class IRegelmotor(model.Schema):
         value_type=DictRow(title=_("Date"), schema=IPaymentDateExclusionRow),
         required=False,
         default=[],
+    )
+    max_plan_years = schema.Int(
+        title=_("Longest payment plan (years from its start)"),
+        default=MAX_PLAN_YEARS,
+        min=1,
+        max=50,
+    )
+    max_plan_payments = schema.Int(
+        title=_("Most payments in one payment plan"),
+        default=MAX_PLAN_PAYMENTS,
+        min=1,
+        max=100000,
     )
 
     @invariant

@@ -34,6 +34,7 @@ from os2bos_plone.engine.payments import PaymentMethod
 from os2bos_plone.engine.payments import PaymentPlan
 from os2bos_plone.engine.payments import PaymentType
 from os2bos_plone.engine.payments import RecipientType
+from os2bos_plone.engine.payments import add_months
 from os2bos_plone.engine.payments import payment_dates
 from os2bos_plone.engine.prices import PriceHistory
 from os2bos_plone.engine.prices import parse_price_rows
@@ -56,6 +57,17 @@ MSG_REQUIRED = "Feltet skal udfyldes"
 MSG_INVALID_CHOICE = "Ugyldig værdi"
 MSG_INVALID_AMOUNT = "Ugyldigt beløb"
 MSG_START_AFTER_END = "Startdatoen skal være før eller samme dag som slutdatoen"
+MSG_PLAN_TOO_LONG = "En betalingsplan kan højst løbe {years} år fra sin start (til og med {last})"
+MSG_TOO_MANY_PAYMENTS = "Betalingsplanen giver {count} betalinger; der kan højst være {most}"
+MSG_DATE_OUT_OF_RANGE = "Datoen skal ligge mellem {first} og {last}"
+
+#: The regelmotor's defaults for how long a plan may run and how many payments it may make;
+#: ten years of daily payments fit (3.653).
+MAX_PLAN_YEARS = 10
+MAX_PLAN_PAYMENTS = 4000
+#: No plan of this product starts before or runs after these dates.
+FIRST_PLAN_DATE = date(2000, 1, 1)
+LAST_PLAN_DATE = date(2099, 12, 31)
 MSG_START_REQUIRED = "Der skal angives en startdato for ydelsen"
 MSG_PAYMENT_DATE_REQUIRED = "Der skal angives en betalingsdato for engangsbetalingen"
 MSG_PAYMENT_DATE_ONE_TIME_ONLY = "Betalingsdato kan kun angives for engangsbetalinger"
@@ -153,6 +165,8 @@ class ActivityInput:
     main_end_date: date | None = None
     bank_extra_dates: Iterable[date] = ()
     saved_start_date: date | None = None
+    max_plan_years: int = MAX_PLAN_YEARS
+    max_plan_payments: int = MAX_PLAN_PAYMENTS
 
 
 def _da(day: date) -> str:
@@ -389,9 +403,62 @@ def _check_yields_payments(c: _Checker) -> None:
         c.add("end_date", MSG_NO_PAYMENTS)
 
 
+def _plan_dates(c: _Checker) -> dict[str, date]:
+    data = c.data
+    named = {"start_date": data.start_date, "end_date": data.end_date}
+    named["payment_date"] = data.payment_date
+    return {name: day for name, day in named.items() if isinstance(day, date)}
+
+
+def _check_plan_bounds(c: _Checker) -> None:
+    """Dates in the product's range; a plan no longer than the regelmotor allows, with no more
+    payments than it allows (a hundred-year daily plan would be 36.525 payments)."""
+    data = c.data
+    out_of_range = False
+    for name, day in _plan_dates(c).items():
+        if not FIRST_PLAN_DATE <= day <= LAST_PLAN_DATE:
+            first, last = _da(FIRST_PLAN_DATE), _da(LAST_PLAN_DATE)
+            c.add(name, MSG_DATE_OUT_OF_RANGE.format(first=first, last=last))
+            out_of_range = True
+    if out_of_range:
+        return
+    if c.payment_type is PaymentType.INDIVIDUAL:
+        if len(data.payments) > data.max_plan_payments:
+            message = MSG_TOO_MANY_PAYMENTS.format(
+                count=len(data.payments), most=data.max_plan_payments
+            )
+            c.add("individual_payments", message)
+        return
+    if c.payment_type is not PaymentType.RUNNING or data.start_date is None:
+        return
+    last_allowed = add_months(data.start_date, 12 * data.max_plan_years) - timedelta(days=1)
+    if data.end_date is not None and data.end_date > last_allowed:
+        c.add(
+            "end_date",
+            MSG_PLAN_TOO_LONG.format(years=data.max_plan_years, last=_da(last_allowed)),
+        )
+        return
+    if c.frequency is None or data.end_date is None or data.start_date > data.end_date:
+        return
+    day = data.payment_day_of_month
+    if c.frequency is Frequency.MONTHLY and not (isinstance(day, int) and 1 <= day <= 31):
+        return  # reported by the frequency rule
+    plan = PaymentPlan(
+        payment_type=PaymentType.RUNNING,
+        frequency=c.frequency,
+        day_of_month=day if isinstance(day, int) else 1,
+        start_date=data.start_date,
+        end_date=data.end_date,
+    )
+    count = len(payment_dates(plan))
+    if count > data.max_plan_payments:
+        c.add("end_date", MSG_TOO_MANY_PAYMENTS.format(count=count, most=data.max_plan_payments))
+
+
 _RULES = (
     _check_required,
     _check_dates,
+    _check_plan_bounds,
     _check_frequency,
     _check_cost,
     _check_individual_payments,
