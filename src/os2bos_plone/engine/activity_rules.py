@@ -69,6 +69,9 @@ ACTIVITY_FIELDS = (
 #: are a new decision, made as an expected adjustment.
 GRANTED_CHANGEABLE = frozenset({"note"})
 
+MSG_SECTION_DECIDED = (
+    "Paragraffen kan ikke ændres, når bevillingen har bevilgede eller forventede ydelser"
+)
 MSG_ONE_MAIN = "Bevillingen har allerede en hovedydelse; der kan kun være én hovedydelse"
 MSG_GRANTED_CHANGE = "Ændringer i en bevilget ydelse laves som en forventet justering"
 MSG_NOTHING_TO_ADJUST = "Den forventede justering har ingen ydelse at justere"
@@ -418,3 +421,15 @@ def granted_change_errors(
 def ends_earlier(stored_end: date | None, new_end: date | None) -> bool:
     """Ending a measure early: a set end date before the decided one (or on an open one)."""
     return new_end is not None and (stored_end is None or new_end < stored_end)
+
+
+def section_change_errors(
+    stored_section: str | None, new_section: str | None, statuses: Iterable[str]
+) -> list[FieldError]:
+    """What was granted or submitted was decided under the appropriation's section: once one of
+    its activities is granted or expected, the section stays."""
+    if comparable(stored_section) == comparable(new_section):
+        return []
+    if any(status in (GRANTED, "expected") for status in statuses):
+        return [FieldError("section", MSG_SECTION_DECIDED)]
+    return []

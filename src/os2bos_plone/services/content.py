@@ -10,9 +10,12 @@ come in the error shape of services/errors.py. Everything else is plone.restapi'
 from plone.restapi.services.content.add import FolderPost
 from plone.restapi.services.content.update import ContentPatch
 
+from os2bos_plone.content.case import IAppropriation
 from os2bos_plone.services.common import read_json
 from os2bos_plone.services.errors import bad_json
 from os2bos_plone.services.errors import from_restapi_error
+from os2bos_plone.services.errors import validation_error
+from os2bos_plone.validation.appropriation import section_errors
 
 
 class ProductFolderPost(FolderPost):
@@ -24,6 +27,11 @@ class ProductFolderPost(FolderPost):
 
 class ProductContentPatch(ContentPatch):
     def reply(self):
-        if read_json(self.request) is None:
+        data = read_json(self.request)
+        if data is None:
             return bad_json(self.request)
+        if IAppropriation.providedBy(self.context) and "section" in data:
+            errors = section_errors(self.context, data["section"])
+            if errors:
+                return validation_error(self.request, errors)
         return from_restapi_error(self.request, super().reply())
