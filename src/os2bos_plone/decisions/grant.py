@@ -204,6 +204,8 @@ def _apply_merges(appropriation, plan, by_uid):
         for uid in merge.deleted:
             obj = by_uid.pop(uid, None)
             if obj is not None:
+                # Replaced entirely by the adjustment: the one removal retention allows.
+                obj.bos_superseded_by = merge.adjustment
                 appropriation._delObject(obj.getId())
         adjustment.modifies = merge.modifies
         described.append(
