@@ -10,12 +10,12 @@ Import it after tests/conftest.py has set the day (BOS_TODAY): ``YEAR`` is this 
 """
 
 import copy
+import io
 import itertools
 import json
 import os
 import re
 import uuid
-import zlib
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +24,7 @@ import pytest
 from plone import api
 from plone.dexterity.utils import createContentInContainer
 from plone.uuid.interfaces import IUUID
+from pypdf import PdfReader
 from zope.event import notify
 from zope.interface import alsoProvides
 
@@ -479,46 +480,13 @@ def parsed(message):
     return parsed_message["To"], subject, payload.decode(charset)
 
 
-# -- reading a PDF without a PDF library -------------------------------------------------------
-
-_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
-_STRING = re.compile(rb"\(((?:\\.|[^\\)])*)\)\s*Tj")
-_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
-
-
-def _unescape(raw):
-    out = bytearray()
-    index = 0
-    while index < len(raw):
-        char = raw[index : index + 1]
-        if char == b"\\":
-            nxt = raw[index + 1 : index + 2]
-            octal = re.match(rb"[0-7]{1,3}", raw[index + 1 : index + 4])
-            if octal:
-                out.append(int(octal.group(0), 8))
-                index += 1 + len(octal.group(0))
-                continue
-            out += _ESCAPES.get(nxt, nxt)
-            index += 2
-            continue
-        out += char
-        index += 1
-    return bytes(out)
+# -- reading a PDF ------------------------------------------------------------------------------
 
 
 def pdf_text(data):
-    """The text shown by a PDF's content streams (Tj strings in the Windows-1252 encoding of
-    the standard fonts), one line per string. Flate-compressed streams are inflated."""
-    lines = []
-    for match in _STREAM.finditer(data):
-        body = match.group(1)
-        try:
-            body = zlib.decompress(body)
-        except zlib.error:
-            pass
-        for string in _STRING.finditer(body):
-            lines.append(_unescape(string.group(1)).decode("cp1252"))
-    return "\n".join(lines)
+    """The text a PDF shows, page by page, as a reader copies it out (pypdf)."""
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages)
 
 
 def text_of(html):

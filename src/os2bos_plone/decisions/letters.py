@@ -5,9 +5,9 @@ The letter is made in two steps so it can be re-created later from the journal:
 * :func:`letter_data` reads the appropriation, its case and activities and the decision into a
   plain dict of strings (dates ISO, amounts decimal strings, names resolved as they were at the
   time of the decision). The journal entry of the decision keeps this dict.
-* :func:`render_letter` turns such a dict into PDF bytes with fpdf2 (pure Python). The PDF uses
-  the standard Helvetica font in the Windows-1252 encoding, which covers Danish (æ, ø, å, §,
-  »«, –); nothing is downloaded or embedded.
+* :func:`render_letter` turns such a dict into PDF bytes with fpdf2 (pure Python). The PDF embeds
+  the Roboto font (the font-roboto package), which has the Latin letters of every family's name
+  (Kovačević, Şahin, Łukasz as much as Ærø): nothing becomes "?".
 
 :func:`create_letter` stores the PDF as a File in the case (versioned through
 portal_repository, see profiles/default/repositorytool.xml).
@@ -16,6 +16,7 @@ portal_repository, see profiles/default/repositorytool.xml).
 from datetime import date
 from decimal import Decimal
 
+import font_roboto
 from Acquisition import aq_base
 from fpdf import FPDF
 from fpdf.enums import XPos
@@ -257,12 +258,17 @@ def letter_data(appropriation, granted, decision):
 _REPLACEMENTS = {"→": "->", "≥": ">=", "≤": "<=", "\u00a0": " ", "\u2212": "-"}
 
 
+#: The letter's font, embedded (subset) in every PDF.
+FONT = "roboto"
+FONT_FILES = {"": font_roboto.Roboto, "B": font_roboto.RobotoBold, "I": font_roboto.RobotoItalic}
+
+
 def pdf_text(value):
-    """Text the standard PDF fonts can show (Windows-1252); other characters become "?"."""
+    """The text as the letter prints it: a few symbols spelled out, everything else as written."""
     text = "" if value is None else str(value)
     for old, new in _REPLACEMENTS.items():
         text = text.replace(old, new)
-    return text.encode("cp1252", "replace").decode("cp1252")
+    return text
 
 
 def _date(value):
@@ -275,7 +281,8 @@ class LetterPDF(FPDF):
 
     def __init__(self, data):
         super().__init__(format="A4")
-        self.core_fonts_encoding = "windows-1252"
+        for style, path in FONT_FILES.items():
+            self.add_font(FONT, style, path)
         self.data = data
         self.set_margins(20, 18, 20)
         self.set_auto_page_break(True, margin=22)
@@ -286,9 +293,9 @@ class LetterPDF(FPDF):
 
     def header(self):
         data = self.data
-        self.set_font("helvetica", "B", 13)
+        self.set_font(FONT, "B", 13)
         self.cell(110, 7, pdf_text(data.get("municipality") or ""))
-        self.set_font("helvetica", "", 9)
+        self.set_font(FONT, "", 9)
         self.cell(
             0,
             7,
@@ -297,9 +304,9 @@ class LetterPDF(FPDF):
             new_x=XPos.LMARGIN,
             new_y=YPos.NEXT,
         )
-        self.set_font("helvetica", "B", 16)
+        self.set_font(FONT, "B", 16)
         self.cell(0, 9, "Bevillingsskrivelse", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_font("helvetica", "", 10)
+        self.set_font(FONT, "", 10)
         self.cell(
             0,
             6,
@@ -313,7 +320,7 @@ class LetterPDF(FPDF):
 
     def footer(self):
         self.set_y(-15)
-        self.set_font("helvetica", "", 8)
+        self.set_font(FONT, "", 8)
         self.cell(
             0,
             5,
@@ -328,19 +335,19 @@ class LetterPDF(FPDF):
 
     def heading(self, text, size=12):
         self.ln(2)
-        self.set_font("helvetica", "B", size)
+        self.set_font(FONT, "B", size)
         self.multi_cell(0, 7, pdf_text(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_font("helvetica", "", 10)
+        self.set_font(FONT, "", 10)
 
     def row(self, label, value):
         if value in (None, ""):
             return
-        self.set_font("helvetica", "B", 10)
+        self.set_font(FONT, "B", 10)
         y = self.get_y()
         if y + self.LINE > self.page_break_trigger:
             self.add_page()
         self.cell(self.LABEL_WIDTH, self.LINE, pdf_text(label))
-        self.set_font("helvetica", "", 10)
+        self.set_font(FONT, "", 10)
         self.multi_cell(
             0, self.LINE, pdf_text(value), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
         )
@@ -348,7 +355,7 @@ class LetterPDF(FPDF):
     def paragraph(self, text):
         if not text:
             return
-        self.set_font("helvetica", "", 10)
+        self.set_font(FONT, "", 10)
         self.multi_cell(
             0, self.LINE, pdf_text(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
         )
@@ -461,7 +468,7 @@ def render_letter(data, compress=True):
     )
     if any(item.get("variable_amount") for item in items):
         pdf.ln(2)
-        pdf.set_font("helvetica", "I", 9)
+        pdf.set_font(FONT, "I", 9)
         pdf.multi_cell(0, 5, pdf_text(FOOTNOTE), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())
 
