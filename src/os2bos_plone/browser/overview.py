@@ -21,6 +21,7 @@ from zope.i18n import translate
 from os2bos_plone import _
 from os2bos_plone.browser import charts
 from os2bos_plone.classification.reader import list_rows
+from os2bos_plone.content.budget import budget_years
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_date
 from os2bos_plone.engine.formatting import month_name
@@ -31,7 +32,6 @@ from os2bos_plone.engine.money import round_ore
 from os2bos_plone.management.budget import budget_for
 from os2bos_plone.management.budget import budget_lines
 from os2bos_plone.management.budget import budget_status
-from os2bos_plone.management.budget import budget_years
 from os2bos_plone.management.budget import deviation
 from os2bos_plone.management.effect import as_step
 from os2bos_plone.management.effect import step_movements

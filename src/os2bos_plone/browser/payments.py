@@ -8,7 +8,7 @@ period overlaps the searched period, read from the ``bos_start_date`` index and 
 has a period (this week by default), and a search that would read more than ``max_activities``
 activities or find more than ``max_rows`` payments stops with a message asking to narrow it.
 
-Registering a payment as paid follows the REST rules (``services.payments``): the user must hold
+Registering a payment as paid follows the same rules as REST (``payments.paid``): the user must hold
 "Register payments" or may modify the activity, and ``activities.mark_paid`` refuses everything
 but invoice and internal payments of granted, non-fictive activities. A paid payment is never
 changed. Every text is an English msgid of the os2bos_plone domain, translated to Danish.
@@ -44,8 +44,8 @@ from os2bos_plone.engine.money import parse_danish
 from os2bos_plone.engine.prices import parse_date
 from os2bos_plone.payments.paid import find_payment
 from os2bos_plone.payments.paid import mark_paid
+from os2bos_plone.payments.paid import may_register_payments
 from os2bos_plone.payments.store import stored_payments
-from os2bos_plone.services.payments import may_register_payments
 from os2bos_plone.validation.activity import InvalidFields
 
 ZERO = Decimal("0")

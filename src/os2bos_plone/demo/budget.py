@@ -3,8 +3,8 @@
 from collections import defaultdict
 from decimal import Decimal
 
+from os2bos_plone.content.budget import BUDGET_TYPE
 from os2bos_plone.engine import clock
-from os2bos_plone.management.budget import BUDGET_TYPE
 from os2bos_plone.management.budget import budget_for
 from os2bos_plone.management.figures import ZERO
 from os2bos_plone.management.figures import classification_titles

@@ -3,6 +3,7 @@
 import dataclasses
 
 from Acquisition import aq_base
+from plone import api
 
 from os2bos_plone.adapters.lookup import appropriation_of
 from os2bos_plone.adapters.lookup import status_of
@@ -19,10 +20,25 @@ from os2bos_plone.payments.totals import refresh_totals
 from os2bos_plone.validation.activity import MSG_INVALID_DATE
 from os2bos_plone.validation.activity import InvalidFields
 
+#: Who may register payments as paid: the payment office (BOS Økonomi); Manager and Site
+#: Administrator have it too, and only they may also register cash and SD payments.
+REGISTER_PAYMENTS = "os2bos_plone: Register payments"
+PRIVILEGED_ROLES = {"Manager", "Site Administrator"}
+
 MSG_PAID_AMOUNT = "Angiv det betalte beløb"
 
 
 MSG_PAID_DATE = "Angiv betalingsdatoen (ÅÅÅÅ-MM-DD)"
+
+
+def may_register_payments(activity):
+    """The screen and REST ask the same question before they register a payment."""
+    return bool(api.user.has_permission(REGISTER_PAYMENTS, obj=activity))
+
+
+def is_privileged(activity):
+    user = api.user.get_current()
+    return bool(set(user.getRolesInContext(activity)) & PRIVILEGED_ROLES)
 
 
 def paid_registrations(activity):
