@@ -9,6 +9,7 @@ from dataclasses import field
 
 from os2bos_plone.classification.rows import apply_rows
 from os2bos_plone.classification.rows import site_rows
+from os2bos_plone.engine import clock
 from os2bos_plone.interchange.os2bos import flagged_keys
 from os2bos_plone.interchange.os2bos import read_os2bos_fixtures
 from os2bos_plone.interchange.rows import ChangeReport
@@ -96,6 +97,20 @@ def import_os2bos(directory, dry_run=True, progress=None):
         warnings=[warning.message for warning in warnings],
         progress=progress,
     )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def send_workbook(response):
+    """The classification as a workbook download: the body, with the headers set on the
+    response (the intranet's export screen and @bos-classification-export send the same)."""
+    data = export_workbook()
+    name = f"regelmotor-{clock.today().isoformat()}.xlsx"
+    response.setHeader("Content-Type", XLSX)
+    response.setHeader("Content-Disposition", f'attachment; filename="{name}"')
+    response.setHeader("Content-Length", str(len(data)))
+    return data
 
 
 def export_workbook():

@@ -331,10 +331,3 @@ def classification_titles(portal_type):
 def list_titles(name):
     key_field = LIST_KEYS[name]
     return {row.get(key_field): row.get("title") for row in list_rows(name)}
-
-
-def user_title(user_id):
-    user = api.user.get(userid=user_id)
-    if user is None:
-        return user_id
-    return user.getProperty("fullname") or user_id

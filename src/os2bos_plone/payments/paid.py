@@ -14,6 +14,7 @@ from os2bos_plone.engine.prices import parse_date
 from os2bos_plone.engine.validation import MSG_ALREADY_PAID
 from os2bos_plone.engine.validation import FieldError
 from os2bos_plone.engine.validation import validate_mark_paid
+from os2bos_plone.payments.events import notify_payment_paid
 from os2bos_plone.payments.store import payment_store
 from os2bos_plone.payments.store import stored_payments
 from os2bos_plone.payments.totals import refresh_totals
@@ -119,7 +120,5 @@ def mark_paid(activity, day, paid_amount, paid_date, note="", user_id="", privil
     appropriation = appropriation_of(activity)
     if appropriation is not None:
         refresh_totals(appropriation)
-    from os2bos_plone.payments.events import notify_payment_paid
-
     notify_payment_paid(activity, paid)
     return paid
