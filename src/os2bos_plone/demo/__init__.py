@@ -67,7 +67,6 @@ def create_demo_cases(portal, progress=print):
 def create_demo_budget(portal, progress=print):
     """This year's budget with a line per section, set around the demo cases' forecast so that
     Ledelsesinformation shows budget against forecast (over and under) at first sight."""
-
     # demo/cases.py imports this module (DEMO_PASSWORD, DemoUser, Progress): a late import.
     from os2bos_plone.demo.cases import acting_as
 
