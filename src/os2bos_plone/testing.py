@@ -1,5 +1,6 @@
 """Test layers (plone.app.testing) for pytest-plone."""
 
+from plone import api
 from plone.app.contenttypes.testing import PLONE_APP_CONTENTTYPES_FIXTURE
 from plone.app.testing import FunctionalTesting
 from plone.app.testing import IntegrationTesting
@@ -27,8 +28,6 @@ class Os2BosPloneLayer(PloneSandboxLayer):
     def setUpPloneSite(self, portal):
         applyProfile(portal, "os2bos_plone:default")
         # Like the sites 'make start' creates: Danish.
-        from plone import api
-
         portal.setLanguage("da")
         api.portal.set_registry_record("plone.default_language", "da")
         api.portal.set_registry_record("plone.available_languages", ["da"])

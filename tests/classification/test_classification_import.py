@@ -13,6 +13,7 @@ from os2bos_plone.classification.importer import import_os2bos
 from os2bos_plone.classification.importer import import_workbook
 from os2bos_plone.classification.reader import by_key
 from os2bos_plone.classification.reader import find_classification
+from os2bos_plone.security.teams import team_group_id
 
 OS2BOS_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "os2bos-data"
 
@@ -93,3 +94,19 @@ def test_os2bos_installation_imports(manager):
     again = import_os2bos(OS2BOS_DATA, dry_run=True)
     assert again.errors == [] and again.report.is_empty, again.report.detail_lines()[:5]
     assert api.content.get_state(section) == "active"
+
+
+def test_applied_team_rows_reach_the_team_groups(manager):
+    """An import is an edit of the regelmotor: the teams' groups follow it (security subscribes
+    to the regelmotor's modified event; classification does not import security)."""
+
+    def rename(sheet):
+        sheet.cell(row=2, column=_column(sheet, "Titel")).value = "Omdøbt team"
+
+    data = _edit_workbook(export_workbook(), "Teams", rename)
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Teams"]
+    key = sheet.cell(row=2, column=_column(sheet, "Nøgle")).value
+    assert import_workbook(data, dry_run=False).applied
+    group = api.group.get(groupname=team_group_id(key))
+    assert group is not None
+    assert group.getProperty("title") == "Team: Omdøbt team"

@@ -7,13 +7,13 @@ import pytest
 from plone import api
 
 from os2bos_plone.adapters.lookup import activities_of
-from os2bos_plone.adapters.plans import cost_input
 from os2bos_plone.browser.overview import ReportBuilder
 from os2bos_plone.management.figures import clear_cache
 from os2bos_plone.management.figures import collect
 from os2bos_plone.payments import figures
 from os2bos_plone.payments.store import stored_payments
 from os2bos_plone.payments.totals import MONTHLY_COLUMN
+from os2bos_plone.payments.totals import cost_input
 from os2bos_plone.payments.totals import monthly_totals_for
 from tests.builders import YEAR
 from tests.builders import view

@@ -5,11 +5,11 @@ from plone import api
 from Products.GenericSetup.upgrade import listUpgradeSteps
 
 from os2bos_plone.adapters.lookup import activities_of
-from os2bos_plone.adapters.plans import cost_input
 from os2bos_plone.management.figures import clear_cache
 from os2bos_plone.management.figures import collect
 from os2bos_plone.management.figures import metadata_rows
 from os2bos_plone.payments.totals import MONTHLY_COLUMN
+from os2bos_plone.payments.totals import cost_input
 from os2bos_plone.payments.totals import monthly_totals_for
 from os2bos_plone.upgrades import v1001
 from tests.builders import YEAR

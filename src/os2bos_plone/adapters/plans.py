@@ -1,8 +1,8 @@
 """The one place that turns an activity (stored, being edited, or REST fields) into engine input.
 
 ``activity_input`` gathers the fields, the main activity's period and the regelmotor's bank
-calendar; ``plan_of`` adds rates and the provider's VAT factor and asks the engine for the plan;
-``cost_input`` is what the cost figures read."""
+calendar; ``plan_of`` adds rates and the provider's VAT factor and asks the engine for the plan.
+The cost figures' input, read from the stored payments, is ``payments.totals.cost_input``."""
 
 from dataclasses import replace
 from decimal import Decimal
@@ -16,19 +16,15 @@ from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
 from os2bos_plone.adapters.lookup import APPROPRIATION_TYPE
 from os2bos_plone.adapters.lookup import appropriation_of
 from os2bos_plone.adapters.lookup import main_activity_of
-from os2bos_plone.adapters.lookup import status_of
 from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.classification.reader import list_rows
 from os2bos_plone.classification.reader import plan_limits
 from os2bos_plone.engine import clock
-from os2bos_plone.engine import costs
 from os2bos_plone.engine.activity_rules import ACTIVITY_FIELDS
 from os2bos_plone.engine.activity_rules import comparable
-from os2bos_plone.engine.payments import PaymentType
 from os2bos_plone.engine.prices import PriceHistory
 from os2bos_plone.engine.validation import ActivityInput
 from os2bos_plone.engine.validation import plan_from_input
-from os2bos_plone.payments.store import stored_payments
 
 
 def vat_factor_of(service_provider_uid):
@@ -170,14 +166,4 @@ def plan_of(source, context=None):
         data,
         rate_history=rate_history,
         vat_factor=vat_factor_of(value("service_provider")),
-    )
-
-
-def cost_input(activity):
-    return costs.ActivityCostInput(
-        uid=activity.UID(),
-        status=status_of(activity),
-        payment_type=PaymentType(activity.payment_type),
-        modifies=activity.modifies or None,
-        payments=stored_payments(activity),
     )

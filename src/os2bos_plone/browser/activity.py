@@ -11,15 +11,14 @@ from decimal import Decimal
 
 from plone import api
 from plone.protect import CheckAuthenticator
-from Products.Five.browser import BrowserView
 from Products.statusmessages.interfaces import IStatusMessage
 from zExceptions import Forbidden
-from zope.i18n import translate
 
 from os2bos_plone import _
 from os2bos_plone.adapters.lookup import activities_of
 from os2bos_plone.adapters.lookup import appropriation_of
 from os2bos_plone.adapters.lookup import status_of
+from os2bos_plone.adapters.lookup import user_name
 from os2bos_plone.adapters.plans import plan_of
 from os2bos_plone.browser.appropriation import TYPE_TITLES
 from os2bos_plone.browser.appropriation import UnknownApprovalLevel
@@ -28,6 +27,7 @@ from os2bos_plone.browser.appropriation import plan_in_words
 from os2bos_plone.browser.appropriation import section_title
 from os2bos_plone.browser.appropriation import status_badge
 from os2bos_plone.browser.appropriation import title_of
+from os2bos_plone.browser.base import BosView
 from os2bos_plone.classification.reader import approval_levels
 from os2bos_plone.content.activity import COST_TYPES
 from os2bos_plone.content.activity import PAYMENT_METHODS
@@ -36,6 +36,7 @@ from os2bos_plone.content.activity import RECIPIENT_TYPES
 from os2bos_plone.decisions.adjustment import create_adjustment
 from os2bos_plone.decisions.adjustment import existing_adjustment
 from os2bos_plone.decisions.competence import activity_annual_cost
+from os2bos_plone.decisions.competence import required_level
 from os2bos_plone.engine import clock
 from os2bos_plone.engine import costs as engine_costs
 from os2bos_plone.engine.formatting import format_date
@@ -62,15 +63,7 @@ def term_title(vocabulary, value):
         return value
 
 
-def user_name(user_id):
-    if not user_id:
-        return ""
-    user = api.user.get(userid=user_id)
-    fullname = user.getProperty("fullname", "") if user is not None else ""
-    return fullname or user_id
-
-
-class ActivityView(BrowserView):
+class ActivityView(BosView):
     """Default view of bos_activity."""
 
     def __init__(self, context, request):
@@ -83,12 +76,6 @@ class ActivityView(BrowserView):
         # The activity table needs the full width (as on the case view).
         self.request.set("disable_plone.leftcolumn", 1)
         return self.index()
-
-    def t(self, msgid):
-        return translate(msgid, context=self.request)
-
-    def portal_url(self):
-        return api.portal.get().absolute_url()
 
     def view_url(self):
         return f"{self.context.absolute_url()}/@@bos-activity-view"
@@ -182,8 +169,6 @@ class ActivityView(BrowserView):
         levels = {level.key: level.title for level in approval_levels()}
         required = getattr(activity, "required_approval_level", None)
         if not required and status_of(activity) == "draft":
-            from os2bos_plone.decisions.competence import required_level
-
             try:
                 required = required_level([activity], when=self.today).key
             except UnknownApprovalLevel:

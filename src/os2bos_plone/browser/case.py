@@ -10,8 +10,6 @@ from decimal import Decimal
 from Acquisition import aq_inner
 from Acquisition import aq_parent
 from plone import api
-from Products.Five.browser import BrowserView
-from zope.i18n import translate
 
 from os2bos_plone import _
 from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
@@ -20,6 +18,7 @@ from os2bos_plone.adapters.lookup import appropriation_status
 from os2bos_plone.adapters.lookup import granted_period
 from os2bos_plone.browser.appropriation import own_cost_in_year
 from os2bos_plone.browser.appropriation import section_title as appropriation_section_title
+from os2bos_plone.browser.base import BosView
 from os2bos_plone.browser.containers import STATUS_TITLES as CASE_STATUS_TITLES
 from os2bos_plone.browser.containers import list_titles
 from os2bos_plone.browser.containers import user_names
@@ -57,7 +56,7 @@ def municipality_names():
     }
 
 
-class CaseView(BrowserView):
+class CaseView(BosView):
     def __init__(self, context, request):
         super().__init__(context, request)
         self.year = clock.today().year
@@ -67,12 +66,6 @@ class CaseView(BrowserView):
     def __call__(self):
         self.request.set("disable_plone.leftcolumn", 1)
         return self.index()
-
-    def t(self, msgid):
-        return translate(msgid, context=self.request)
-
-    def portal_url(self):
-        return api.portal.get().absolute_url()
 
     # -- header ------------------------------------------------------------------------------
 

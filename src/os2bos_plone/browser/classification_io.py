@@ -4,22 +4,13 @@ dry-run report before anything is written."""
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 
-from os2bos_plone.classification.importer import export_workbook
 from os2bos_plone.classification.importer import import_workbook
-from os2bos_plone.engine import clock
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from os2bos_plone.classification.importer import send_workbook
 
 
 class ExportView(BrowserView):
     def __call__(self):
-        data = export_workbook()
-        name = f"regelmotor-{clock.today().isoformat()}.xlsx"
-        response = self.request.response
-        response.setHeader("Content-Type", XLSX)
-        response.setHeader("Content-Disposition", f'attachment; filename="{name}"')
-        response.setHeader("Content-Length", str(len(data)))
-        return data
+        return send_workbook(self.request.response)
 
 
 class ImportView(BrowserView):

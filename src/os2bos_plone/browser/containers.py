@@ -10,12 +10,14 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from plone import api
-from Products.Five.browser import BrowserView
-from zope.i18n import translate
 
 from os2bos_plone import _
 from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
 from os2bos_plone.adapters.lookup import CASE_TYPE
+from os2bos_plone.adapters.lookup import user_name
+from os2bos_plone.browser.base import PagedView
+from os2bos_plone.browser.base import format_cpr
+from os2bos_plone.browser.base import prefix_query
 from os2bos_plone.classification.reader import LIST_KEYS
 from os2bos_plone.classification.reader import list_rows
 from os2bos_plone.engine import clock
@@ -33,19 +35,6 @@ STATUS_TITLES = {
 }
 
 
-def format_cpr(digits):
-    """ "010118-1234" from the indexed "0101181234" (anything else as it is)."""
-    digits = digits or ""
-    if len(digits) == 10 and digits.isdigit():
-        return f"{digits[:6]}-{digits[6:]}"
-    return digits
-
-
-def prefix_query(value):
-    """A catalog range query matching every indexed string that starts with ``value``."""
-    return {"query": (value, value + "\uffff"), "range": "min:max"}
-
-
 def user_names():
     """A cached lookup of users' full names (the id when the user has none or is gone)."""
     cache = {}
@@ -54,9 +43,7 @@ def user_names():
         if not user_id:
             return ""
         if user_id not in cache:
-            user = api.user.get(userid=user_id)
-            fullname = user.getProperty("fullname", "") if user is not None else ""
-            cache[user_id] = fullname or user_id
+            cache[user_id] = user_name(user_id)
         return cache[user_id]
 
     return name
@@ -90,26 +77,12 @@ def case_totals(case_uids, year):
     return totals
 
 
-class CasesListingView(BrowserView):
+class CasesListingView(PagedView):
     """The list of cases in /sager with filters kept in the URL, pages and this year's costs."""
 
     page_size = PAGE_SIZE
 
-    def __call__(self):
-        self.request.set("disable_plone.leftcolumn", 1)
-        self.update()
-        return self.index()
-
     # -- request -----------------------------------------------------------------------------
-
-    def t(self, msgid):
-        return translate(msgid, context=self.request)
-
-    def param(self, name):
-        value = self.request.form.get(name)
-        if isinstance(value, (list, tuple)):
-            value = value[0] if value else ""
-        return value.strip() if isinstance(value, str) else None
 
     def update(self):
         self.year = clock.today().year
@@ -129,15 +102,7 @@ class CasesListingView(BrowserView):
         else:
             self.worker = worker
         self.brains = self.search(case_worker=self.worker)
-        self.total_count = len(self.brains)
-        self.page_count = max(1, -(-self.total_count // self.page_size))
-        try:
-            page = int(self.param("page") or 1)
-        except ValueError:
-            page = 1
-        self.page = min(max(page, 1), self.page_count)
-        start = (self.page - 1) * self.page_size
-        self.page_brains = list(self.brains[start : start + self.page_size])
+        self.page_brains = list(self.paginate(self.brains))
         self.totals = case_totals([brain.UID for brain in self.brains], self.year)
 
     def search(self, case_worker="", only_worker=False):
@@ -293,39 +258,8 @@ class CasesListingView(BrowserView):
             return self.t(_("cases_count_one", default="1 case"))
         return self.t(_("${count} cases", mapping={"count": self.total_count}))
 
-    def pages(self):
-        """The pager's items: {number, url, current} for the first and last page and the pages
-        around the current one; {gap: True} where pages are left out."""
-        if self.page_count < 2:
-            return []
-        shown = {1, self.page_count, *range(self.page - 2, self.page + 3)}
-        items = []
-        previous = 0
-        for number in sorted(n for n in shown if 1 <= n <= self.page_count):
-            if number > previous + 1:
-                items.append({"gap": True})
-            items.append(
-                {
-                    "gap": False,
-                    "number": number,
-                    "url": self.url(page=str(number)),
-                    "current": number == self.page,
-                }
-            )
-            previous = number
-        return items
-
-    def previous_url(self):
-        return self.url(page=str(self.page - 1)) if self.page > 1 else None
-
-    def next_url(self):
-        return self.url(page=str(self.page + 1)) if self.page < self.page_count else None
-
     def can_add_case(self):
         return any(fti.getId() == CASE_TYPE for fti in self.context.allowedContentTypes())
 
     def add_url(self):
         return f"{self.context.absolute_url()}/++add++{CASE_TYPE}"
-
-    def portal_url(self):
-        return api.portal.get().absolute_url()

@@ -13,14 +13,21 @@ from datetime import date
 from decimal import ROUND_HALF_UP
 from decimal import Decimal
 
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from plone import api
 from Products.Five.browser import BrowserView
 from zExceptions import BadRequest
 from zope.i18n import translate
 
 from os2bos_plone import _
+from os2bos_plone.adapters.lookup import user_name
 from os2bos_plone.browser import charts
+from os2bos_plone.browser.base import BosView
+from os2bos_plone.browser.base import requested_year
 from os2bos_plone.classification.reader import list_rows
+from os2bos_plone.content.budget import budget_years
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_date
 from os2bos_plone.engine.formatting import month_name
@@ -31,7 +38,6 @@ from os2bos_plone.engine.money import round_ore
 from os2bos_plone.management.budget import budget_for
 from os2bos_plone.management.budget import budget_lines
 from os2bos_plone.management.budget import budget_status
-from os2bos_plone.management.budget import budget_years
 from os2bos_plone.management.budget import deviation
 from os2bos_plone.management.effect import as_step
 from os2bos_plone.management.effect import step_movements
@@ -39,7 +45,6 @@ from os2bos_plone.management.effect import steps_now
 from os2bos_plone.management.figures import classification_titles
 from os2bos_plone.management.figures import collect
 from os2bos_plone.management.figures import list_titles
-from os2bos_plone.management.figures import user_title
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -95,15 +100,6 @@ class Table:
 
     def column_keys(self):
         return [column.key for column in self.columns]
-
-
-def requested_year(request, today=None):
-    today = today or clock.today()
-    try:
-        year = int(request.form.get("year") or today.year)
-    except (TypeError, ValueError):
-        return today.year
-    return year if 2000 <= year <= 2100 else today.year
 
 
 def pct(part, whole):
@@ -162,7 +158,7 @@ class ReportBuilder:
             found = self.providers.get(key)
             return found[1] if found else self.t(_("(unknown)"))
         if dimension == "case_worker":
-            return user_title(key)
+            return user_name(key)
         lists = {"team": "teams", "target_group": "target_groups", "effort_step": "effort_steps"}
         titles = self._list_titles(lists[dimension])
         value = titles.get(key)
@@ -707,10 +703,6 @@ def sheet_title(text, taken):
 
 
 def to_xlsx(tables, t):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     workbook = Workbook()
     workbook.remove(workbook.active)
     taken = set()
@@ -742,19 +734,13 @@ def to_xlsx(tables, t):
 # -- views --------------------------------------------------------------------------------------
 
 
-class OverviewView(BrowserView):
+class OverviewView(BosView):
     """@@bos-overview on the site root and on /sager."""
 
     def __call__(self):
         self.year = requested_year(self.request)
         self.report = ReportBuilder(self.year, self.request).build()
         return self.index()
-
-    def t(self, msgid):
-        return translate(msgid, context=self.request)
-
-    def portal_url(self):
-        return api.portal.get().absolute_url()
 
     def base_url(self):
         return self.context.absolute_url()

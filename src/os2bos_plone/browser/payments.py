@@ -8,7 +8,7 @@ period overlaps the searched period, read from the ``bos_start_date`` index and 
 has a period (this week by default), and a search that would read more than ``max_activities``
 activities or find more than ``max_rows`` payments stops with a message asking to narrow it.
 
-Registering a payment as paid follows the REST rules (``services.payments``): the user must hold
+Registering a payment as paid follows the same rules as REST (``payments.paid``): the user must hold
 "Register payments" or may modify the activity, and ``activities.mark_paid`` refuses everything
 but invoice and internal payments of granted, non-fictive activities. A paid payment is never
 changed. Every text is an English msgid of the os2bos_plone domain, translated to Danish.
@@ -20,20 +20,21 @@ from decimal import Decimal
 from urllib.parse import parse_qsl
 from urllib.parse import urlencode
 
-from Acquisition import aq_base
-from Acquisition import aq_chain
 from plone import api
 from plone.protect import CheckAuthenticator
-from Products.Five.browser import BrowserView
 from Products.statusmessages.interfaces import IStatusMessage
 from zExceptions import BadRequest
 from zExceptions import Forbidden
-from zope.i18n import translate
 
 from os2bos_plone import _
 from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
 from os2bos_plone.adapters.lookup import CASE_TYPE
+from os2bos_plone.adapters.lookup import case_of
 from os2bos_plone.adapters.lookup import status_of
+from os2bos_plone.browser.base import BosView
+from os2bos_plone.browser.base import PagedView
+from os2bos_plone.browser.base import format_cpr
+from os2bos_plone.browser.base import prefix_query
 from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_date
@@ -44,8 +45,8 @@ from os2bos_plone.engine.money import parse_danish
 from os2bos_plone.engine.prices import parse_date
 from os2bos_plone.payments.paid import find_payment
 from os2bos_plone.payments.paid import mark_paid
+from os2bos_plone.payments.paid import may_register_payments
 from os2bos_plone.payments.store import stored_payments
-from os2bos_plone.services.payments import may_register_payments
 from os2bos_plone.validation.activity import InvalidFields
 
 ZERO = Decimal("0")
@@ -98,19 +99,6 @@ PERIOD_TITLES = {
 }
 
 
-def format_cpr(digits):
-    """ "010118-1234" from "0101181234" (anything else as it is)."""
-    digits = digits or ""
-    if len(digits) == 10 and digits.isdigit():
-        return f"{digits[:6]}-{digits[6:]}"
-    return digits
-
-
-def prefix_query(value):
-    """A catalog range query matching every indexed string that starts with ``value``."""
-    return {"query": (value, value + "\uffff"), "range": "min:max"}
-
-
 def _month_start(year, month):
     """The first day of ``month`` of ``year``; months outside 1..12 roll over the year."""
     year += (month - 1) // 12
@@ -133,13 +121,6 @@ def period_range(period, today):
         year = today.year + {"previous_year": -1, "this_year": 0, "next_year": 1}[period]
         return date(year, 1, 1), date(year, 12, 31)
     raise ValueError(period)
-
-
-def case_of(activity):
-    for obj in aq_chain(activity):
-        if getattr(aq_base(obj), "portal_type", None) == CASE_TYPE:
-            return obj
-    return None
 
 
 def recipient_matches(activity, text):
@@ -167,28 +148,17 @@ def is_markable(activity, payment):
     )
 
 
-class PaymentSearchView(BrowserView):
+class PaymentSearchView(PagedView):
     """Search payments across cases; GET only, every filter kept in the URL."""
 
     page_size = PAGE_SIZE
     max_activities = MAX_ACTIVITIES
     max_rows = MAX_ROWS
 
-    def __call__(self):
-        self.request.set("disable_plone.leftcolumn", 1)
-        self.update()
-        return self.index()
+    #: A filter that is not in the request reads as "".
+    missing = ""
 
     # -- request -----------------------------------------------------------------------------
-
-    def t(self, msgid):
-        return translate(msgid, context=self.request)
-
-    def param(self, name):
-        value = self.request.form.get(name)
-        if isinstance(value, (list, tuple)):
-            value = value[0] if value else ""
-        return value.strip() if isinstance(value, str) else ""
 
     def today(self):
         return clock.today()
@@ -208,15 +178,7 @@ class PaymentSearchView(BrowserView):
         if not self.errors:
             self.search()
         self.rows_found.sort(key=lambda row: (row[0].date, row[1].getPhysicalPath()))
-        self.total_count = len(self.rows_found)
-        self.page_count = max(1, -(-self.total_count // self.page_size))
-        try:
-            page = int(self.param("page") or 1)
-        except ValueError:
-            page = 1
-        self.page = min(max(page, 1), self.page_count)
-        first = (self.page - 1) * self.page_size
-        self.page_rows = self.rows_found[first : first + self.page_size]
+        self.page_rows = self.paginate(self.rows_found)
 
     def resolve_period(self):
         """Sets ``self.period``, ``self.start`` and ``self.end`` from the filters (or errors)."""
@@ -351,9 +313,6 @@ class PaymentSearchView(BrowserView):
 
     # -- what the template shows -------------------------------------------------------------
 
-    def portal_url(self):
-        return api.portal.get().absolute_url()
-
     def base_url(self):
         return f"{self.context.absolute_url()}/@@bos-payments"
 
@@ -475,43 +434,12 @@ class PaymentSearchView(BrowserView):
             )
         return result
 
-    def pages(self):
-        """The pager's items: {number, url, current} for the first and last page and the pages
-        around the current one; {gap: True} where pages are left out."""
-        if self.page_count < 2:
-            return []
-        shown = {1, self.page_count, *range(self.page - 2, self.page + 3)}
-        items = []
-        previous = 0
-        for number in sorted(n for n in shown if 1 <= n <= self.page_count):
-            if number > previous + 1:
-                items.append({"gap": True})
-            items.append(
-                {
-                    "gap": False,
-                    "number": number,
-                    "url": self.url(page=str(number)),
-                    "current": number == self.page,
-                }
-            )
-            previous = number
-        return items
-
-    def previous_url(self):
-        return self.url(page=str(self.page - 1)) if self.page > 1 else None
-
-    def next_url(self):
-        return self.url(page=str(self.page + 1)) if self.page < self.page_count else None
-
     def authenticator(self):
         return api.content.get_view("authenticator", self.context, self.request).token()
 
 
-class RegisterPaymentView(BrowserView):
+class RegisterPaymentView(BosView):
     """POST: register one payment as paid, then back to the search it was made from."""
-
-    def t(self, msgid):
-        return translate(msgid, context=self.request)
 
     def __call__(self):
         if self.request.get("REQUEST_METHOD", "GET").upper() != "POST":

@@ -9,10 +9,15 @@ from dataclasses import field
 
 from os2bos_plone.classification.rows import apply_rows
 from os2bos_plone.classification.rows import site_rows
+from os2bos_plone.engine import clock
+from os2bos_plone.interchange.os2bos import flagged_keys
+from os2bos_plone.interchange.os2bos import read_os2bos_fixtures
 from os2bos_plone.interchange.rows import ChangeReport
 from os2bos_plone.interchange.rows import diff_rows
 from os2bos_plone.interchange.rows import row_keys
 from os2bos_plone.interchange.rows import validate_rows
+from os2bos_plone.interchange.workbook import read_workbook
+from os2bos_plone.interchange.workbook import write_workbook
 
 
 @dataclass
@@ -67,8 +72,6 @@ def import_rows(rows, dry_run=True, trusted=None, warnings=(), progress=None):
 
 
 def import_workbook(data, dry_run=True, progress=None):
-    from os2bos_plone.interchange.workbook import read_workbook
-
     parsed = read_workbook(data)
     rows, sheet_errors = parsed
     if sheet_errors:
@@ -86,9 +89,6 @@ def import_workbook(data, dry_run=True, progress=None):
 
 
 def import_os2bos(directory, dry_run=True, progress=None):
-    from os2bos_plone.interchange.os2bos import flagged_keys
-    from os2bos_plone.interchange.os2bos import read_os2bos_fixtures
-
     rows, warnings = read_os2bos_fixtures(directory, progress=progress)
     return import_rows(
         rows,
@@ -99,7 +99,19 @@ def import_os2bos(directory, dry_run=True, progress=None):
     )
 
 
-def export_workbook():
-    from os2bos_plone.interchange.workbook import write_workbook
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+
+def send_workbook(response):
+    """The classification as a workbook download: the body, with the headers set on the
+    response (the intranet's export screen and @bos-classification-export send the same)."""
+    data = export_workbook()
+    name = f"regelmotor-{clock.today().isoformat()}.xlsx"
+    response.setHeader("Content-Type", XLSX)
+    response.setHeader("Content-Disposition", f'attachment; filename="{name}"')
+    response.setHeader("Content-Length", str(len(data)))
+    return data
+
+
+def export_workbook():
     return write_workbook(site_rows())

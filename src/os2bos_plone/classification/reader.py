@@ -8,12 +8,14 @@ from decimal import Decimal
 
 from plone import api
 from plone.uuid.interfaces import IUUID
+from Products.CMFCore.indexing import getQueue
 from Products.ZCatalog.query import IndexQuery
 from Products.ZCatalog.ZCatalog import ZCatalog
 from zExceptions import NotFound
 
 from os2bos_plone.engine.approval import ApprovalLevel
 from os2bos_plone.engine.approval import ApprovalRule
+from os2bos_plone.engine.approval import required_level as evaluate
 from os2bos_plone.engine.bankdays import BankCalendar
 from os2bos_plone.engine.validation import MAX_PLAN_PAYMENTS
 from os2bos_plone.engine.validation import MAX_PLAN_YEARS
@@ -80,8 +82,6 @@ def _classification_pending():
     The queue only grows until it is processed (and emptied), so each call looks at the entries
     added since the previous one; the last entry seen tells whether the queue was emptied and
     filled again in between."""
-    from Products.CMFCore.indexing import getQueue
-
     queue = getQueue()
     length = queue.length()
     seen, last, found = getattr(queue, "_bos_classification_scan", (0, None, False))
@@ -209,6 +209,4 @@ def bank_calendar():
 
 def required_level(section_key, service_id, annual_cost):
     """The approval level a measure needs under the administrator's current rules."""
-    from os2bos_plone.engine.approval import required_level as evaluate
-
     return evaluate(approval_rules(), approval_levels(), section_key, service_id, annual_cost)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from plone import api
 from plone.dexterity.utils import createContentInContainer
+from zope.event import notify
+from zope.lifecycleevent import ObjectModifiedEvent
 
 from os2bos_plone import logger
 from os2bos_plone.classification.reader import LIST_KEYS
@@ -317,9 +319,9 @@ def apply_rows(rows, progress=None):
             counts[kind] = _apply_list_rows(container, kind, rows[kind])
             say(f"  {kind}: {len(rows[kind])} rækker")
     container.reindexObject()
-    from os2bos_plone.security.teams import sync_team_groups
-
-    sync_team_groups(container)
+    # An import is an edit of the regelmotor: its subscribers (the teams' groups, security)
+    # follow as after a form edit.
+    notify(ObjectModifiedEvent(container))
     return counts
 
 

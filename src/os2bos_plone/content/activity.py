@@ -6,6 +6,7 @@ from plone.autoform import directives
 from plone.dexterity.content import Item
 from plone.supermodel import model
 from zope import schema
+from zope.component import getUtility
 from zope.interface import Interface
 from zope.interface import Invalid
 from zope.interface import implementer
@@ -14,6 +15,7 @@ from zope.schema.vocabulary import SimpleTerm
 from zope.schema.vocabulary import SimpleVocabulary
 
 from os2bos_plone import _
+from os2bos_plone.classification.reader import by_uid
 
 
 def _choices(*pairs):
@@ -46,6 +48,18 @@ PAYMENT_METHODS = _choices(
     ("invoice", _("Invoice")),
     ("internal", _("Internal settlement")),
 )
+
+
+class IActivityRules(Interface):
+    """The rules a whole activity is saved under, as one callable ``rules(data)`` returning the
+    engine's field errors of z3c.form data (the context in ``data.__context__``).
+
+    The schema's invariant asks for it as a utility: the rules read the appropriation, the
+    sibling activities and the regelmotor, so they live above content (os2bos_plone.validation
+    registers ``validation.activity.validation_errors``)."""
+
+    def __call__(data):
+        """The field errors (engine ``FieldError``) of the activity values ``data``."""
 
 
 class ActivityInvalid(Invalid):
@@ -173,10 +187,7 @@ class IActivity(model.Schema):
 
         For code that validates through the schema; the activity forms and REST judge the values
         before they set them (validation.activity) and do not run this again."""
-        # validation.activity imports this schema (its form/REST validator is registered for it).
-        from os2bos_plone.validation.activity import validation_errors
-
-        errors = validation_errors(data)
+        errors = getUtility(IActivityRules)(data)
         if errors:
             raise ActivityInvalid(errors)
 
@@ -184,7 +195,5 @@ class IActivity(model.Schema):
 @implementer(IActivity)
 class Activity(Item):
     def Title(self):
-        from os2bos_plone.classification.reader import by_uid
-
         service = by_uid(getattr(self, "service", None))
         return service.title if service is not None else self.id

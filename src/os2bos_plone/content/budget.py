@@ -9,10 +9,12 @@ from decimal import Decimal
 
 from collective.z3cform.datagridfield.datagridfield import DataGridFieldFactory
 from collective.z3cform.datagridfield.row import DictRow
+from plone import api
 from plone.autoform import directives
 from plone.dexterity.content import Container
 from plone.dexterity.content import Item
 from plone.supermodel import model
+from plone.uuid.interfaces import IUUID
 from zope import schema
 from zope.interface import Interface
 from zope.interface import Invalid
@@ -35,11 +37,24 @@ class BudgetFolder(Container):
     pass
 
 
+BUDGET_TYPE = "bos_budget"
+
+
+def budget_years():
+    """The years that have a budget, in order."""
+    catalog = api.portal.get_tool("portal_catalog")
+    return sorted(
+        {
+            getattr(brain._unrestrictedGetObject(), "year", None)
+            for brain in catalog.unrestrictedSearchResults(portal_type=BUDGET_TYPE)
+        }
+        - {None}
+    )
+
+
 @provider(IContextAwareDefaultFactory)
 def next_free_year(context):
     """This year, or the first later year without a budget."""
-    from os2bos_plone.management.budget import budget_years
-
     year = clock.today().year
     taken = set(budget_years())
     while year in taken:
@@ -104,12 +119,9 @@ class IBudget(model.Schema):
 
     @invariant
     def one_budget_per_year(data):
-        from plone import api
-        from plone.uuid.interfaces import IUUID
-
         context = context_of(data)
         own_uid = IUUID(context, None) if context is not None else None
-        for brain in api.content.find(portal_type="bos_budget", unrestricted=True):
+        for brain in api.content.find(portal_type=BUDGET_TYPE, unrestricted=True):
             if brain.UID == own_uid:
                 continue
             if getattr(brain._unrestrictedGetObject(), "year", None) == data.year:

@@ -1,5 +1,6 @@
 """The child's case (sag) and its grants (bevillinger)."""
 
+from plone import api
 from plone.app.z3cform.widgets.select import AjaxSelectFieldWidget
 from plone.autoform import directives
 from plone.dexterity.content import Container
@@ -10,6 +11,7 @@ from zope.interface import implementer
 from zope.interface import invariant
 
 from os2bos_plone import _
+from os2bos_plone.classification.reader import list_row
 from os2bos_plone.content.constraints import constraint_from
 from os2bos_plone.content.constraints import ensure_unique
 from os2bos_plone.engine.identifiers import validate_cpr
@@ -32,8 +34,6 @@ REQUIRED_FIELD_LABELS = {
 
 
 def _check_user(value):
-    from plone import api
-
     if value and api.user.get(userid=value) is None:
         raise ValueError(f"Brugeren »{value}« findes ikke.")
 
@@ -121,8 +121,6 @@ class ICase(model.Schema):
 
     @invariant
     def target_group_required_fields(data):
-        from os2bos_plone.classification.reader import list_row
-
         group = list_row("target_groups", data.target_group) if data.target_group else None
         for name in (group or {}).get("required_fields") or []:
             if getattr(data, name, None) in (None, ""):

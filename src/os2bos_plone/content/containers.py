@@ -17,6 +17,8 @@ from zope.interface import implementer
 from zope.interface import invariant
 
 from os2bos_plone import _
+from os2bos_plone.classification.reader import approval_levels
+from os2bos_plone.classification.reader import rules_from_rows
 from os2bos_plone.engine.approval import validate_rules
 from os2bos_plone.engine.validation import MAX_PLAN_PAYMENTS
 from os2bos_plone.engine.validation import MAX_PLAN_YEARS
@@ -253,9 +255,6 @@ class IRegelmotor(model.Schema):
 
     @invariant
     def rules_are_valid(data):
-        from os2bos_plone.classification.reader import approval_levels
-        from os2bos_plone.classification.reader import rules_from_rows
-
         errors = validate_rules(rules_from_rows(data.approval_rules or []), approval_levels())
         if errors:
             raise Invalid(" ".join(errors))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from plone import api
 
+from os2bos_plone.demo import budget as demo_budget
 from os2bos_plone.security.users import create_user
 
 # One password for every demo user keeps the README short; demo sites are not production.
@@ -56,7 +57,8 @@ def create_demo_users(portal, progress=print):
 
 
 def create_demo_cases(portal, progress=print):
-    """Cases with grants and activities (demo/cases.py imports this module: a late import)."""
+    """Cases with grants and activities."""
+    # demo/cases.py imports this module (DEMO_PASSWORD, DemoUser, Progress): a late import.
     from os2bos_plone.demo.cases import create_demo_cases as create
 
     create(portal, progress=progress)
@@ -65,11 +67,11 @@ def create_demo_cases(portal, progress=print):
 def create_demo_budget(portal, progress=print):
     """This year's budget with a line per section, set around the demo cases' forecast so that
     Ledelsesinformation shows budget against forecast (over and under) at first sight."""
-    from os2bos_plone.demo.budget import create_demo_budget as create
+    # demo/cases.py imports this module (DEMO_PASSWORD, DemoUser, Progress): a late import.
     from os2bos_plone.demo.cases import acting_as
 
     with acting_as("ledelse"):  # management makes the budget (its creator in the history)
-        create(portal, progress=progress)
+        demo_budget.create_demo_budget(portal, progress=progress)
 
 
 DEMO_STEPS = (

@@ -3,8 +3,10 @@
 from collections import defaultdict
 from decimal import Decimal
 
+from plone.dexterity.utils import createContentInContainer
+
+from os2bos_plone.content.budget import BUDGET_TYPE
 from os2bos_plone.engine import clock
-from os2bos_plone.management.budget import BUDGET_TYPE
 from os2bos_plone.management.budget import budget_for
 from os2bos_plone.management.figures import ZERO
 from os2bos_plone.management.figures import classification_titles
@@ -18,8 +20,6 @@ def create_demo_budget(portal, year=None, progress=print):
     """A budget for ``year`` (this year) with a line per section that has expected cost, set
     around the forecast so the overview shows overruns and underruns. Idempotent: an existing
     budget for the year is left alone. For the demo loader (demo/__init__.py DEMO_STEPS)."""
-    from plone.dexterity.utils import createContentInContainer
-
     year = year or clock.today().year
     folder = portal.get("budget")
     if folder is None:

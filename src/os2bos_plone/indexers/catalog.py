@@ -1,14 +1,21 @@
 """Catalog indexers: what vocabularies and overviews filter on, so they never wake objects."""
 
+from Acquisition import aq_base
 from plone.indexer import indexer
 
+from os2bos_plone.adapters.lookup import appropriation_of
+from os2bos_plone.adapters.lookup import case_of
 from os2bos_plone.classification.catalogue import service_entry
+from os2bos_plone.content.activity import IActivity
+from os2bos_plone.content.case import IAppropriation
+from os2bos_plone.content.case import ICase
 from os2bos_plone.content.classification import IApprovalLevel
 from os2bos_plone.content.classification import IClassificationItem
 from os2bos_plone.content.classification import IRate
 from os2bos_plone.content.classification import ISection
 from os2bos_plone.content.classification import IService
 from os2bos_plone.content.classification import IServiceProvider
+from os2bos_plone.journal.history import effort_step_moves
 
 
 @indexer(ISection)
@@ -74,27 +81,6 @@ def service_follows(obj):
 
 # -- cases, appropriations, activities ----------------------------------------------------------
 
-from Acquisition import aq_base  # noqa: E402
-from Acquisition import aq_chain  # noqa: E402
-
-from os2bos_plone.content.activity import IActivity  # noqa: E402
-from os2bos_plone.content.case import IAppropriation  # noqa: E402
-from os2bos_plone.content.case import ICase  # noqa: E402
-
-
-def _case_of(obj):
-    for parent in aq_chain(obj):
-        if ICase.providedBy(parent):
-            return parent
-    return None
-
-
-def _appropriation_of(obj):
-    for parent in aq_chain(obj):
-        if IAppropriation.providedBy(parent):
-            return parent
-    return None
-
 
 @indexer(ICase)
 def case_sbsys_id(obj):
@@ -113,7 +99,7 @@ def case_cpr(obj):
 
 def _case_attribute(name):
     def index(obj):
-        case = _case_of(obj)
+        case = case_of(obj)
         return getattr(case, name, None) if case is not None else None
 
     return index
@@ -126,19 +112,19 @@ for _name in ("case_worker", "team", "target_group", "effort_step"):
 
 @indexer(IAppropriation)
 def appropriation_case_uid(obj):
-    case = _case_of(obj)
+    case = case_of(obj)
     return case.UID() if case is not None else None
 
 
 @indexer(IActivity)
 def activity_case_uid(obj):
-    case = _case_of(obj)
+    case = case_of(obj)
     return case.UID() if case is not None else None
 
 
 @indexer(IActivity)
 def activity_appropriation_uid(obj):
-    appropriation = _appropriation_of(obj)
+    appropriation = appropriation_of(obj)
     return appropriation.UID() if appropriation is not None else None
 
 
@@ -149,7 +135,7 @@ def appropriation_section(obj):
 
 @indexer(IActivity)
 def activity_section(obj):
-    appropriation = _appropriation_of(obj)
+    appropriation = appropriation_of(obj)
     return getattr(appropriation, "section", None)
 
 
@@ -209,8 +195,6 @@ def activity_monthly_totals(obj):
 def case_step_moves(obj):
     """The case's effort-step changes, dated (see ``journal.effort_step_moves``): the effect
     overview counts the moves on the indsatstrappe without waking any case."""
-    from os2bos_plone.journal.history import effort_step_moves
-
     return effort_step_moves(obj)
 
 

@@ -1,5 +1,7 @@
 """The journal's entry types: their Danish titles and the labels of their amounts."""
 
+from zope.i18n import translate
+
 #: Danish names of the journal's actions (the view's "Handling" column).
 ACTION_TITLES = {
     "case_created": "Sag oprettet",
@@ -45,8 +47,6 @@ HISTORY_FIELD_TITLES = {
 
 
 def _translate_plone(msgid):
-    from zope.i18n import translate
-
     if not msgid:
         return ""
     return translate(msgid, domain="plone", target_language="da", default=msgid)

@@ -3,6 +3,7 @@
 from os2bos_plone.journal.storage import HISTORY_KEY
 from os2bos_plone.journal.storage import LOCAL_TIMEZONE
 from os2bos_plone.journal.storage import _log
+from os2bos_plone.payments.totals import reindex_metadata
 
 
 def case_history(case):
@@ -28,8 +29,6 @@ def effort_step_moves(case):
 def _reindex_moves(case):
     # The catalog keeps the moves as metadata (bos_step_moves); a search that flushed the
     # indexing queue before the history changed would otherwise leave them stale.
-    from os2bos_plone.payments.totals import reindex_metadata
-
     reindex_metadata(case)
 
 

@@ -5,11 +5,9 @@ from decimal import Decimal
 from plone import api
 
 from os2bos_plone.classification.reader import by_uid
+from os2bos_plone.content.budget import BUDGET_TYPE
 from os2bos_plone.management.figures import HUNDRED
 from os2bos_plone.management.figures import ZERO
-
-BUDGET_TYPE = "bos_budget"
-
 
 #: Budget status when the forecast reaches this share of the budget (and not above it).
 NEAR_BUDGET_PCT = Decimal("95")
@@ -23,17 +21,6 @@ def budget_for(year):
         if getattr(budget, "year", None) == year:
             return budget
     return None
-
-
-def budget_years():
-    catalog = api.portal.get_tool("portal_catalog")
-    return sorted(
-        {
-            getattr(brain._unrestrictedGetObject(), "year", None)
-            for brain in catalog.unrestrictedSearchResults(portal_type=BUDGET_TYPE)
-        }
-        - {None}
-    )
 
 
 def budget_status(budget, forecast):

@@ -7,6 +7,7 @@ from datetime import date
 from plone import api
 
 from os2bos_plone.engine import clock
+from os2bos_plone.journal.history import effort_step_moves
 from os2bos_plone.management.figures import CASE_TYPE
 from os2bos_plone.management.figures import STEP_MOVES_COLUMN
 from os2bos_plone.management.figures import _cached
@@ -66,8 +67,6 @@ def step_movements(year, today=None):
             rows = metadata_rows(catalog, CASE_TYPE, (STEP_MOVES_COLUMN,))
             return count(values[0] for _path, values in rows)
         # A site not yet upgraded to 1002: read every case's history (wakes every case).
-        from os2bos_plone.journal.history import effort_step_moves
-
         cases = catalog.unrestrictedSearchResults(portal_type=CASE_TYPE)
         return count(effort_step_moves(brain._unrestrictedGetObject()) for brain in cases)
 

@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 from plone import api
 
 from os2bos_plone.adapters.lookup import activities_of
-from os2bos_plone.adapters.plans import cost_input
 from os2bos_plone.classification.reader import LIST_KEYS
 from os2bos_plone.classification.reader import find_classification
 from os2bos_plone.classification.reader import list_rows
 from os2bos_plone.engine import clock
 from os2bos_plone.payments.totals import MONTHLY_COLUMN
+from os2bos_plone.payments.totals import cost_input
 from os2bos_plone.payments.totals import monthly_totals_for
 
 ZERO = Decimal("0")
@@ -331,10 +331,3 @@ def classification_titles(portal_type):
 def list_titles(name):
     key_field = LIST_KEYS[name]
     return {row.get(key_field): row.get("title") for row in list_rows(name)}
-
-
-def user_title(user_id):
-    user = api.user.get(userid=user_id)
-    if user is None:
-        return user_id
-    return user.getProperty("fullname") or user_id

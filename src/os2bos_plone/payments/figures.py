@@ -22,6 +22,7 @@ from os2bos_plone.adapters.lookup import CASE_TYPE
 from os2bos_plone.adapters.plans import plan_of
 from os2bos_plone.engine import clock
 from os2bos_plone.engine import costs as engine_costs
+from os2bos_plone.engine import payments as engine_payments
 from os2bos_plone.engine.money import format_machine
 from os2bos_plone.payments.paid import paid_registrations
 from os2bos_plone.payments.store import stored_payments
@@ -201,14 +202,11 @@ def _status(obj):
 def activity_figures(activity, today=None):
     """{per_payment, this_year, total, annual} of an activity from its plan and stored payments
     (per_payment None for an individual plan)."""
-    from os2bos_plone.engine import costs
-    from os2bos_plone.engine import payments as engine_payments
-
     today = today or clock.today()
     per_payment = annual = None
     try:
         plan = plan_of(activity, activity)
-        annual = costs.annual_cost(plan, today)
+        annual = engine_costs.annual_cost(plan, today)
         if activity.payment_type == "one_time":
             per_payment = engine_payments.per_payment_amount(plan, plan.payment_date or today)
         elif activity.payment_type != "individual":

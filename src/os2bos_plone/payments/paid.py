@@ -3,6 +3,7 @@
 import dataclasses
 
 from Acquisition import aq_base
+from plone import api
 
 from os2bos_plone.adapters.lookup import appropriation_of
 from os2bos_plone.adapters.lookup import status_of
@@ -13,16 +14,32 @@ from os2bos_plone.engine.prices import parse_date
 from os2bos_plone.engine.validation import MSG_ALREADY_PAID
 from os2bos_plone.engine.validation import FieldError
 from os2bos_plone.engine.validation import validate_mark_paid
+from os2bos_plone.payments.events import notify_payment_paid
 from os2bos_plone.payments.store import payment_store
 from os2bos_plone.payments.store import stored_payments
 from os2bos_plone.payments.totals import refresh_totals
 from os2bos_plone.validation.activity import MSG_INVALID_DATE
 from os2bos_plone.validation.activity import InvalidFields
 
+#: Who may register payments as paid: the payment office (BOS Økonomi); Manager and Site
+#: Administrator have it too, and only they may also register cash and SD payments.
+REGISTER_PAYMENTS = "os2bos_plone: Register payments"
+PRIVILEGED_ROLES = {"Manager", "Site Administrator"}
+
 MSG_PAID_AMOUNT = "Angiv det betalte beløb"
 
 
 MSG_PAID_DATE = "Angiv betalingsdatoen (ÅÅÅÅ-MM-DD)"
+
+
+def may_register_payments(activity):
+    """The screen and REST ask the same question before they register a payment."""
+    return bool(api.user.has_permission(REGISTER_PAYMENTS, obj=activity))
+
+
+def is_privileged(activity):
+    user = api.user.get_current()
+    return bool(set(user.getRolesInContext(activity)) & PRIVILEGED_ROLES)
 
 
 def paid_registrations(activity):
@@ -103,7 +120,5 @@ def mark_paid(activity, day, paid_amount, paid_date, note="", user_id="", privil
     appropriation = appropriation_of(activity)
     if appropriation is not None:
         refresh_totals(appropriation)
-    from os2bos_plone.payments.events import notify_payment_paid
-
     notify_payment_paid(activity, paid)
     return paid

@@ -8,9 +8,10 @@ from Acquisition import aq_base
 
 from os2bos_plone.adapters.lookup import activities_of
 from os2bos_plone.adapters.lookup import appropriation_of
-from os2bos_plone.adapters.plans import cost_input
+from os2bos_plone.adapters.lookup import status_of
 from os2bos_plone.engine import costs
-from os2bos_plone.engine import costs as engine_costs
+from os2bos_plone.engine.payments import PaymentType
+from os2bos_plone.payments.store import stored_payments
 
 ZERO = Decimal("0")
 
@@ -23,6 +24,17 @@ def _as_stored(by_year):
     return {year: tuple(str(amount) for amount in months) for year, months in by_year.items()}
 
 
+def cost_input(activity):
+    """What the cost figures read of an activity: its stored payments and status."""
+    return costs.ActivityCostInput(
+        uid=activity.UID(),
+        status=status_of(activity),
+        payment_type=PaymentType(activity.payment_type),
+        modifies=activity.modifies or None,
+        payments=stored_payments(activity),
+    )
+
+
 def appropriation_figures(appropriation):
     """Everything the stored figures hold, computed from the payments of the appropriation's
     activities: per activity {uid: (activity, yearly, monthly, total_cost, monthly_totals)} and
@@ -31,8 +43,6 @@ def appropriation_figures(appropriation):
     ``monthly_totals`` is what the catalog column ``bos_monthly_totals`` holds: {"YYYY-MM":
     (granted, expected)} as decimal strings (``management.monthly_totals_for``); summed over a
     year it equals the activity's yearly totals of that year."""
-    from os2bos_plone.payments.totals import monthly_totals_for
-
     activities = activities_of(appropriation)
     inputs = [cost_input(activity) for activity in activities]
     totals = costs.yearly_totals(inputs)
@@ -163,7 +173,7 @@ def monthly_totals_for(cost_inputs):
     expected)}}`` with decimal strings, months without payments left out.
 
     ``cost_inputs`` are the ``engine.costs.ActivityCostInput`` of ALL activities of one
-    appropriation (``[activities.cost_input(a) for a in activities.activities_of(appr)]``), as
+    appropriation (``[cost_input(a) for a in activities_of(appr)]``), as
     for ``costs.yearly_totals``: granted counts every payment of a granted activity, expected
     the applicable payments of granted and expected activities, a draft counts in neither, and a
     payment counts with its paid amount in the month of its paid date when known. Summed over a
@@ -173,11 +183,11 @@ def monthly_totals_for(cost_inputs):
     result = {}
     for activity in inputs:
         months = defaultdict(lambda: [ZERO, ZERO])
-        if activity.status is engine_costs.ActivityStatus.GRANTED:
+        if activity.status is costs.ActivityStatus.GRANTED:
             for payment in activity.payments:
                 months[month_key(payment.effective_date)][0] += payment.effective_amount
-        if activity.status is not engine_costs.ActivityStatus.DRAFT:
-            for payment in engine_costs.applicable_payments(activity, inputs):
+        if activity.status is not costs.ActivityStatus.DRAFT:
+            for payment in costs.applicable_payments(activity, inputs):
                 months[month_key(payment.effective_date)][1] += payment.effective_amount
         result[activity.uid] = {
             month: (str(granted), str(expected))

@@ -16,15 +16,13 @@ import binascii
 
 from plone.restapi.services import Service
 
-from os2bos_plone.classification.importer import export_workbook
 from os2bos_plone.classification.importer import import_workbook
-from os2bos_plone.engine import clock
+from os2bos_plone.classification.importer import send_workbook
 from os2bos_plone.services.common import allow_write
 from os2bos_plone.services.common import read_json
 from os2bos_plone.services.errors import bad_json
 from os2bos_plone.services.errors import validation_error
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MSG_DATA = "Angiv regnearket (.xlsx) som base64 i feltet »data«."
 MSG_DRY_RUN = "»dry_run« skal være true eller false."
 MSG_FORBIDDEN = "Du har ikke adgang til at ændre regelmotoren."
@@ -34,13 +32,7 @@ class ExportGet(Service):
     forbidden_message = MSG_FORBIDDEN
 
     def render(self):
-        data = export_workbook()
-        name = f"regelmotor-{clock.today().isoformat()}.xlsx"
-        response = self.request.response
-        response.setHeader("Content-Type", XLSX)
-        response.setHeader("Content-Disposition", f'attachment; filename="{name}"')
-        response.setHeader("Content-Length", str(len(data)))
-        return data
+        return send_workbook(self.request.response)
 
 
 class ImportPost(Service):

@@ -21,7 +21,9 @@ from zope.publisher.interfaces import IPublishTraverse
 
 from os2bos_plone.payments import figures
 from os2bos_plone.payments.paid import find_payment
+from os2bos_plone.payments.paid import is_privileged
 from os2bos_plone.payments.paid import mark_paid
+from os2bos_plone.payments.paid import may_register_payments
 from os2bos_plone.payments.paid import paid_history
 from os2bos_plone.payments.paid import paid_registrations
 from os2bos_plone.services.common import allow_write
@@ -33,20 +35,9 @@ from os2bos_plone.services.errors import not_found
 from os2bos_plone.services.errors import validation_error
 from os2bos_plone.validation.activity import InvalidFields
 
-REGISTER_PAYMENTS = "os2bos_plone: Register payments"
-PRIVILEGED_ROLES = {"Manager", "Site Administrator"}
 MSG_FORBIDDEN = "Du har ikke adgang til at registrere betalinger på denne ydelse."
 MSG_NO_PAYMENT = "Ydelsen har ingen betaling den {day}."
 MSG_BAD_DATE = "Betalingens dato skal angives som ÅÅÅÅ-MM-DD."
-
-
-def may_register_payments(activity):
-    return bool(api.user.has_permission(REGISTER_PAYMENTS, obj=activity))
-
-
-def is_privileged(activity):
-    user = api.user.get_current()
-    return bool(set(user.getRolesInContext(activity)) & PRIVILEGED_ROLES)
 
 
 def _parse_day(value):

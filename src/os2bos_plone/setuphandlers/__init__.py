@@ -6,6 +6,7 @@ from plone.dexterity.utils import createContentInContainer
 from zope.interface import implementer
 
 from os2bos_plone import logger
+from os2bos_plone.classification.rows import load_seed
 from os2bos_plone.security.roles import LOCAL_ROLES
 from os2bos_plone.security.roles import PRODUCT_ROLES
 from os2bos_plone.security.roles import ROLE_IDS
@@ -60,8 +61,6 @@ def uninstall(context):
 
 def load_classification_seed():
     """The shipped classification: loaded on install, updated (by key) on a re-install."""
-    from os2bos_plone.classification.rows import load_seed
-
     load_seed(progress=logger.info)
 
 
