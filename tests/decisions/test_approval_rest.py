@@ -175,6 +175,7 @@ def test_a_cheap_start_does_not_bring_a_dear_measure_within_own_competence(http)
     fields = monthly_main(
         worker,
         payment_frequency="daily",
+        payment_day_of_month=None,
         payment_cost_type="per_unit",
         payment_amount=None,
         payment_units="1",

@@ -261,17 +261,17 @@ def test_paid_payment_survives_a_shortened_end_date(http):
     assert (figures["granted"], figures["expected"]) == ("30000.00", "30000.00")
     assert monthly_amounts(figures)[:5] == ["10000.00", "10000.00", "0.00", "10000.00", "0.00"]
 
-    # Extending it again plans the cut months anew around the paid payment, which stays as it is.
+    # Extending it again is a new decision (an expected adjustment), refused here: nothing moves.
     extended = admin.patch(main["@id"], json={"end_date": "2027-06-30"})
-    assert extended.status_code == 204, extended.text
-    assert [
-        (item["date"], item["paid"], item["paid_amount"])
-        for item in payments(admin, main["@id"])["items"]
-    ] == [
-        ("2027-01-01", False, None),
-        ("2027-02-01", False, None),
-        ("2027-03-01", False, None),
-        ("2027-04-01", False, None),
-        ("2027-05-01", True, "10000.00"),
-        ("2027-06-01", False, None),
+    assert extended.status_code == 400, extended.text
+    assert extended.json()["errors"] == [
+        {
+            "field": "end_date",
+            "message": "Ændringer i en bevilget ydelse laves som en forventet justering",
+        }
+    ]
+    assert [(item["date"], item["paid"]) for item in payments(admin, main["@id"])["items"]] == [
+        ("2027-01-01", False),
+        ("2027-02-01", False),
+        ("2027-05-01", True),
     ]

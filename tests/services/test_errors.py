@@ -130,7 +130,7 @@ def test_every_service_answers_a_bad_request_in_the_shape(http, setup):
     invalid(
         admin.post(f"{url}/@bos-submit", json={"activities": [granted["UID"]]}),
         "",
-        "Ydelsen »Familiebehandling« er ikke en kladde og kan ikke indstilles.",
+        "Ydelsen »Familiebehandling«: Kun ydelser, der er kladder, kan indstilles til bevilling.",
     )
     # @bos-adjustment
     invalid(post_raw(admin, f"{activity}/@bos-adjustment", "{]"), "", BAD_JSON)

@@ -68,3 +68,18 @@ def test_workflow_reject_without_a_reason_is_refused_in_danish(http):
         {"field": "", "message": "Angiv en begrundelse for afvisningen"}
     ]
     assert state_of(worker, activity["@id"]) == "expected"
+
+
+def test_the_guard_view_is_no_url(http, functional_portal):
+    """It would tell anonymous users which cases exist (issue 12, item 4)."""
+    import requests
+
+    admin = http()
+    case = create_case(admin, team="familie_oest")
+    for guard in ("activity_grant", "case_close"):
+        for session, url in (
+            (requests, f"{case['@id']}/@@bos-transition-guard?guard_id={guard}"),
+            (admin, f"{case['@id']}/@@bos-transition-guard?guard_id={guard}"),
+            (requests, f"{admin.base}/sager/no-such-case/@@bos-transition-guard?guard_id={guard}"),
+        ):
+            assert session.get(url, timeout=30).status_code == 404
