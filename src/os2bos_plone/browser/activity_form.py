@@ -42,6 +42,8 @@ from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.classification.reader import find_classification
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.activity_rules import ACTIVITY_FIELDS
+from os2bos_plone.engine.activity_rules import PAYMENT_PLAN_FIELDS
+from os2bos_plone.engine.activity_rules import RECIPIENT_FIELDS
 from os2bos_plone.engine.formatting import MONTH_NAMES
 from os2bos_plone.validation.activity import IValidatesWholeActivity
 from os2bos_plone.validation.activity import field_errors
@@ -52,27 +54,11 @@ from os2bos_plone.vocabularies.classification import services as services_vocabu
 #: The form's fieldsets: (name, label, fields). The first is the form's default fieldset.
 FIELDSETS = (
     ("default", _("Service"), ("service", "activity_type", "start_date", "end_date", "note")),
-    (
-        "payment",
-        _("Payment plan"),
-        (
-            "payment_type",
-            "payment_frequency",
-            "payment_day_of_month",
-            "payment_date",
-            "payment_cost_type",
-            "payment_amount",
-            "payment_units",
-            "payment_rate",
-            "payment_prices",
-            "individual_payments",
-            "fictive",
-        ),
-    ),
+    ("payment", _("Payment plan"), (*PAYMENT_PLAN_FIELDS, "fictive")),
     (
         "recipient",
         _("Recipient"),
-        ("service_provider", "recipient_type", "recipient_id", "recipient_name", "payment_method"),
+        ("service_provider", *RECIPIENT_FIELDS),
     ),
 )
 #: Set by the system: not shown on the add form.

@@ -27,6 +27,7 @@ from os2bos_plone.adapters.lookup import activities_of
 from os2bos_plone.adapters.lookup import appropriation_status
 from os2bos_plone.adapters.lookup import granted_period
 from os2bos_plone.adapters.lookup import status_of
+from os2bos_plone.browser.base import requested_year
 from os2bos_plone.classification.reader import approval_levels
 from os2bos_plone.classification.reader import by_key
 from os2bos_plone.classification.reader import by_uid
@@ -101,15 +102,6 @@ def section_title(uid):
     if section is None:
         return ""
     return section_label(section.key, section.title, getattr(section, "law_name", None))
-
-
-def requested_year(request, today=None):
-    today = today or clock.today()
-    try:
-        year = int(request.form.get("year") or today.year)
-    except (TypeError, ValueError):
-        return today.year
-    return year if 2000 <= year <= 2100 else today.year
 
 
 def own_cost_in_year(activity, year):

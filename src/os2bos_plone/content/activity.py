@@ -16,6 +16,8 @@ from zope.schema.vocabulary import SimpleVocabulary
 
 from os2bos_plone import _
 from os2bos_plone.classification.reader import by_uid
+from os2bos_plone.engine.activity_rules import PAYMENT_PLAN_FIELDS
+from os2bos_plone.engine.activity_rules import RECIPIENT_FIELDS
 
 
 def _choices(*pairs):
@@ -107,23 +109,7 @@ class IActivity(model.Schema):
     model.fieldset(
         "payment",
         label=_("Payment plan"),
-        fields=[
-            "payment_type",
-            "payment_frequency",
-            "payment_day_of_month",
-            "payment_date",
-            "payment_cost_type",
-            "payment_amount",
-            "payment_units",
-            "payment_rate",
-            "payment_prices",
-            "individual_payments",
-            "recipient_type",
-            "recipient_id",
-            "recipient_name",
-            "payment_method",
-            "fictive",
-        ],
+        fields=[*PAYMENT_PLAN_FIELDS, *RECIPIENT_FIELDS, "fictive"],
     )
     payment_type = schema.Choice(title=_("Payment type"), vocabulary=PAYMENT_TYPES)
     payment_frequency = schema.Choice(title=_("Frequency"), vocabulary=FREQUENCIES, required=False)

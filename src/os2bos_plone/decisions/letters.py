@@ -13,6 +13,7 @@ The letter is made in two steps so it can be re-created later from the journal:
 portal_repository, see profiles/default/repositorytool.xml).
 """
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -477,7 +478,6 @@ def render_letter(data, compress=True):
 
 
 def _slug(text):
-    import re
 
     return re.sub(r"[^a-z0-9.-]+", "-", (text or "").lower()).strip("-") or "bevilling"
 

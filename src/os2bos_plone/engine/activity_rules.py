@@ -37,14 +37,8 @@ SUPPLEMENTARY = "supplementary"
 GRANTED = "granted"
 
 #: The activity fields (REST names) a save reads and the granted-change rule compares.
-ACTIVITY_FIELDS = (
-    "service",
-    "activity_type",
-    "start_date",
-    "end_date",
-    "modifies",
-    "service_provider",
-    "note",
+#: An activity's fields (REST names), in groups the content schema and the forms lay out.
+PAYMENT_PLAN_FIELDS = (
     "payment_type",
     "payment_frequency",
     "payment_day_of_month",
@@ -55,11 +49,13 @@ ACTIVITY_FIELDS = (
     "payment_rate",
     "payment_prices",
     "individual_payments",
-    "recipient_type",
-    "recipient_id",
-    "recipient_name",
-    "payment_method",
-    "fictive",
+)
+RECIPIENT_FIELDS = ("recipient_type", "recipient_id", "recipient_name", "payment_method")
+ACTIVITY_FIELDS = (
+    ("service", "activity_type", "start_date", "end_date", "modifies", "service_provider", "note")
+    + PAYMENT_PLAN_FIELDS
+    + RECIPIENT_FIELDS
+    + ("fictive",)
 )
 
 #: What may change on a granted activity (the rest goes through an expected adjustment).
