@@ -28,6 +28,27 @@ def _set_day_from_environment():
 _set_day_from_environment()
 
 
+#: What depends on the day (plans, costs, the overview, renewal, decisions with adjustments):
+#: marked "dates", so that `make test-dates` runs it again as of the days in BOS_DAYS.
+DATE_SENSITIVE = (
+    "tests/engine/",
+    "tests/payments/",
+    "tests/management/test_monthly_column.py",
+    "tests/management/test_overview.py",
+    "tests/management/test_budget_effect.py",
+    "tests/services/test_costs_payments.py",
+    "tests/decisions/test_grant_rest.py",
+    "tests/content/test_activity_invariant.py",
+    "tests/journal/test_changes.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.nodeid.startswith(DATE_SENSITIVE):
+            item.add_marker(pytest.mark.dates)
+
+
 def pytest_report_header(config):
     from os2bos_plone.engine import clock
 
