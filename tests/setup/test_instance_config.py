@@ -121,3 +121,23 @@ def test_create_site_refuses_before_touching_the_database(monkeypatch):
     assert not wants_demo({"PRODUCTION": "1"})
     assert wants_demo({})
     assert not wants_demo({"DEMO": "0"})
+
+
+def test_make_demo_is_refused_in_production(monkeypatch):
+    """scripts/load_demo.py ('make demo') loads no demo users into a production site."""
+    from os2bos_plone.setuphandlers.production import MSG_NO_DEMO
+
+    monkeypatch.setenv("PRODUCTION", "1")
+    script = (ROOT / "scripts" / "load_demo.py").read_text()
+
+    class App:
+        def __getattr__(self, name):
+            raise AssertionError(f"load_demo.py touched app.{name}")
+
+    try:
+        exec(compile(script, "load_demo.py", "exec"), {"__name__": "__main__", "app": App()})
+    except SystemExit as exit:
+        assert exit.code not in (0, None)
+    else:
+        raise AssertionError("load_demo.py loaded demo data in production")
+    assert "demodata" in MSG_NO_DEMO

@@ -8,12 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-__all__ = ["DEFAULT_ADMIN_PASSWORD", "is_production", "production_refusals", "wants_demo"]
+__all__ = [
+    "DEFAULT_ADMIN_PASSWORD",
+    "MSG_NO_DEMO",
+    "is_production",
+    "production_refusals",
+    "refuse_demo_in_production",
+    "refuse_unsafe_production",
+    "wants_demo",
+]
 
 #: The password the README and the Makefile publish; never good enough for production.
 DEFAULT_ADMIN_PASSWORD = "admin"
 
 _TRUE = ("1", "true", "yes", "ja", "on")
+
+MSG_NO_DEMO = (
+    "PRODUCTION=1: demodata (med demobrugernes offentlige adgangskode) indlæses ikke "
+    "i produktion. Start med DEMO=0."
+)
 
 
 def is_production(environ: Mapping[str, str]) -> bool:
@@ -38,19 +51,24 @@ def production_refusals(environ: Mapping[str, str]) -> list[str]:
             "(eller tom). Angiv en anden med ADMIN_PASSWORD=..."
         )
     if wants_demo(environ):
-        reasons.append(
-            "PRODUCTION=1: demodata (med demobrugernes offentlige adgangskode) indlæses ikke "
-            "i produktion. Start med DEMO=0."
-        )
+        reasons.append(MSG_NO_DEMO)
     return reasons
 
 
-def refuse_unsafe_production(environ: Mapping[str, str]) -> None:
-    """Exit with status 2 and the Danish reasons when a production start is unsafe."""
-    reasons = production_refusals(environ)
+def _refuse(reasons: list[str]) -> None:
     if reasons:
         import sys
 
         for reason in reasons:
             print(reason, file=sys.stderr)
         sys.exit(2)
+
+
+def refuse_unsafe_production(environ: Mapping[str, str]) -> None:
+    """Exit with status 2 and the Danish reasons when a production start is unsafe."""
+    _refuse(production_refusals(environ))
+
+
+def refuse_demo_in_production(environ: Mapping[str, str]) -> None:
+    """'make demo' on a production site: exit with status 2 and the Danish reason."""
+    _refuse([MSG_NO_DEMO] if is_production(environ) else [])
