@@ -3,7 +3,9 @@
   .venv/bin/zconsole run instance/etc/zope.conf scripts/create_site.py
 
 Environment: SITE_ID (Plone), ADMIN_USER (admin), ADMIN_PASSWORD (admin),
-DEMO (1; 0 skips the demo data).
+DEMO (1; 0 skips the demo data), PRODUCTION (1 refuses ADMIN_PASSWORD=admin and demo data;
+DEMO then defaults to 0). Demo data is loaded only when the site is created here; an existing
+site never gets it again by itself ('make demo' loads it on purpose).
 """
 
 import os
@@ -11,9 +13,12 @@ import os
 import transaction
 from Testing.makerequest import makerequest
 
+from os2bos_plone.setuphandlers.production import refuse_unsafe_production
+from os2bos_plone.setuphandlers.production import wants_demo
 from os2bos_plone.setuphandlers.site import ensure_admin
 from os2bos_plone.setuphandlers.site import ensure_site
 
+refuse_unsafe_production(os.environ)
 app = makerequest(globals()["app"])  # noqa: F821 - 'app' is injected by zconsole run
 site_id = os.environ.get("SITE_ID", "Plone")
 ensure_admin(app, os.environ.get("ADMIN_USER", "admin"), os.environ.get("ADMIN_PASSWORD", "admin"))
@@ -23,4 +28,4 @@ from AccessControl.SecurityManagement import newSecurityManager  # noqa: E402
 
 admin = app.acl_users.getUserById(os.environ.get("ADMIN_USER", "admin"))
 newSecurityManager(None, admin.__of__(app.acl_users))
-ensure_site(app, site_id=site_id, with_demo=os.environ.get("DEMO", "1") != "0")
+ensure_site(app, site_id=site_id, with_demo=wants_demo(os.environ))

@@ -10,6 +10,7 @@ change the variables below and run it again.
   ZEO_ADDRESS     with STORAGE=zeo: host:port of the ZEO server (localhost:8100)
   RELSTORAGE_DSN  with STORAGE=relstorage: a libpq DSN, e.g. "dbname=plone user=plone host=db"
   ZODB_CACHE_SIZE objects kept in each connection's cache (30000)
+  PRODUCTION      1 refuses ADMIN_PASSWORD=admin (or empty) and demo data (DEMO defaults to 0)
 """
 
 import os
@@ -192,7 +193,20 @@ SITE_ZCML = """<configure
 """
 
 
+def refuse_unsafe_production():
+    """PRODUCTION=1 with the published admin password or demo data: stop before writing."""
+    # Loaded by path: the rule lives in the package, whose __init__ would pull in Plone.
+    import importlib.util
+
+    path = ROOT / "src" / "os2bos_plone" / "setuphandlers" / "production.py"
+    spec = importlib.util.spec_from_file_location("os2bos_production", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.refuse_unsafe_production(os.environ)
+
+
 def main():
+    refuse_unsafe_production()
     instance_dir = Path(os.environ.get("INSTANCE_DIR", ROOT / "instance")).resolve()
     var_dir = Path(os.environ.get("VAR_DIR", ROOT / "var")).resolve()
     storage = os.environ.get("STORAGE", "filestorage")

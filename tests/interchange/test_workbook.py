@@ -408,3 +408,30 @@ def test_not_a_workbook(data):
     rows, errors = read_workbook(data)
     assert rows == {}
     assert texts(errors) == ["Filen kan ikke læses som et Excel-regneark (.xlsx)"]
+
+
+@pytest.mark.parametrize(
+    "name", ["=cmd", '=HYPERLINK("http://x","y")', "+45 1234", "-1+1", "@SUM(A1)", "\tx"]
+)
+def test_a_provider_name_that_looks_like_a_formula_is_text(name):
+    """A provider named "=cmd" is a string cell, never a formula, and reads back as typed."""
+    rows = {"service_providers": [{"cvr": "93766989", "name": name, "vat_factor": "-95.40"}]}
+    data = write_workbook(rows, guide=False)
+    sheet = load_workbook(io.BytesIO(data))["Leverandører"]
+    cell = sheet["B2"]
+    assert cell.value == name.strip()  # rows are normalised (trimmed) before writing
+    assert cell.data_type == "s"
+    assert cell.data_type != "f"
+    # A number stays a number, negative or not.
+    numbers = [c for c in sheet[2] if isinstance(c.value, float | int)]
+    assert numbers and all(c.data_type == "n" for c in numbers)
+    # No formula anywhere in the file.
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in archive.namelist():
+            if member.startswith("xl/worksheets/"):
+                assert b"<f>" not in archive.read(member) and b"<f " not in archive.read(member)
+    back, errors = read_workbook(data)
+    assert errors == []
+    assert back["service_providers"][0]["name"] == name.strip()  # the reader trims blanks

@@ -78,3 +78,44 @@ def test_unknown_table_or_format(data):
         export(data["portal"], table="nope", format="csv")
     with pytest.raises(BadRequest):
         export(data["portal"], table="team", format="pdf")
+
+
+FORMULA_NAME = '=HYPERLINK("http://x","y")'
+
+
+def test_a_formula_in_a_full_name_is_text_in_csv_and_xlsx(data):
+    """A case worker who set their full name to a formula appears as text, never a live formula;
+    amounts (negative ones too) stay numbers."""
+    from plone import api
+
+    api.user.get(userid="mette").setMemberProperties({"fullname": FORMULA_NAME})
+    portal = data["portal"]
+
+    body, _response = export(portal, table="case_worker", format="csv")
+    lines = body.decode("utf-8-sig").strip().split("\r\n")
+    import csv
+
+    cells = [row[0] for row in csv.reader(lines, delimiter=";")]
+    assert "'" + FORMULA_NAME in cells
+    assert FORMULA_NAME not in cells
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+
+    body, _response = export(portal, table="case_worker", format="xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(body)).active
+    names = [row[0] for row in sheet.iter_rows(min_row=2)]
+    mette = [cell for cell in names if cell.value == FORMULA_NAME]
+    assert len(mette) == 1
+    assert mette[0].data_type == "s"
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    money = [cell for cell in sheet[2][1:] if isinstance(cell.value, int | float)]
+    assert money and all(cell.data_type == "n" for cell in money)
+
+
+def test_negative_amounts_stay_numbers_in_csv():
+    from os2bos_plone.browser.overview import csv_value
+
+    assert csv_value("money", Decimal("-1250.5"), None) == "-1250,50"
+    assert csv_value("int", -3, None) == "-3"
+    assert csv_value("text", "-3", None) == "'-3"
+    assert csv_value("text", "@x", None) == "'@x"
+    assert csv_value("text", "Mette", None) == "Mette"

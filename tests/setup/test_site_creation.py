@@ -1,5 +1,6 @@
 """'make start' creates the site once and keeps it; demo data never doubles."""
 
+import transaction
 from plone import api
 from zope.component.hooks import setSite
 
@@ -41,6 +42,23 @@ class TestSiteCreation:
         assert again.getPhysicalPath() == portal.getPhysicalPath()
         assert "keep-me" in again.objectIds() and marker.title == "Behold"
         assert _demo_user_ids() == sorted(_DEMO_IDS)
+
+        # A deleted demo user stays deleted: the next start (create_site.py runs ensure_site
+        # with demo data wanted) does not load the demo data, and so its published password,
+        # again. Only 'make demo' does.
+        gone = DEMO_USERS[0].username
+        with api.env.adopt_roles(["Manager"]):
+            api.user.delete(username=gone)
+        transaction.commit()
+        messages.clear()
+        _again, created_again = ensure_site(
+            functional_app, site_id="bos", with_demo=True, progress=messages.append
+        )
+        assert created_again is False
+        assert api.user.get(userid=gone) is None
+        assert gone not in _demo_user_ids()
+        assert _demo_user_ids() == sorted(_DEMO_IDS - {gone})
+        assert not any("demodata" in message.lower() for message in messages)
 
     def test_demo_users_in_their_groups_and_idempotent(self, portal):
         load_demo_data(portal, progress=lambda message: None)

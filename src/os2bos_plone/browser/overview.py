@@ -29,6 +29,8 @@ from os2bos_plone.browser.base import requested_year
 from os2bos_plone.classification.reader import list_rows
 from os2bos_plone.content.budget import budget_years
 from os2bos_plone.engine import clock
+from os2bos_plone.engine.cells import csv_text
+from os2bos_plone.engine.cells import xlsx_text
 from os2bos_plone.engine.formatting import format_date
 from os2bos_plone.engine.formatting import month_name
 from os2bos_plone.engine.formatting import section_label
@@ -667,7 +669,9 @@ def csv_value(kind, value, t):
         return ""
     if isinstance(value, Decimal):
         return f"{value:f}".replace(".", ",")
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return csv_text(value)
 
 
 def table_rows(table, t, convert):
@@ -682,7 +686,7 @@ def to_csv(table, t):
     output = io.StringIO()
     writer = csv.writer(output, delimiter=";", lineterminator="\r\n")
     header, rows = table_rows(table, t, csv_value)
-    writer.writerow(header)
+    writer.writerow([csv_text(title) for title in header])
     writer.writerows(rows)
     return output.getvalue().encode("utf-8-sig")
 
@@ -711,9 +715,12 @@ def to_xlsx(tables, t):
         header, rows = table_rows(table, t, export_value)
         sheet.append(header)
         for cell in sheet[1]:
+            xlsx_text(cell)
             cell.font = Font(bold=True)
         for row in rows:
             sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+            for cell in sheet[sheet.max_row]:
+                xlsx_text(cell)
         for index, column in enumerate(table.columns, start=1):
             letter = get_column_letter(index)
             number_format = {"money": MONEY_FORMAT, "pct": PCT_FORMAT}.get(column.kind)

@@ -37,6 +37,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 
+from os2bos_plone.engine.cells import xlsx_text
 from os2bos_plone.engine.money import format_machine
 from os2bos_plone.engine.money import round_ore
 from os2bos_plone.interchange.kinds import BOOL
@@ -151,12 +152,12 @@ def _write_cell(ws, row: int, column: int, field: Field, value) -> str:
     if field.type in (STR_LIST, INT_LIST):
         text = ", ".join(str(item) for item in value or [])
         cell.value = _clean_text(text)
-        cell.data_type = "s"
+        xlsx_text(cell)
         cell.number_format = TEXT_FORMAT
         return text
     if field.type == BOOL and isinstance(value, bool):
         cell.value = "ja" if value else "nej"
-        return cell.value
+        return xlsx_text(cell).value
     if value is None:
         if field.type == STR:
             cell.number_format = TEXT_FORMAT
@@ -189,7 +190,7 @@ def _write_cell(ws, row: int, column: int, field: Field, value) -> str:
     # Text, and values that did not parse (written as the user had them).
     text = _clean_text(text_of(value))
     cell.value = text
-    cell.data_type = "s"  # never a formula, even when the text starts with "="
+    xlsx_text(cell)  # never a formula, even when the text starts with "="
     cell.number_format = TEXT_FORMAT
     return text
 
@@ -209,7 +210,7 @@ def _write_sheet(wb: Workbook, sheet: _Sheet, records: list[tuple[Any, dict]]) -
     bold = Font(bold=True)
     widths = []
     for column, field in enumerate(sheet.columns, start=1):
-        cell = ws.cell(row=1, column=column, value=field.label)
+        cell = xlsx_text(ws.cell(row=1, column=column, value=field.label))
         cell.font = bold
         cell.alignment = Alignment(vertical="top")
         widths.append(len(field.label))
@@ -258,7 +259,7 @@ def write_workbook(rows: Mapping[str, list[Mapping[str, Any]]], guide: bool = Tr
     if guide:
         ws = wb.create_sheet(GUIDE_SHEET)
         for number, line in enumerate(_GUIDE, start=1):
-            ws.cell(row=number, column=1, value=line)
+            xlsx_text(ws.cell(row=number, column=1, value=line))
         ws["A1"].font = Font(bold=True)
         ws.column_dimensions["A"].width = 110
     if not wb.worksheets:

@@ -20,7 +20,9 @@ def read_json(request):
 def allow_write(request):
     """A write authenticated by an Authorization header (Basic or Bearer) cannot be forged by
     another site, so plone.protect's form-token check is lifted for it. A browser session
-    (cookie) keeps the check: the intranet's scripts send the token as X-CSRF-TOKEN."""
+    (cookie) keeps the check: the intranet's scripts send the token as X-CSRF-TOKEN, and a REST
+    write in a cookie session without a valid token is refused before any service runs
+    (services/csrf.py), so it is a 403 and never a 200 with nothing saved."""
     # ZPublisher keeps the Authorization header in request._auth.
     if getattr(request, "_auth", None) or request.getHeader("Authorization"):
         alsoProvides(request, IDisableCSRFProtection)

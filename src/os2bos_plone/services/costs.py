@@ -5,10 +5,12 @@ POST <appropriation>/@bos-cost-preview  {activity fields}  -> figures.cost_previ
 """
 
 from plone.restapi.services import Service
+from zope.interface import implementer
 
 from os2bos_plone.engine import clock
 from os2bos_plone.payments import figures
 from os2bos_plone.services.common import read_json
+from os2bos_plone.services.csrf import IReadOnlyService
 from os2bos_plone.services.errors import bad_json
 from os2bos_plone.services.errors import validation_error
 from os2bos_plone.validation.activity import InvalidFields
@@ -40,8 +42,10 @@ class CostsGet(Service):
         return {"@id": f"{self.context.absolute_url()}/@bos-costs?year={year}", **result}
 
 
+@implementer(IReadOnlyService)
 class CostPreviewPost(Service):
-    """Read-only: computes figures, writes nothing (no CSRF exemption needed)."""
+    """Read-only: computes figures, writes nothing, so a cookie session needs no CSRF token
+    (services/csrf.py); were it to write, plone.protect would still refuse the write."""
 
     forbidden_message = MSG_MAY_NOT_PREVIEW
 

@@ -23,7 +23,12 @@ def ensure_admin(app, username, password):
 
 
 def ensure_site(app, site_id="Plone", with_demo=True, progress=print):
-    """Return (portal, created). A site that exists is kept as it is, data and all."""
+    """Return (portal, created). A site that exists is kept as it is, data and all.
+
+    Demo data (users with a published password included) is loaded only when the site is
+    created here; on an existing site it is never loaded again by itself (a deleted demo user
+    stays deleted). 'make demo' (scripts/load_demo.py) loads it on purpose.
+    """
     created = site_id not in app.objectIds()
     if created:
         progress(f"Opretter Plone-site '{site_id}' (Classic UI, dansk) ...")
@@ -44,7 +49,7 @@ def ensure_site(app, site_id="Plone", with_demo=True, progress=print):
         if "os2bos_plone" not in api.addon.get_addon_ids(limit="installed"):
             progress("Installerer os2bos_plone ...")
             api.addon.install("os2bos_plone")
-        if with_demo:
+        if with_demo and created:
             load_demo_data(portal, progress=progress)
     transaction.commit()
     return portal, created
