@@ -4,8 +4,8 @@ import transaction
 from plone import api
 from zope.component.hooks import setSite
 
-from os2bos_plone.demo import DEMO_USERS
 from os2bos_plone.demo import load_demo_data
+from os2bos_plone.demo.users import DEMO_USERS
 from os2bos_plone.setuphandlers.site import ensure_site
 
 

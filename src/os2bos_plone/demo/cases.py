@@ -35,9 +35,9 @@ from os2bos_plone.decisions.competence import required_level
 from os2bos_plone.decisions.grant import grant as grant_activities
 from os2bos_plone.decisions.parameters import DecisionParameters
 from os2bos_plone.decisions.submit import submit as submit_activities
-from os2bos_plone.demo import DEMO_PASSWORD
-from os2bos_plone.demo import DemoUser
-from os2bos_plone.demo import Progress
+from os2bos_plone.demo.users import DEMO_PASSWORD
+from os2bos_plone.demo.users import DemoUser
+from os2bos_plone.demo.users import Progress
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.payments import add_months
 from os2bos_plone.security.teams import sync_team_groups
