@@ -240,9 +240,10 @@ def json_errors(activity, typed, unreadable, create=False):
     stored = {} if create else stored_values(activity)
     changed = {name: typed[name] for name in ACTIVITY_FIELDS if name in typed}
     if not create and status_of(activity) == activity_rules.GRANTED:
-        granted = activity_rules.granted_change_errors(
-            stored, {**changed, **{name: object() for name in unreadable}}
-        )
+        # An unreadable value counts as a change; an unreadable end date is reported as such
+        # (it cannot be compared with the decided one).
+        unknown = {name: object() for name in unreadable if name != "end_date"}
+        granted = activity_rules.granted_change_errors(stored, {**changed, **unknown})
         if granted:
             return granted
     values = SimpleNamespace(**{**dict.fromkeys(ACTIVITY_FIELDS), **stored, **changed})
