@@ -48,6 +48,24 @@ MSG_INVALID_VALUE = "Ugyldig værdi"
 DATE_FIELDS = ("start_date", "end_date", "payment_date")
 
 
+#: Fields sent as text: choices and references by their token or UID, and free text.
+TEXT_FIELDS = (
+    "service",
+    "activity_type",
+    "modifies",
+    "service_provider",
+    "note",
+    "payment_type",
+    "payment_frequency",
+    "payment_cost_type",
+    "payment_rate",
+    "recipient_type",
+    "recipient_id",
+    "recipient_name",
+    "payment_method",
+)
+
+
 class InvalidFields(ValueError):
     """Field errors (engine ``FieldError`` values, Danish messages) for a 400 answer."""
 
@@ -75,6 +93,11 @@ def fields_from_json(fields):
     fields = fields if isinstance(fields, dict) else {}
     values = {name: fields.get(name) for name in ACTIVITY_FIELDS}
     errors = []
+    for name in TEXT_FIELDS:
+        # A list or an object is no token (and no UID to look up).
+        if values[name] is not None and not isinstance(values[name], str):
+            errors.append(FieldError(name, MSG_INVALID_VALUE))
+            values[name] = None
     for name in DATE_FIELDS:
         try:
             values[name] = parse_date(values[name])
