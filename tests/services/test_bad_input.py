@@ -354,3 +354,31 @@ def test_adjustment_that_leaves_the_original_without_payments(http):
     assert any("ingen betalinger" in message for message in sum(errors.values(), [])), errors
     assert payments(admin, main["@id"]) == before
     assert admin.get(adjustment["@id"]).json()["review_state"] == "expected"
+
+
+def test_a_granted_plan_cut_before_its_first_payment_keeps_none():
+    """The engine's side of the cut: a running plan whose new end lies before its first
+    payment keeps no payment (it failed with max() of nothing)."""
+    from decimal import Decimal
+
+    from os2bos_plone.engine.payments import CostType
+    from os2bos_plone.engine.payments import Frequency
+    from os2bos_plone.engine.payments import PaymentPlan
+    from os2bos_plone.engine.payments import PaymentType
+    from os2bos_plone.engine.payments import generate_payments
+    from os2bos_plone.engine.payments import synchronize_granted
+
+    def plan(end):
+        return PaymentPlan(
+            payment_type=PaymentType.RUNNING,
+            frequency=Frequency.MONTHLY,
+            day_of_month=15,
+            cost_type=CostType.FIXED,
+            amount=Decimal("100"),
+            start_date=date(2027, 1, 1),
+            end_date=end,
+        )
+
+    existing = generate_payments(plan(date(2027, 12, 31)), date(2026, 12, 2))
+    assert len(existing) == 12
+    assert synchronize_granted(existing, plan(date(2027, 1, 9)), date(2026, 12, 2)) == []
