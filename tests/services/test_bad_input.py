@@ -275,6 +275,8 @@ def test_long_texts_are_refused(http):
     response = admin.post(appropriation["@id"], json={"@type": "bos_activity", **fields})
     assert errors_of(response) == {"recipient_name": ["Teksten er for lang (højst 200 tegn)."]}
     assert admin.get(appropriation["@id"]).json()["items_total"] == 0
+    response = admin.patch(appropriation["@id"], json={"note": "n" * 10001})
+    assert errors_of(response) == {"note": ["Teksten er for lang (højst 10000 tegn)."]}
     # At the bound, it is accepted.
     create_activity(
         admin,
@@ -313,6 +315,12 @@ def test_approval_note_must_be_short_text(http, note):
         json={"activities": [main["UID"]], "approval_level": "teamleder", "approval_note": note},
     )
     assert list(errors_of(response)) == ["approval_note"]
+    response = admin.post(
+        f"{appropriation['@id']}/@bos-submit", json={"activities": [main["UID"]], "comment": note}
+    )
+    assert list(errors_of(response)) == ["comment"]
+    response = admin.post(f"{main['@id']}/@workflow/grant", json={"comment": note})
+    assert list(errors_of(response)) == ["comment"]
     assert admin.get(main["@id"]).json()["review_state"] == "draft"
 
 
