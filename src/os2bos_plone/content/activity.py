@@ -16,6 +16,9 @@ from zope.schema.vocabulary import SimpleVocabulary
 
 from os2bos_plone import _
 from os2bos_plone.classification.reader import by_uid
+from os2bos_plone.content.case import NAME_LENGTH
+from os2bos_plone.content.case import BoundedText
+from os2bos_plone.content.case import BoundedTextLine
 from os2bos_plone.engine.activity_rules import PAYMENT_PLAN_FIELDS
 from os2bos_plone.engine.activity_rules import RECIPIENT_FIELDS
 
@@ -96,6 +99,7 @@ class IActivity(model.Schema):
     directives.mode(modifies="hidden")
     modifies = schema.ASCIILine(
         title=_("Adjusts"),
+        max_length=NAME_LENGTH,
         description=_("The granted activity this expected adjustment replaces."),
         required=False,
     )
@@ -104,7 +108,7 @@ class IActivity(model.Schema):
         vocabulary="os2bos_plone.vocabularies.ServiceProviders",
         required=False,
     )
-    note = schema.Text(title=_("Note"), required=False)
+    note = BoundedText(title=_("Note"), required=False)
 
     model.fieldset(
         "payment",
@@ -137,10 +141,10 @@ class IActivity(model.Schema):
         default=[],
     )
     recipient_type = schema.Choice(title=_("Recipient type"), vocabulary=RECIPIENT_TYPES)
-    recipient_id = schema.TextLine(
+    recipient_id = BoundedTextLine(
         title=_("Recipient id"), description=_("CPR, CVR or internal id."), required=False
     )
-    recipient_name = schema.TextLine(title=_("Recipient name"), required=False)
+    recipient_name = BoundedTextLine(title=_("Recipient name"), required=False)
     payment_method = schema.Choice(title=_("Payment method"), vocabulary=PAYMENT_METHODS)
     fictive = schema.Bool(
         title=_("Fictive"),
@@ -163,7 +167,7 @@ class IActivity(model.Schema):
     # Set by the system (payment id on the first save, the rest by the grant service).
     payment_id = schema.TextLine(title=_("Payment id"), required=False, readonly=True)
     approval_level = schema.TextLine(title=_("Approval level"), required=False, readonly=True)
-    approval_note = schema.Text(title=_("Approval note"), required=False, readonly=True)
+    approval_note = BoundedText(title=_("Approval note"), required=False, readonly=True)
     approval_user = schema.TextLine(title=_("Approved by"), required=False, readonly=True)
     appropriation_date = schema.Date(title=_("Appropriation date"), required=False, readonly=True)
 

@@ -9,6 +9,7 @@ from zope import schema
 from zope.interface import Invalid
 from zope.interface import implementer
 from zope.interface import invariant
+from zope.schema.interfaces import TooLong
 
 from os2bos_plone import _
 from os2bos_plone.classification.reader import list_row
@@ -16,6 +17,42 @@ from os2bos_plone.content.constraints import constraint_from
 from os2bos_plone.content.constraints import ensure_unique
 from os2bos_plone.engine.identifiers import validate_cpr
 from os2bos_plone.engine.identifiers import validate_sbsys_id
+
+#: Bounds of free text: names and titles, and notes and comments (characters).
+NAME_LENGTH = 200
+NOTE_LENGTH = 10000
+MSG_TOO_LONG = "Teksten er for lang (højst {most} tegn)."
+
+
+class TextTooLong(TooLong):
+    """zope.schema's TooLong with a Danish message that names the bound (forms and REST)."""
+
+    def doc(self):
+        return MSG_TOO_LONG.format(most=self.bound)
+
+
+class _Bounded:
+    def _validate(self, value):
+        # Before zope.schema's own check, whose message does not name the bound.
+        if self.max_length is not None and isinstance(value, str):
+            if len(value) > self.max_length:
+                raise TextTooLong(value, self.max_length).with_field_and_value(self, value)
+        super()._validate(value)
+
+
+class BoundedTextLine(_Bounded, schema.TextLine):
+    """A one-line text of at most ``max_length`` characters (default: a name's)."""
+
+    def __init__(self, max_length=NAME_LENGTH, **kw):
+        super().__init__(max_length=max_length, **kw)
+
+
+class BoundedText(_Bounded, schema.Text):
+    """A text of at most ``max_length`` characters (default: a note's)."""
+
+    def __init__(self, max_length=NOTE_LENGTH, **kw):
+        super().__init__(max_length=max_length, **kw)
+
 
 # The case fields whose changes are kept as a dated history (assessment and responsibility).
 HISTORY_FIELDS = (
@@ -47,24 +84,24 @@ def _check_sbsys_id(value):
 
 
 class ICase(model.Schema):
-    sbsys_id = schema.TextLine(
+    sbsys_id = BoundedTextLine(
         title=_("SBSYS id"),
         description=_("The main case number in SBSYS, e.g. 27.24.00-G01-1-25."),
         constraint=constraint_from(_check_sbsys_id),
     )
-    cpr_number = schema.TextLine(
+    cpr_number = BoundedTextLine(
         title=_("CPR number"),
         description=_("The child's CPR number (DDMMÅÅ-XXXX)."),
         constraint=constraint_from(_check_cpr),
     )
-    title = schema.TextLine(title=_("Child's name"))
+    title = BoundedTextLine(title=_("Child's name"))
     directives.widget(
         "case_worker", AjaxSelectFieldWidget, vocabulary="plone.app.vocabularies.Users"
     )
     # No default factory: Dexterity evaluates defaults lazily for unset attributes, so a
     # "current user" default would make every reader the case worker (and give them access).
     # The creator is stored once, when the case is added (subscribers.case_added).
-    case_worker = schema.TextLine(
+    case_worker = BoundedTextLine(
         title=_("Case worker"),
         description=_("User name of the responsible case worker; empty: the creator."),
         constraint=constraint_from(_check_user),
@@ -100,14 +137,14 @@ class ICase(model.Schema):
         title=_("Effort step"), vocabulary="os2bos_plone.vocabularies.EffortSteps", required=False
     )
     scaling_step = schema.Int(title=_("Scaling step (1-10)"), min=1, max=10, required=False)
-    assessment_comment = schema.Text(title=_("Assessment comment"), required=False)
+    assessment_comment = BoundedText(title=_("Assessment comment"), required=False)
     efforts = schema.List(
         title=_("Efforts"),
         value_type=schema.Choice(vocabulary="os2bos_plone.vocabularies.Efforts"),
         required=False,
         default=[],
     )
-    note = schema.Text(title=_("Note"), required=False)
+    note = BoundedText(title=_("Note"), required=False)
 
     @invariant
     def unique_sbsys_id(data):
@@ -135,7 +172,7 @@ class Case(Container):
 
 
 class IAppropriation(model.Schema):
-    sbsys_id = schema.TextLine(
+    sbsys_id = BoundedTextLine(
         title=_("SBSYS id"),
         description=_("The appropriation's own SBSYS case (foranstaltningssag)."),
         constraint=constraint_from(_check_sbsys_id),
@@ -143,7 +180,7 @@ class IAppropriation(model.Schema):
     section = schema.Choice(
         title=_("Section"), vocabulary="os2bos_plone.vocabularies.Sections", required=False
     )
-    note = schema.Text(title=_("Note"), required=False)
+    note = BoundedText(title=_("Note"), required=False)
 
     @invariant
     def unique_sbsys_id(data):

@@ -20,6 +20,7 @@ def activity_snapshot(activity):
     expected adjustment; here a new activity may also be submitted for approval (draft ->
     expected) without adjusting anything, which the planner must see as a draft."""
     individual = activity.payment_type == "individual"
+    running = stored_payments(activity) if activity.payment_type == "running" else ()
     status = status_of(activity)
     if status == "expected" and not activity.modifies:
         status = "draft"
@@ -39,6 +40,8 @@ def activity_snapshot(activity):
         individual_payment_count=len(stored_payments(activity)) if individual else 0,
         fictive=bool(activity.fictive),
         title=activity.Title(),
+        payment_dates=tuple(payment.date for payment in running),
+        paid_dates=tuple(payment.date for payment in running if payment.settled),
     )
 
 

@@ -110,6 +110,10 @@ class ActivitySnapshot:
     individual_payment_count: int = 0
     fictive: bool = False
     title: str = ""
+    #: The dates of the stored payments of a running plan, and those of them paid (a merge
+    #: must leave what it cuts at least one payment).
+    payment_dates: tuple[date, ...] = ()
+    paid_dates: tuple[date, ...] = ()
 
     @property
     def is_main(self) -> bool:
@@ -273,6 +277,17 @@ def _plan_merge(
     return merge
 
 
+def _cut_leaves_no_payment(merge: AdjustmentMerge, cut: ActivitySnapshot) -> bool:
+    """Whether a running plan ended the day before the adjustment keeps none of its payments
+    (a monthly plan paying on the 15th, cut to 1-9 January): paid ones always stay."""
+    new_end = merge.set_dates.get("end_date")
+    if new_end is None or cut.payment_kind != RUNNING or not cut.payment_dates:
+        return False
+    if cut.paid_dates:
+        return False
+    return all(day > new_end for day in cut.payment_dates)
+
+
 def plan_grant(
     appropriation: AppropriationSnapshot,
     selected_uids: Iterable[str],
@@ -408,7 +423,17 @@ def plan_grant(
         if len(errors) == problems_before:
             merge = _plan_merge(activity, original, by_uid)
             if merge is not None:
-                plan.merges.append(merge)
+                cut = by_uid.get(merge.modifies) if merge.modifies else None
+                if cut is not None and _cut_leaves_no_payment(merge, cut):
+                    errors.append(
+                        f"Den forventede justering {_quote(activity)} starter "
+                        f"{format_date(activity.start_date)}; så har {_quote(cut)} ingen "
+                        "betalinger tilbage. Lad justeringen starte efter ydelsens første "
+                        f"betaling ({format_date(min(cut.payment_dates))}), eller afslut "
+                        "ydelsen i stedet."
+                    )
+                else:
+                    plan.merges.append(merge)
 
     # Effects on dates.
     deleted: list[str] = []

@@ -344,6 +344,9 @@ def synchronize_granted(
     # Extend after the newest unpaid payment (or the newest one if all are
     # paid): a payment paid in advance, or kept beyond an earlier shorter end,
     # must not hide the dates before it. Dates already taken are skipped.
+    if not kept:
+        # An end before the first payment keeps nothing: the plan as it now reads (no 500).
+        return generate_payments(plan, today)
     unpaid = [payment.date for payment in kept if not payment.settled]
     newest = max(unpaid or [payment.date for payment in kept])
     first = newest + timedelta(days=1)

@@ -98,6 +98,7 @@ MSG_RATE_RATE_ONLY = "Takst kan kun angives ved betalingspristypen takst"
 MSG_PRICES_REQUIRED = "Der skal angives en pris pr. enhed"
 MSG_PRICES_PER_UNIT_ONLY = "Priser kan kun angives ved betalingspristypen pris pr. enhed"
 MSG_INDIVIDUAL_FORBIDDEN = "Kan ikke angives for en individuel betalingsplan"
+MSG_INDIVIDUAL_ONLY = "Enkeltbetalinger kan kun angives ved betalingstypen individuel betalingsplan"
 MSG_PAYMENT_OUTSIDE = "Betalingen skal ligge inden for ydelsens start- og slutdato"
 MSG_PAYMENT_SAME_DATE = "En ydelse kan kun have én betaling på en given dato"
 MSG_OUTSIDE_MAIN = "Følgeydelsen skal ligge inden for hovedydelsens periode"
@@ -107,6 +108,7 @@ MSG_AUTOMATIC_METHOD = (
 )
 MSG_ALREADY_PAID = "Betalingen er allerede markeret betalt"
 MSG_PAID_FIELDS = "Ved en betalt betaling skal beløb og dato angives"
+MSG_PAID_NEGATIVE = "Det betalte beløb må ikke være negativt"
 MSG_GRANTED_PAYMENT_CHANGE = "Dato eller beløb må ikke ændres på en godkendt betaling"
 
 
@@ -224,6 +226,12 @@ class _Checker:
         return history, errors
 
     @property
+    def dates_in_range(self) -> bool:
+        """Whether every plan date lies in the product's range; plans outside it are not
+        computed (a monthly plan ending 9999-12-31 would step past year 9999)."""
+        return all(FIRST_PLAN_DATE <= day <= LAST_PLAN_DATE for day in _plan_dates(self).values())
+
+    @property
     def pay_start(self) -> tuple[str, date | None]:
         """The date a plan starts paying: the payment date for one-time plans."""
         if self.payment_type is PaymentType.ONE_TIME:
@@ -330,6 +338,9 @@ def _check_individual_fields(c: _Checker) -> None:
 
 def _check_individual_payments(c: _Checker) -> None:
     if c.payment_type is not PaymentType.INDIVIDUAL:
+        # Rows kept on another plan would become real payments if the type changed later.
+        if c.payment_type is not None and c.data.payments:
+            c.add("individual_payments", MSG_INDIVIDUAL_ONLY)
         return
     seen: set[date] = set()
     for day, _amount in c.data.payments:
@@ -389,6 +400,8 @@ def _check_yields_payments(c: _Checker) -> None:
         return
     if data.start_date is None or data.end_date is None or data.start_date > data.end_date:
         return
+    if not c.dates_in_range:
+        return  # reported by the plan bounds rule
     day = data.payment_day_of_month or 1
     if not isinstance(day, int) or not 1 <= day <= 31:
         return
@@ -534,8 +547,13 @@ def validate_mark_paid(
             errors.append(FieldError("paid", MSG_ALREADY_PAID))
     if paid_amount is None:
         errors.append(FieldError("paid_amount", MSG_PAID_FIELDS))
+    elif paid_amount < 0:
+        errors.append(FieldError("paid_amount", MSG_PAID_NEGATIVE))
     if paid_date is None:
         errors.append(FieldError("paid_date", MSG_PAID_FIELDS))
+    elif not FIRST_PLAN_DATE <= paid_date <= LAST_PLAN_DATE:
+        message = MSG_DATE_OUT_OF_RANGE.format(first=_da(FIRST_PLAN_DATE), last=_da(LAST_PLAN_DATE))
+        errors.append(FieldError("paid_date", message))
     return errors
 
 

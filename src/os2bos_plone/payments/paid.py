@@ -30,6 +30,10 @@ MSG_PAID_AMOUNT = "Angiv det betalte beløb"
 
 
 MSG_PAID_DATE = "Angiv betalingsdatoen (ÅÅÅÅ-MM-DD)"
+MSG_NOTE_TEXT = "Angiv bemærkningen som tekst"
+MSG_NOTE_LENGTH = "Teksten er for lang (højst {most} tegn)."
+#: The most characters of a registration's note (as an activity's note).
+NOTE_LENGTH = 10000
 
 
 def may_register_payments(activity):
@@ -80,6 +84,10 @@ def mark_paid(activity, day, paid_amount, paid_date, note="", user_id="", privil
     except (TypeError, ValueError):
         when_paid = None
         errors.append(FieldError("paid_date", MSG_INVALID_DATE))
+    if note is not None and not isinstance(note, str):
+        errors.append(FieldError("note", MSG_NOTE_TEXT))
+    elif note and len(note) > NOTE_LENGTH:
+        errors.append(FieldError("note", MSG_NOTE_LENGTH.format(most=NOTE_LENGTH)))
     rule_errors = validate_mark_paid(
         status_of(activity),
         bool(activity.fictive),

@@ -14,6 +14,7 @@ changing a granted activity.
 from datetime import date
 
 from plone.restapi.deserializer.dxcontent import DeserializeFromJson
+from plone.restapi.deserializer.dxfields import ChoiceFieldDeserializer as BaseChoiceDeserializer
 from plone.restapi.deserializer.dxfields import DefaultFieldDeserializer
 from plone.restapi.interfaces import IDeserializeFromJson
 from plone.restapi.interfaces import IFieldDeserializer
@@ -34,6 +35,23 @@ from os2bos_plone.validation.activity import MSG_INVALID_DATE
 from os2bos_plone.validation.activity import json_errors
 
 MSG_AMOUNT = "Ugyldigt beløb"
+MSG_CHOICE = "Ugyldig værdi."
+MSG_ROWS = "Angiv rækkerne som en liste af objekter."
+
+#: The list fields of rows (datagrid); their deserializer fails on anything but a list of objects.
+ROW_FIELDS = ("payment_prices", "individual_payments")
+
+
+def row_errors(data):
+    """A row field that is not a list of objects: one error each, before any other reading."""
+    errors = []
+    for name in ROW_FIELDS:
+        rows = data.get(name)
+        if rows is None:
+            continue
+        if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+            errors.append(_error(name, MSG_ROWS))
+    return errors
 
 
 @implementer(IFieldDeserializer)
@@ -48,6 +66,21 @@ class AmountFieldDeserializer(DefaultFieldDeserializer):
             raise ValueError(MSG_AMOUNT) from None
         self.field.validate(amount)
         return amount
+
+
+@implementer(IFieldDeserializer)
+class ChoiceFieldDeserializer(BaseChoiceDeserializer):
+    """A choice is a token (text or number) or {"token": ...}; a list or an object without a
+    token is no choice (the vocabulary would fail on an unhashable token)."""
+
+    def __call__(self, value):
+        if isinstance(value, dict):
+            if "token" not in value:
+                raise ValueError(MSG_CHOICE)
+            value = value["token"]
+        if value is not None and not isinstance(value, (str, int, float)):
+            raise ValueError(MSG_CHOICE)
+        return super().__call__(value)
 
 
 @implementer(IFieldDeserializer)
@@ -79,6 +112,11 @@ class ActivityDeserializer(DeserializeFromJson):
             data = read_json(self.request)
             if data is None:
                 raise BadRequest([_error("", MSG_BAD_JSON)])
+        if not isinstance(data, dict):
+            raise BadRequest([_error("", MSG_BAD_JSON)])
+        shape = row_errors(data)
+        if shape:
+            raise BadRequest(shape)
         # plone.restapi sets the new values before it validates: judge them before that.
         errors = self.errors_before_setting(data, create)
         if errors:

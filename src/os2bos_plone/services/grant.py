@@ -68,8 +68,8 @@ class GrantPost(Service):
         if errors:
             return validation_error(self.request, errors)
         parameters, errors = read_parameters(data)
-        if errors:  # only the meeting date can be unreadable
-            return validation_error(self.request, [("meeting_date", error) for error in errors])
+        if errors:  # each names its field (decisions.parameters.ParameterError)
+            return validation_error(self.request, errors)
         allow_write(self.request)
         result = grant(self.context, uids, parameters, user=api.user.get_current())
         if result.forbidden:
@@ -89,7 +89,9 @@ class SubmitPost(Service):
         data, uids, errors = read_decision(self.request)
         if errors:
             return validation_error(self.request, errors)
-        parameters, _errors = read_parameters(data)
+        parameters, errors = read_parameters(data)
+        if errors:
+            return validation_error(self.request, errors)
         allow_write(self.request)
         errors, required = submit(
             self.context, uids, comment=parameters.note, user=api.user.get_current()

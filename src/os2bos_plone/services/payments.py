@@ -112,7 +112,7 @@ class PaymentPost(PaymentsService):
                 day,
                 data.get("paid_amount"),
                 data.get("paid_date"),
-                note=data.get("note") or "",
+                note=data.get("note"),
                 user_id=user.getId() or user.getUserName(),
                 privileged=is_privileged(self.context),
             )

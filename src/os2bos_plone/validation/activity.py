@@ -48,6 +48,24 @@ MSG_INVALID_VALUE = "Ugyldig værdi"
 DATE_FIELDS = ("start_date", "end_date", "payment_date")
 
 
+#: Fields sent as text: choices and references by their token or UID, and free text.
+TEXT_FIELDS = (
+    "service",
+    "activity_type",
+    "modifies",
+    "service_provider",
+    "note",
+    "payment_type",
+    "payment_frequency",
+    "payment_cost_type",
+    "payment_rate",
+    "recipient_type",
+    "recipient_id",
+    "recipient_name",
+    "payment_method",
+)
+
+
 class InvalidFields(ValueError):
     """Field errors (engine ``FieldError`` values, Danish messages) for a 400 answer."""
 
@@ -75,6 +93,11 @@ def fields_from_json(fields):
     fields = fields if isinstance(fields, dict) else {}
     values = {name: fields.get(name) for name in ACTIVITY_FIELDS}
     errors = []
+    for name in TEXT_FIELDS:
+        # A list or an object is no token (and no UID to look up).
+        if values[name] is not None and not isinstance(values[name], str):
+            errors.append(FieldError(name, MSG_INVALID_VALUE))
+            values[name] = None
     for name in DATE_FIELDS:
         try:
             values[name] = parse_date(values[name])
@@ -240,9 +263,10 @@ def json_errors(activity, typed, unreadable, create=False):
     stored = {} if create else stored_values(activity)
     changed = {name: typed[name] for name in ACTIVITY_FIELDS if name in typed}
     if not create and status_of(activity) == activity_rules.GRANTED:
-        granted = activity_rules.granted_change_errors(
-            stored, {**changed, **{name: object() for name in unreadable}}
-        )
+        # An unreadable value counts as a change; an unreadable end date is reported as such
+        # (it cannot be compared with the decided one).
+        unknown = {name: object() for name in unreadable if name != "end_date"}
+        granted = activity_rules.granted_change_errors(stored, {**changed, **unknown})
         if granted:
             return granted
     values = SimpleNamespace(**{**dict.fromkeys(ACTIVITY_FIELDS), **stored, **changed})

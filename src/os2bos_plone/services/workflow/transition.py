@@ -66,8 +66,8 @@ class ActivityWorkflowTransition(WorkflowTransition):
         if data is None:
             return bad_json(self.request)
         parameters, errors = read_parameters(data)
-        if errors:  # only the meeting date can be unreadable
-            return validation_error(self.request, [("meeting_date", error) for error in errors])
+        if errors:  # each names its field (decisions.parameters.ParameterError)
+            return validation_error(self.request, errors)
         # Like every product write: the form token is lifted only for Authorization-header
         # requests; a cookie session must send it (plone.restapi's own @workflow lifts it always).
         allow_write(self.request)
