@@ -85,7 +85,10 @@ def create_adjustment(activity, data, today=None):
         if name in data and name not in ADJUSTMENT_FIXED_FIELDS
     }
     values = adjustment_fields(activity, changes)
-    if values["payment_type"] == "individual" and "individual_payments" not in data:
+    if values["payment_type"] != "individual":
+        # Hand-entered rows belong to an individual plan only: a new plan type leaves them.
+        values["individual_payments"] = []
+    elif "individual_payments" not in data:
         # The adjustment starts with the original's payments from its own start (spec 2.5).
         start, end = values["start_date"], values["end_date"]
         values["individual_payments"] = [
