@@ -69,6 +69,16 @@ def test_nobody_changes_or_deletes_a_letter(http):
         response = session.delete(letter_url)
         assert response.status_code == 403, (session.auth, response.text)
         assert "slettes" in response.json()["message"]
+        # the Classic UI's edit and delete forms
+        html = {"Accept": "text/html"}
+        for form in ("@@edit", "@@delete_confirmation"):
+            page = session.get(f"{letter_url}/{form}", headers=html, allow_redirects=False)
+            assert page.status_code in (302, 401, 403), (form, page.status_code)
+            if page.status_code == 302:
+                assert "login" in page.headers["location"]
+    # and everyone who reads the case reads the letter
+    for session in (worker, leader, admin):
+        assert session.get(letter_url, headers={"Accept": "text/html"}).status_code == 200
     assert _bytes(admin, letter_url) == before
     assert admin.get(letter_url).json()["title"] == title
     assert hashlib.sha256(_bytes(admin, letter_url)).hexdigest() == entry["letter_sha256"]
