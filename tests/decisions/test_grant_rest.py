@@ -122,13 +122,15 @@ def test_granting_what_is_granted_again_is_no_new_decision(http):
     assert grant(leader, appropriation["@id"], [main["UID"]]) == {"granted": [main["UID"]]}
     assert len(decisions()) == 1
     letters = [
-        i for i in admin.get(f"{case['@id']}?expand=").json()["items"] if i["@type"] == "File"
+        i for i in admin.get(f"{case['@id']}?expand=").json()["items"] if i["@type"] == "bos_letter"
     ]
 
     assert len(letters) == 1
     assert grant(leader, appropriation["@id"], [main["UID"]]) == {"granted": []}
     assert len(decisions()) == 1
-    again = [i for i in admin.get(f"{case['@id']}?expand=").json()["items"] if i["@type"] == "File"]
+    again = [
+        i for i in admin.get(f"{case['@id']}?expand=").json()["items"] if i["@type"] == "bos_letter"
+    ]
     assert again == letters
 
 

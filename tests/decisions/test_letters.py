@@ -1,5 +1,6 @@
 """A grant decision stores an appropriation letter (PDF) in the case and journals it."""
 
+import hashlib
 from decimal import Decimal
 
 import pytest
@@ -22,7 +23,7 @@ from tests.builders import supplementary_fields
 
 
 def _letters(case):
-    return [obj for obj in case.objectValues() if obj.portal_type == "File"]
+    return [obj for obj in case.objectValues() if obj.portal_type == "bos_letter"]
 
 
 def _granted_case(portal):
@@ -96,19 +97,26 @@ def test_journal_entry_points_at_the_letter(manager):
     assert entries(case)[0].action == "activities_granted"
 
 
-def test_letter_is_versioned(manager):
+def test_a_letter_is_made_again_as_a_new_letter_never_a_new_version(manager):
+    # Was test_letter_is_versioned: a letter was a versioned File and making it again from the
+    # journal added a version. Letters are immutable records now (issue 12): making one again
+    # stores a second letter, journaled with its own SHA-256; the first keeps every byte.
     case, _appropriation, _main, _supplementary = _granted_case(manager)
     [letter] = _letters(case)
+    before = letter.file.data
     repository = api.portal.get_tool("portal_repository")
-    assert "File" in repository.getVersionableContentTypes()
-    assert repository.isVersionable(letter)
-    assert len(repository.getHistoryMetadata(letter)) == 1
+    assert not repository.isVersionable(letter)
     [entry] = entries_with(case, "activities_granted")
+    assert entry.data["letter_sha256"] == hashlib.sha256(before).hexdigest() == letter.sha256
     again = letters.recreate_letter(case, entry)
-    assert again.UID() == letter.UID()
-    assert repository.getHistoryMetadata(letter).getLength(countPurged=False) == 2
+    assert again.UID() != letter.UID()
+    assert again.getId().endswith("-2.pdf")
+    assert letter.file.data == before
+    assert pdf_text(again.file.data) == pdf_text(before)
     [recreated] = entries_with(case, "letter_recreated")
-    assert recreated.letter == letter.UID()
+    assert recreated.letter == again.UID()
+    assert recreated.data["replaces"] == letter.UID()
+    assert recreated.data["letter_sha256"] == hashlib.sha256(again.file.data).hexdigest()
 
 
 def test_second_decision_makes_a_second_letter(manager):
@@ -200,3 +208,26 @@ def test_grant_through_the_workflow_makes_a_letter_too(manager):
     figures = activity_figures(activity)
     assert format_money(Decimal(figures["this_year"])) in text
     assert "Familiebehandling (Hovedydelse) – Opdateret" in text
+
+
+def test_a_letter_is_changed_moved_or_deleted_by_no_one_not_even_manager(manager):
+    from zExceptions import Forbidden
+    from zExceptions import Unauthorized
+
+    case, _appropriation, _main, _supplementary = _granted_case(manager)
+    [letter] = _letters(case)
+    checks = api.user.get_permissions(obj=letter)
+    assert checks["View"]
+    for permission in ("Modify portal content", "Delete objects", "Copy or Move"):
+        assert not checks[permission], permission
+        assert not [r for r in letter.rolesOfPermission(permission) if r["selected"]]
+        assert not letter.acquiredRolesAreUsedBy(permission), permission
+    # no role may add one; the decision code makes them
+    assert not api.user.get_permissions(obj=case)["os2bos_plone: Add Letter"]
+    before = letter.file.data
+    with pytest.raises(Unauthorized):
+        case.manage_delObjects([letter.getId()])
+    # a door that checks no permission at all (a script's _delObject) meets the removal guard
+    with pytest.raises(Forbidden, match="kan ikke slettes"):
+        case._delObject(letter.getId())
+    assert case[letter.getId()].file.data == before

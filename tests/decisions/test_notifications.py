@@ -131,7 +131,7 @@ def test_grant_mails_the_case_worker(manager, mailhost):
     assert "Kære Karin Sagsbehandler" in body
     assert "Familiebehandling (hovedydelse):" in body and "pr. betaling" in body
     assert "bevillingsniveau »Teamleder«" in body
-    letter = next(obj for obj in case.objectValues() if obj.portal_type == "File")
+    letter = next(obj for obj in case.objectValues() if obj.portal_type == "bos_letter")
     assert f"Bevillingsskrivelse: {letter.absolute_url()}" in body
     assert CPR not in subject and CPR not in body
 

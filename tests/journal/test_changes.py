@@ -16,6 +16,7 @@ from os2bos_plone.journal.storage import entries
 from os2bos_plone.payments.events import notify_payment_paid
 from os2bos_plone.payments.paid import mark_paid
 from os2bos_plone.payments.store import stored_payments
+from tests.builders import CHILD_NAME
 from tests.builders import entries_with
 from tests.builders import internal_main_fields
 from tests.builders import main_fields
@@ -177,3 +178,64 @@ def test_granted_adjustment_is_merged_and_journaled(manager):
     assert decision.action == "activities_granted"
     titles = [(item["uid"], item["updated"]) for item in decision.data["activities"]]
     assert (adjustment.UID(), True) in titles
+
+
+def test_cpr_number_name_team_and_case_worker_changes_are_journaled(manager):
+    from os2bos_plone.security.users import create_user
+
+    create_user("j_cecilie", "secret-pw-123", fullname="Cecilie Carlsen")
+    create_user("j_dan", "secret-pw-123", fullname="Dan Dahl")
+    case = make_case(manager, case_worker="j_cecilie", team="familie_oest")
+    history_before = case_history(case)
+    case.cpr_number = "020218-4321"
+    case.title = "Åse Ødegård"
+    case.team = "familie_vest"
+    case.case_worker = "j_dan"
+    notify(ObjectModifiedEvent(case))
+    [cpr] = entries_with(case, "cpr_number_changed")
+    assert cpr.title == "CPR-nummer er ændret fra »010118-XXXX« til »020218-XXXX«."
+    assert "1234" not in cpr.title and "4321" not in cpr.title
+    assert cpr.data == {"field": "cpr_number", "old": "010118-1234", "new": "020218-4321"}
+    assert cpr.object["uid"] == case.UID()
+    assert cpr.actor == "test_user_1_"
+    [name] = entries_with(case, "name_changed")
+    assert name.title == f"Navn er ændret fra »{CHILD_NAME}« til »Åse Ødegård«."
+    assert name.data == {"field": "title", "old": CHILD_NAME, "new": "Åse Ødegård"}
+    [team] = entries_with(case, "team_changed")
+    assert team.title == (
+        "Team er ændret fra »Familierådgivning Øst« til »Familierådgivning Vest«."
+    )
+    assert team.data == {"field": "team", "old": "familie_oest", "new": "familie_vest"}
+    [worker] = entries_with(case, "case_worker_changed")
+    assert worker.title == "Sagsbehandler er ændret fra »Cecilie Carlsen« til »Dan Dahl«."
+    # only the case worker is a history field; identity and team are journaled only
+    added = case_history(case)[len(history_before) :]
+    assert [(r["field"], r["old"], r["new"]) for r in added] == [
+        ("case_worker", "j_cecilie", "j_dan")
+    ]
+    # unchanged saves add nothing
+    total = len(entries(case))
+    notify(ObjectModifiedEvent(case))
+    assert len(entries(case)) == total
+
+
+def test_a_case_from_before_identity_journaling_starts_without_false_entries(manager):
+    from zope.annotation.interfaces import IAnnotations
+
+    from os2bos_plone.journal.handlers import CASE_SNAPSHOT_KEY
+
+    case = make_case(manager)
+    annotations = IAnnotations(case)
+    # the snapshot as the code before this change stored it: history fields only
+    annotations[CASE_SNAPSHOT_KEY] = {
+        key: value
+        for key, value in annotations[CASE_SNAPSHOT_KEY].items()
+        if key not in ("cpr_number", "title", "team")
+    }
+    notify(ObjectModifiedEvent(case))
+    assert not entries_with(case, "cpr_number_changed")
+    assert not entries_with(case, "name_changed")
+    case.cpr_number = "020218-4321"
+    notify(ObjectModifiedEvent(case))
+    [cpr] = entries_with(case, "cpr_number_changed")
+    assert cpr.data["old"] == "010118-1234"

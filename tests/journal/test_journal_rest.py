@@ -168,3 +168,31 @@ def test_grant_over_rest_makes_a_letter(http):
     assert "Bevilget efter Barnets lov § 32, stk. 1, nr. 5" in text
     assert "Familiebehandling (Hovedydelse) – Opdateret" in text
     assert "9.700,00 kr." in text  # 10.000 kr. at the provider's VAT factor of 97 %
+
+
+def test_identity_team_and_case_worker_changes_over_rest(http):
+    admin = http()
+    http("j-rest-worker", roles=["BOSCaseWorker"])
+    case = create_case(admin, team="familie_oest")
+    response = admin.patch(
+        case["@id"],
+        json={
+            "cpr_number": "020218-4321",
+            "title": "Åse Ødegård",
+            "team": "handicap",
+            "case_worker": "j-rest-worker",
+        },
+    )
+    assert response.status_code == 204, response.text
+    items = admin.get(f"{case['@id']}/@bos-journal").json()["items"]
+    by_action = {item["action"]: item for item in items}
+    assert {"cpr_number_changed", "name_changed", "team_changed", "case_worker_changed"} <= set(
+        by_action
+    )
+    cpr = by_action["cpr_number_changed"]
+    assert cpr["action_title"] == "Nyt CPR-nummer"
+    assert "»020218-XXXX«" in cpr["title"] and "4321" not in cpr["title"]
+    assert cpr["data"]["new"] == "020218-4321"
+    assert by_action["name_changed"]["title"].endswith("til »Åse Ødegård«.")
+    assert by_action["team_changed"]["title"].endswith("til »Handicapteamet«.")
+    assert by_action["case_worker_changed"]["data"]["new"] == "j-rest-worker"

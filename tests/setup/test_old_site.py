@@ -11,6 +11,7 @@ the functions and the REST services the product offers now.
 Nothing is committed: each test opens a fresh copy and aborts.
 """
 
+import hashlib
 import importlib
 import io
 import pickletools
@@ -367,10 +368,14 @@ def test_the_overview_figures_read_the_old_catalog(old_site):
         clear_cache()
 
 
-def test_the_upgrades_run_on_the_old_site(old_site):
+def test_the_upgrades_run_on_the_old_site(old_site, monkeypatch):
+    from os2bos_plone.upgrades import v1004
+
+    monkeypatch.setattr(v1004, "checkpoint", lambda: None)  # the fixture aborts, never commits
     setup = old_site.portal_setup
     catalog = old_site.portal_catalog
     assert "bos_status" in catalog.schema()
+    letter_files = len(brains(old_site, "File"))
     setup.upgradeProfile("os2bos_plone:default")
     assert setup.getLastVersionForProfile("os2bos_plone:default") == (
         setup.getVersionForProfile("os2bos_plone:default"),
@@ -379,6 +384,13 @@ def test_the_upgrades_run_on_the_old_site(old_site):
     # The catalog answers as before, from the brains' remaining columns.
     cases = brains(old_site, CASE_TYPE)
     assert cases and all(brain.bos_sbsys_id for brain in cases)
+    # 1004: the letter Files became bos_letter objects with their PDF's SHA-256
+    letters = brains(old_site, "bos_letter")
+    assert letter_files and len(letters) == letter_files
+    for brain in letters:
+        letter = brain._unrestrictedGetObject()
+        with letter.file.open() as blob:
+            assert letter.sha256 == hashlib.sha256(blob.read()).hexdigest()
 
 
 def test_the_case_screen_renders_an_old_case(old_site):

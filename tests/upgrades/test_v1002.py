@@ -29,6 +29,7 @@ def test_the_step_is_registered(manager):
     assert [(step["source"], step["dest"]) for step in steps] == [
         (("1001",), ("1002",)),
         (("1002",), ("1003",)),
+        (("1003",), ("1004",)),
     ]
 
 
@@ -77,7 +78,7 @@ def test_upgrade_adds_and_fills_the_column(manager, monkeypatch):
     monkeypatch.setattr(v1002.logger, "info", messages.append)
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1003",)  # and on through 1003
+    assert setup.getLastVersionForProfile(PROFILE) == ("1004",)  # and on through 1004
     assert COLUMN in catalog.schema()
     assert checkpoints
     assert any("sager" in message for message in messages)

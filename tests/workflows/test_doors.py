@@ -91,7 +91,7 @@ def outcome(case, appropriation, activity, mails_before, mailhost):
         "state": api.content.get_state(activity),
         "approval": {name: getattr(activity, name, None) for name in APPROVAL_FIELDS},
         "journal": [entry.action for entry in entries(case)],
-        "letters": len(api.content.find(context=case, portal_type="File")),
+        "letters": len(api.content.find(context=case, portal_type="bos_letter")),
         "mails": mails,
     }
 

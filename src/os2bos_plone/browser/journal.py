@@ -5,6 +5,7 @@ from Products.Five.browser import BrowserView
 
 from os2bos_plone.adapters.lookup import user_name
 from os2bos_plone.classification.reader import by_uid
+from os2bos_plone.content.letter import LETTER_SHA256
 from os2bos_plone.engine.formatting import format_date
 from os2bos_plone.engine.money import display_money
 from os2bos_plone.journal.entries import ACTION_TITLES
@@ -71,6 +72,7 @@ class JournalView(BrowserView):
                     "letter_url": letter.absolute_url() if letter is not None else None,
                     "letter_title": letter.Title() if letter is not None else None,
                     "letter_missing": bool(entry.letter) and letter is None,
+                    "letter_sha256": entry.data.get(LETTER_SHA256) or None,
                 }
             )
         return rows

@@ -8,10 +8,14 @@ period overlaps the searched period, read from the ``bos_start_date`` index and 
 has a period (this week by default), and a search that would read more than ``max_activities``
 activities or find more than ``max_rows`` payments stops with a message asking to narrow it.
 
-Registering a payment as paid follows the same rules as REST (``payments.paid``): the user must hold
-"Register payments" or may modify the activity, and ``activities.mark_paid`` refuses everything
-but invoice and internal payments of granted, non-fictive activities. A paid payment is never
-changed. Every text is an English msgid of the os2bos_plone domain, translated to Danish.
+Registering a payment as paid follows the REST rules (``payments.paid``): the user must hold
+"Register payments" on the activity (BOS Økonomi, Manager, Site Administrator; the activity
+workflow gives it in the granted state only), never by being able to modify it: the case worker
+and the team leader who decide a measure do not register its payments (segregation of duties).
+``payments.paid.mark_paid`` refuses everything but invoice and internal payments of granted,
+non-fictive activities. A paid payment is never changed: a second registration of the same
+payment is refused ("Betalingen er allerede markeret betalt"), for everyone. Every text is an
+English msgid of the os2bos_plone domain, translated to Danish.
 """
 
 from datetime import date

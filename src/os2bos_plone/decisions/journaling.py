@@ -72,11 +72,12 @@ def activities_granted(event):
     decision = dict(event.decision or {})
     _merge_entries(case, appropriation, decision)
     granted = list(event.activities or [])
-    letter_uid = None
+    letter_uid = letter_sha256 = None
     comment = _decision_value(decision, "approval_note")
     try:
         letter, data = letters.create_letter(appropriation, granted, decision)
         letter_uid = IUUID(letter)
+        letter_sha256 = letter.sha256
     except Exception:  # noqa: BLE001 - the grant stands; the decision data can re-create it
         logger.exception("The appropriation letter of %s failed", appropriation.absolute_url())
         data = {"decision": plain(decision)}
@@ -96,6 +97,8 @@ def activities_granted(event):
     total = sum((Decimal(f["total"] or "0") for f in figures.values()), Decimal("0"))
     data = dict(data)
     data["granted"] = [{"uid": uid, **values} for uid, values in figures.items()]
+    if letter_sha256:  # the PDF's fingerprint: the stored letter can be checked against it
+        data[letters.LETTER_SHA256] = letter_sha256
     add_entry(
         case,
         "activities_granted",

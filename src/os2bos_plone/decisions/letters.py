@@ -9,8 +9,9 @@ The letter is made in two steps so it can be re-created later from the journal:
   the Roboto font (the font-roboto package), which has the Latin letters of every family's name
   (Kovačević, Şahin, Łukasz as much as Ærø): nothing becomes "?".
 
-:func:`create_letter` stores the PDF as a File in the case (versioned through
-portal_repository, see profiles/default/repositorytool.xml).
+:func:`create_letter` stores the PDF as a ``bos_letter`` in the case (content.letter): an
+immutable record no one can change or delete. A later decision makes a new letter; the journal
+entry of each decision holds the SHA-256 of its PDF.
 """
 
 import re
@@ -18,11 +19,11 @@ from datetime import date
 from decimal import Decimal
 
 import font_roboto
-from Acquisition import aq_base
 from fpdf import FPDF
 from fpdf.enums import XPos
 from fpdf.enums import YPos
 from plone import api
+from plone.dexterity.utils import createContent
 from plone.namedfile.file import NamedBlobFile
 from plone.uuid.interfaces import IUUID
 from zope.annotation.interfaces import IAnnotations
@@ -36,6 +37,9 @@ from os2bos_plone.adapters.lookup import user_name
 from os2bos_plone.adapters.plans import plan_of
 from os2bos_plone.classification.reader import by_key
 from os2bos_plone.classification.reader import by_uid
+from os2bos_plone.content.letter import LETTER_SHA256
+from os2bos_plone.content.letter import LETTER_TYPE
+from os2bos_plone.content.letter import sha256_of
 from os2bos_plone.engine import clock
 from os2bos_plone.engine import payments as engine_payments
 from os2bos_plone.engine.formatting import describe_plan
@@ -489,74 +493,66 @@ def _next_number(appropriation):
     return number
 
 
-def _save_version(obj, comment):
-    repository = api.portal.get_tool("portal_repository")
-    if repository.isVersionable(obj):
-        repository.save(obj=obj, comment=comment)
+def store_letter(case, data, pdf, number):
+    """Create the letter (a ``bos_letter``, see content.letter) in the case and return it.
 
-
-def store_letter(case, data, pdf, number, file=None):
-    """Create (or, with ``file``, update as a new version) the letter File in the case."""
+    A letter is never changed: a later decision, or making a journal entry's letter again,
+    stores a new letter with the next free number. The add permission is held by no role, so
+    the letter is made here without the add check; the type's workflow
+    lets no one change or delete it afterwards.
+    """
     sbsys = data["appropriation"]["sbsys_id"]
     file_id = f"bevillingsskrivelse-{_slug(sbsys)}-{number}.pdf"
+    while file_id in case.objectIds():
+        number += 1
+        file_id = f"bevillingsskrivelse-{_slug(sbsys)}-{number}.pdf"
     when = _date(data.get("date"))
-    title = f"Bevillingsskrivelse {sbsys} {when}"
-    blob = NamedBlobFile(data=pdf, contentType="application/pdf", filename=file_id)
-    with api.env.adopt_roles(["Manager"]):
-        if file is None:
-            while file_id in case.objectIds():
-                number += 1
-                file_id = f"bevillingsskrivelse-{_slug(sbsys)}-{number}.pdf"
-                blob.filename = file_id
-            file = api.content.create(
-                container=case,
-                type="File",
-                id=file_id,
-                title=title,
-                description=(
-                    f"Bevillingsskrivelse for bevilling {sbsys} efter § "
-                    f"{data['appropriation'].get('section_key') or ''}, {when}."
-                ),
-                file=blob,
-                safe_id=False,
-            )
-            file.exclude_from_nav = True
-            _save_version(file, "Bevillingsskrivelse dannet ved bevillingen")
-        else:
-            file.file = blob
-            file.reindexObject()
-            _save_version(file, "Bevillingsskrivelse dannet igen ud fra journalen")
-    return file
+    letter = createContent(
+        LETTER_TYPE,
+        id=file_id,
+        title=f"Bevillingsskrivelse {sbsys} {when}",
+        description=(
+            f"Bevillingsskrivelse for bevilling {sbsys} efter § "
+            f"{data['appropriation'].get('section_key') or ''}, {when}."
+        ),
+        file=NamedBlobFile(data=pdf, contentType="application/pdf", filename=file_id),
+    )
+    letter.sha256 = sha256_of(pdf)  # a read-only schema field: set once, here
+    # _setObject keeps the id as given (a name chooser would normalize the dots away) and
+    # checks no add permission: no role holds it.
+    case._setObject(file_id, letter)
+    return case[file_id]
 
 
 def create_letter(appropriation, granted, decision):
-    """Make and store the letter of a grant decision: (File, the letter's data dict)."""
+    """Make and store the letter of a grant decision: (letter, the letter's data dict).
+
+    The letter's SHA-256 is ``letter.sha256``; the decision's journal entry keeps it as
+    ``data["letter_sha256"]`` (decisions.journaling)."""
     data = letter_data(appropriation, granted, decision)
     pdf = render_letter(data)
     number = _next_number(appropriation)
     data["number"] = number
-    file = store_letter(case_of(appropriation), data, pdf, number)
-    return file, data
+    letter = store_letter(case_of(appropriation), data, pdf, number)
+    return letter, data
 
 
 def recreate_letter(case, entry):
-    """Render a journal entry's letter again from its stored data; the existing File gets a new
-    version (or a new File is made when it was deleted). Returns the File."""
+    """Render a journal entry's letter again from its stored data, as a new letter (the stored
+    one is never replaced), and journal it with the new PDF's SHA-256. Returns the new letter."""
     data = entry.data
     if not data.get("appropriation"):
         raise ValueError("the journal entry holds no letter data")
+    data.pop(LETTER_SHA256, None)
     pdf = render_letter(data)
-    existing = by_uid(entry.letter) if entry.letter else None
-    if existing is not None and aq_base(existing).portal_type != "File":
-        existing = None
-    file = store_letter(case, data, pdf, data.get("number") or 1, file=existing)
+    letter = store_letter(case, data, pdf, data.get("number") or 1)
     add_entry(
         case,
         "letter_recreated",
         f"Bevillingsskrivelsen for bevilling {data['appropriation']['sbsys_id']} af "
-        f"{_date(data.get('date'))} er dannet igen ud fra journalen.",
-        obj=file,
-        letter=IUUID(file),
-        data={"entry": entry.id},
+        f"{_date(data.get('date'))} er dannet igen ud fra journalen (SHA-256 {letter.sha256}).",
+        obj=letter,
+        letter=IUUID(letter),
+        data={"entry": entry.id, "replaces": entry.letter, LETTER_SHA256: letter.sha256},
     )
-    return file
+    return letter

@@ -534,8 +534,10 @@ def validate_mark_paid(
     """May this payment be registered as paid, with these values? (spec 2.7)
 
     Only payments of granted, non-fictive activities. Ordinary users may only
-    register invoice and internal payments, once; cash and SD payments are paid
-    by the system. ``privileged`` (administrator / workflow) may correct any.
+    register invoice and internal payments; cash and SD payments are paid by the
+    system. ``privileged`` (administrator / workflow) may register any method.
+    A payment is registered once, by anyone (``already_paid``; payments.paid.mark_paid
+    refuses a second registration for privileged users too).
     """
     errors = []
     if ActivityStatus(status) is not ActivityStatus.GRANTED or fictive:
@@ -560,7 +562,13 @@ def validate_mark_paid(
 def validate_payment_edit(
     status: ActivityStatus | str, before: Payment, after: Payment
 ) -> list[FieldError]:
-    """Planned date and amount of a granted activity's payment are frozen."""
+    """Planned date and amount of a granted activity's payment are frozen.
+
+    A paid payment is never edited at all: its registration (paid amount, date, note, who and
+    when) is written once by ``payments.paid.mark_paid``, which refuses a second registration of
+    the same payment for everyone (MSG_ALREADY_PAID). There is no correction endpoint; a
+    correction would be a new, journaled registration by BOS Økonomi, never an edit.
+    """
     if ActivityStatus(status) is not ActivityStatus.GRANTED:
         return []
     errors = []

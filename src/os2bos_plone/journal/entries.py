@@ -21,6 +21,9 @@ ACTION_TITLES = {
     "scaling_step_changed": "Nyt trin på skaleringstrappen",
     "assessment_comment_changed": "Ny vurdering",
     "acting_municipality_changed": "Ny handlekommune",
+    "cpr_number_changed": "Nyt CPR-nummer",
+    "name_changed": "Nyt navn",
+    "team_changed": "Nyt team",
 }
 
 

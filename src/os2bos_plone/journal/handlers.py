@@ -219,8 +219,27 @@ def payment_paid(activity, event):
     )
 
 
+#: Case fields journaled (old -> new) without a place in the dated history: the child's identity
+#: and the team. {field: (Danish label, journal action)}. The case worker is a history field.
+JOURNALED_FIELDS = {
+    "cpr_number": ("CPR-nummer", "cpr_number_changed"),
+    "title": ("navn", "name_changed"),
+    "team": ("team", "team_changed"),
+}
+
+
+def mask_cpr(value):
+    """A CPR number as the journal's text shows it: the birth date, the rest hidden
+    (010118-XXXX). The entry's data keeps the full value."""
+    digits = "".join(char for char in str(value or "") if char.isdigit())
+    return f"{digits[:6]}-XXXX" if digits else ""
+
+
 def _case_values(case):
-    return {name: plain(getattr(aq_base(case), name, None)) for name in HISTORY_FIELDS}
+    return {
+        name: plain(getattr(aq_base(case), name, None))
+        for name in (*HISTORY_FIELDS, *JOURNALED_FIELDS)
+    }
 
 
 def _describe_case_value(field, value):
@@ -235,6 +254,11 @@ def _describe_case_value(field, value):
     if field == "acting_municipality":
         row = list_row("municipalities", value)
         return row["name"] if row else str(value)
+    if field == "cpr_number":
+        return mask_cpr(value)
+    if field == "team":
+        row = list_row("teams", value)
+        return (row.get("title") or row.get("name") or str(value)) if row else str(value)
     return str(value)
 
 
@@ -250,7 +274,8 @@ def case_added(case, event):
     actor, _name = current_actor()
     history = _log(case, HISTORY_KEY, create=True)
     if not len(history):
-        for field, value in values.items():
+        for field in HISTORY_FIELDS:
+            value = values.get(field)
             if value not in (None, ""):
                 history.append(HistoryRecord(field, None, value, actor=actor))
         add_entry(case, "case_created", f"Sagen {case.sbsys_id or ''} er oprettet.", obj=case)
@@ -260,7 +285,8 @@ def case_added(case, event):
 
 def case_modified(case, event):
     """Changes of case worker, effort step, scaling step, assessment comment and acting
-    municipality: a dated history record and a journal entry each."""
+    municipality: a dated history record and a journal entry each. Changes of CPR number, name
+    and team (JOURNALED_FIELDS): a journal entry each."""
     values = _case_values(case)
     snapshot = IAnnotations(case).get(CASE_SNAPSHOT_KEY)
     if snapshot is None:  # a case made before the journal existed: start its history now
@@ -293,4 +319,18 @@ def case_modified(case, event):
         )
         if field == "effort_step":
             _reindex_moves(case)
+    for field, (label, action) in JOURNALED_FIELDS.items():
+        if field not in snapshot:  # a snapshot older than these fields: nothing to compare
+            continue
+        old, new = snapshot.get(field), values.get(field)
+        if old == new or (old in (None, "") and new in (None, "")):
+            continue
+        add_entry(
+            case,
+            action,
+            f"{label[0].upper()}{label[1:]} er ændret fra »{_describe_case_value(field, old)}« "
+            f"til »{_describe_case_value(field, new)}«.",
+            obj=case,
+            data={"field": field, "old": old, "new": new},
+        )
     _set_case_snapshot(case, values)

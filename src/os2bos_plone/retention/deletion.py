@@ -65,7 +65,7 @@ def appropriation_will_be_removed(appropriation, event):
 def case_will_be_removed(case, event):
     if _removing_the_site(event):
         return
-    letters = [obj for obj in case.objectValues() if obj.portal_type == "File"]
+    letters = [obj for obj in case.objectValues() if obj.portal_type == "bos_letter"]
     decided = [
         activity
         for appropriation in case.objectValues()

@@ -3,7 +3,8 @@
 GET <case>/@bos-journal[?limit=n]  -> {"@id", "items": [...], "items_total": n}, newest first.
     Each item: id, time (UTC, ISO 8601), local_time (Europe/Copenhagen), actor, actor_name,
     action, action_title, title, object ({uid, path, title, portal_type, @id}), comment,
-    amounts ({key: "123.45"}), letter (UID or null), letter_url, data.
+    amounts ({key: "123.45"}), letter (UID or null), letter_url, letter_sha256 (the hex SHA-256
+    of the letter's PDF as stored with the decision, or null), data.
 GET <case>/@bos-history            -> {"@id", "items": [{time, actor, field, old, new}, ...]}.
 
 There is no POST, PATCH or DELETE: the journal is append-only (see os2bos_plone.journal).
@@ -12,6 +13,7 @@ There is no POST, PATCH or DELETE: the journal is append-only (see os2bos_plone.
 from plone.restapi.services import Service
 
 from os2bos_plone.classification.reader import by_uid
+from os2bos_plone.content.letter import LETTER_SHA256
 from os2bos_plone.journal.entries import ACTION_TITLES
 from os2bos_plone.journal.history import case_history
 from os2bos_plone.journal.storage import entries
@@ -36,6 +38,7 @@ def entry_json(case, entry):
         item["object"]["@id"] = _url(case, item["object"].get("path"))
     letter = by_uid(entry.letter) if entry.letter else None
     item["letter_url"] = letter.absolute_url() if letter is not None else None
+    item["letter_sha256"] = item["data"].get(LETTER_SHA256) or None
     return item
 
 
