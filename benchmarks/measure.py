@@ -130,7 +130,7 @@ def add_draft_grants(case, count, today):
 
 
 def grant_decision(today):
-    """A real decision: ``grants.grant`` of a draft grant (main + supplementary activity) with
+    """A real decision: ``decisions.grant`` of a draft grant (main + supplementary activity) with
     the approval data, the ``grant`` transitions, the journal entry, the appropriation letter
     (PDF, versioned) and the mail to the case worker (composed; the bench has no mail server),
     then commit. Each run decides another draft grant, made beforehand in the grant case."""

@@ -17,9 +17,9 @@ add path.
 :func:`build` creates it with ``createContentInContainer`` and the ``grant``/``submit`` workflow
 transitions (with the approval data a decision records), so the subscribers plan every payment
 (``activities.refresh_payments``) and store the yearly totals (``activities.refresh_totals``)
-exactly as for a case worker's input. Decisions are applied as ``grants.grant`` applies each
+exactly as for a case worker's input. Decisions are applied as ``decisions.grant`` applies each
 activity of a batch, without the decision's journal entry, appropriation letter and mails; one
-real decision (``grants.grant``) is timed separately. It commits every ``commit_every`` cases.
+real decision (``decisions.grant``) is timed separately. It commits every ``commit_every`` cases.
 """
 
 import json
@@ -330,7 +330,7 @@ def activity_fields(spec, lookup, number):
 
 
 def grant_all(appropriation, objs, user, today):
-    """Grant the activities the way ``grants.grant`` applies a decision: the approval data (the
+    """Grant the activities the way ``decisions.grant`` applies a decision: the approval data (the
     level the rules require, with a committee's meeting date and reference), then the ``grant``
     transition of each activity. The journal entry, letter and mail of the decision are left
     out of the build (a real decision is timed on its own: benchmarks/measure.py)."""

@@ -111,8 +111,8 @@ def rows(build, measured, over_http):
             "–",
         ),
         (
-            "a grant decision (grants.grant: main + supplementary activity, approval data, "
-            "transitions, journal entry, letter as a versioned PDF, mail), in-process",
+            "a grant decision (decisions.grant: main + supplementary activity, approval data, "
+            "transitions, journal entry, letter (PDF record), mail), in-process",
             _inproc(measured, "grant"),
             "–",
             "–",
@@ -291,7 +291,8 @@ def write_report(build, measured, over_http):
         if section
     )
     DOC.write_text(body + sections + NOTES)
-    print(f"\nSkrevet: {DOC.relative_to(zope_env.ROOT)}")
+    shown = DOC.relative_to(zope_env.ROOT) if DOC.is_relative_to(zope_env.ROOT) else DOC
+    print(f"\nSkrevet: {shown}")
 
 
 TEMPLATE = """# Performance
@@ -342,11 +343,11 @@ process (so each reports its own peak memory, `ru_maxrss`; the HTTP server's is 
    Every case, appropriation and activity is created with `createContentInContainer`; grants take
    the `grant` transition with the approval data a decision records (level from the approval
    rules, committee meeting and reference where the level is a committee) and expected
-   adjustments the `submit` transition, both as `grants.grant`/`grants.submit` apply each
+   adjustments the `submit` transition, both as `decisions.grant`/`decisions.submit` apply each
    activity of a batch (`grants.deciding()`), so the subscribers plan every payment
    (`activities.refresh_payments`) and store the figures (`activities.refresh_totals`) as for a
    case worker's input. What the build leaves out is the decision's journal entry, appropriation
-   letter and mail; a whole decision (`grants.grant`) is timed on its own instead. It commits
+   letter and mail; a whole decision (`decisions.grant`) is timed on its own instead. It commits
    every 20 cases; afterwards the Data.fs is packed (the batched commits leave old revisions of
    the catalog's buckets behind) and both sizes are shown.
 2. **measure** (`benchmarks/measure.py`): in-process timings, see the module docstring. The save
