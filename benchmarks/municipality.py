@@ -352,7 +352,7 @@ def grant_all(appropriation, objs, user, today):
 
 
 def add_adjustment(appropriation, activity, spec, lookup, number, today):
-    """An expected adjustment as ``grants.create_adjustment`` makes it: a copy of the plan with
+    """An expected adjustment as ``decisions.adjustment.create_adjustment`` makes it: a copy of the plan with
     a new start and amount, ``modifies`` the original, submitted at the level it needs."""
     from plone.dexterity.utils import createContentInContainer
 

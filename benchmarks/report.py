@@ -339,13 +339,13 @@ process (so each reports its own peak memory, `ru_maxrss`; the HTTP server's is 
    blobs, here under `var/bench/`; one waitress thread), deletes any earlier
    `var/bench/filestorage/Data.fs`, opens Zope in-process as `zconsole run` does
    (`Zope2.Startup.run.make_wsgi_app({}, zope.conf)`, then `Zope2.app()`), creates the Plone site
-   with the add-on (`os2bos_plone.site.ensure_site`, no demo data) and builds the municipality.
+   with the add-on (`os2bos_plone.setuphandlers.site.ensure_site`, no demo data) and builds the municipality.
    Every case, appropriation and activity is created with `createContentInContainer`; grants take
    the `grant` transition with the approval data a decision records (level from the approval
    rules, committee meeting and reference where the level is a committee) and expected
    adjustments the `submit` transition, both as `decisions.grant`/`decisions.submit` apply each
-   activity of a batch (`grants.deciding()`), so the subscribers plan every payment
-   (`activities.refresh_payments`) and store the figures (`activities.refresh_totals`) as for a
+   activity of a batch (`decisions.transitions.take_transition`), so the subscribers plan every payment
+   (`payments.sync.refresh_payments`) and store the figures (`payments.totals.refresh_totals`) as for a
    case worker's input. What the build leaves out is the decision's journal entry, appropriation
    letter and mail; a whole decision (`decisions.grant`) is timed on its own instead. It commits
    every 20 cases; afterwards the Data.fs is packed (the batched commits leave old revisions of
@@ -407,7 +407,7 @@ guard computes it on each evaluation, and DCWorkflow evaluates a guard twice per
 once per offered transition on every page with the state menu).
 
 **Demo data** (`make demo`) goes through the same decision paths and logs, on a site without a
-mail server, one "Mail ... was not sent" warning per decision, and `grants.create_adjustment`
+mail server, one "Mail ... was not sent" warning per decision, and `decisions.adjustment.create_adjustment`
 (which creates the adjustment with a temporary id and renames it) logs a harmless
 "uncatalogObject unsuccessfully attempted to uncatalog" error per adjustment now that the
 lookups no longer process the queue in between; creating it under its final id would avoid both
