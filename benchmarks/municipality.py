@@ -352,8 +352,9 @@ def grant_all(appropriation, objs, user, today):
 
 
 def add_adjustment(appropriation, activity, spec, lookup, number, today):
-    """An expected adjustment as ``decisions.adjustment.create_adjustment`` makes it: a copy of the plan with
-    a new start and amount, ``modifies`` the original, submitted at the level it needs."""
+    """An expected adjustment as ``decisions.adjustment.create_adjustment`` makes it: a copy of
+    the plan with a new start and amount, ``modifies`` the original, submitted at the level it
+    needs."""
     from plone.dexterity.utils import createContentInContainer
 
     start, amount = spec.adjust

@@ -334,22 +334,22 @@ BENCH_REUSE=1 make bench        # measure again on the existing build of the sam
 `make bench` runs `.venv/bin/python -m benchmarks.run`, which runs three phases, each in its own
 process (so each reports its own peak memory, `ru_maxrss`; the HTTP server's is its `VmHWM`):
 
-1. **build** (`benchmarks/municipality.py`): writes `var/bench/etc/zope.conf` and `zope.ini`
-   with the functions of `scripts/make_instance.py` (the production configuration: FileStorage +
-   blobs, here under `var/bench/`; one waitress thread), deletes any earlier
+1. **build** (`benchmarks/municipality.py`): writes `var/bench/etc/zope.conf` and `zope.ini` with
+   the functions of `scripts/make_instance.py` (the production configuration: FileStorage + blobs,
+   here under `var/bench/`; one waitress thread), deletes any earlier
    `var/bench/filestorage/Data.fs`, opens Zope in-process as `zconsole run` does
    (`Zope2.Startup.run.make_wsgi_app({}, zope.conf)`, then `Zope2.app()`), creates the Plone site
-   with the add-on (`os2bos_plone.setuphandlers.site.ensure_site`, no demo data) and builds the municipality.
-   Every case, appropriation and activity is created with `createContentInContainer`; grants take
-   the `grant` transition with the approval data a decision records (level from the approval
-   rules, committee meeting and reference where the level is a committee) and expected
+   with the add-on (`os2bos_plone.setuphandlers.site.ensure_site`, no demo data) and builds the
+   municipality. Every case, appropriation and activity is created with `createContentInContainer`;
+   grants take the `grant` transition with the approval data a decision records (level from the
+   approval rules, committee meeting and reference where the level is a committee) and expected
    adjustments the `submit` transition, both as `decisions.grant`/`decisions.submit` apply each
-   activity of a batch (`decisions.transitions.take_transition`), so the subscribers plan every payment
-   (`payments.sync.refresh_payments`) and store the figures (`payments.totals.refresh_totals`) as for a
-   case worker's input. What the build leaves out is the decision's journal entry, appropriation
-   letter and mail; a whole decision (`decisions.grant`) is timed on its own instead. It commits
-   every 20 cases; afterwards the Data.fs is packed (the batched commits leave old revisions of
-   the catalog's buckets behind) and both sizes are shown.
+   activity of a batch (`decisions.transitions.take_transition`), so the subscribers plan every
+   payment (`payments.sync.refresh_payments`) and store the figures
+   (`payments.totals.refresh_totals`) as for a case worker's input. What the build leaves out is the
+   decision's journal entry, appropriation letter and mail; a whole decision (`decisions.grant`) is
+   timed on its own instead. It commits every 20 cases; afterwards the Data.fs is packed (the
+   batched commits leave old revisions of the catalog's buckets behind) and both sizes are shown.
 2. **measure** (`benchmarks/measure.py`): in-process timings, see the module docstring. The save
    is the edit form's path: set a field, `ObjectModifiedEvent`, commit.
 3. **http** (`benchmarks/http_measure.py`): starts `runwsgi var/bench/etc/zope.ini` (one waitress
@@ -406,10 +406,9 @@ journal entry, and the required approval level, which is computed again and agai
 guard computes it on each evaluation, and DCWorkflow evaluates a guard twice per transition and
 once per offered transition on every page with the state menu).
 
-**Demo data** (`make demo`) goes through the same decision paths and logs, on a site without a
-mail server, one "Mail ... was not sent" warning per decision, and `decisions.adjustment.create_adjustment`
-(which creates the adjustment with a temporary id and renames it) logs a harmless
-"uncatalogObject unsuccessfully attempted to uncatalog" error per adjustment now that the
-lookups no longer process the queue in between; creating it under its final id would avoid both
-the rename and the message.
-"""
+**Demo data** (`make demo`) goes through the same decision paths and logs, on a site without a mail
+server, one "Mail ... was not sent" warning per decision, and
+`decisions.adjustment.create_adjustment` (which creates the adjustment with a temporary id and
+renames it) logs a harmless "uncatalogObject unsuccessfully attempted to uncatalog" error per
+adjustment now that the lookups no longer process the queue in between; creating it under its final
+id would avoid both the rename and the message. """
