@@ -18,6 +18,7 @@ from plone.uuid.interfaces import IUUID
 from zope.annotation.interfaces import IAnnotations
 
 from os2bos_plone.adapters.lookup import user_name
+from os2bos_plone.engine import clock
 from os2bos_plone.engine.money import format_machine
 
 JOURNAL_KEY = "os2bos_plone.journal"
@@ -137,12 +138,14 @@ class JournalEntry(_Immutable):
 
 
 class HistoryRecord(_Immutable):
-    """One dated change of a case field: {time, actor, field, old, new}."""
+    """One dated change of a case field: {time, actor, field, old, new}. Dated by the product's
+    clock (the municipality's day, which a job or a test may set), since the figures by year
+    read it; a journal entry keeps the real moment it was written."""
 
     def __init__(self, field, old, new, actor="", time=None):
         self.__dict__.update(
             {
-                "time": time or datetime.now(UTC),
+                "time": time or clock.now().astimezone(UTC),
                 "actor": actor or "",
                 "field": field,
                 "old": plain(old),
