@@ -35,6 +35,7 @@ from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
 from os2bos_plone.adapters.lookup import CASE_TYPE
 from os2bos_plone.adapters.lookup import case_of
 from os2bos_plone.adapters.lookup import status_of
+from os2bos_plone.audit.reads import cpr_search
 from os2bos_plone.browser.base import BosView
 from os2bos_plone.browser.base import PagedView
 from os2bos_plone.browser.base import format_cpr
@@ -153,7 +154,8 @@ def is_markable(activity, payment):
 
 
 class PaymentSearchView(PagedView):
-    """Search payments across cases; GET only, every filter kept in the URL."""
+    """Search payments across cases; every filter kept in the URL but the CPR number, which the
+    form and the pager post (GDPR)."""
 
     page_size = PAGE_SIZE
     max_activities = MAX_ACTIVITIES
@@ -263,6 +265,7 @@ class PaymentSearchView(PagedView):
             value = prefix_query(digits)
         catalog = api.portal.get_tool("portal_catalog")
         brains = catalog.searchResults(portal_type=CASE_TYPE, bos_cpr=value)
+        cpr_search(brains, "betalinger")
         return [brain.UID for brain in brains]
 
     def search(self):
@@ -324,7 +327,8 @@ class PaymentSearchView(PagedView):
         return f"{self.context.absolute_url()}/@@bos-payments-register"
 
     def search_params(self, **changes):
-        params = {name: value for name, value in self.filters.items() if value}
+        # Never the CPR number in a URL or a redirect (GDPR): the forms and the pager post it.
+        params = {name: value for name, value in self.filters.items() if value and name != "cpr"}
         for name, value in changes.items():
             if value is None:
                 params.pop(name, None)
@@ -343,6 +347,10 @@ class PaymentSearchView(PagedView):
 
     def reset_url(self):
         return self.base_url()
+
+    def posted_filters(self):
+        """The filters the pager posts when the CPR filter is set."""
+        return [{"name": name, "value": value} for name, value in self.filters.items() if value]
 
     def method_options(self):
         return [

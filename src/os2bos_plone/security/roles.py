@@ -69,6 +69,13 @@ PRODUCT_ROLES = (
         "BOS Regelmotor",
         "Vedligeholder regelmotoren: paragraffer, ydelser, takster, leverandører og regler.",
     ),
+    ProductRole(
+        "BOSDataProtection",
+        "BOS Databeskyttelse",
+        "bos_data_protection",
+        "BOS Databeskyttelse",
+        "Læser og eksporterer logningen af, hvem der har set hvilke sager (GDPR); intet andet.",
+    ),
 )
 
 ROLE_IDS = tuple(role.role_id for role in PRODUCT_ROLES)
