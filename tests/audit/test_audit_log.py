@@ -206,3 +206,12 @@ def test_files_are_append_only(audit_dir, monkeypatch):
     found = log.read_entries(since=date(2026, 12, 6))
     assert sorted(entry["user"] for entry in found) == ["b", "c", "d"]
     assert [entry["user"] for entry in log.read_entries()][-1] == "a"
+
+
+def test_the_register_redirect_carries_no_cpr(portal):
+    from os2bos_plone.browser.payments import RegisterPaymentView
+
+    register = RegisterPaymentView(portal["sager"], portal.REQUEST)
+    url = register.back_url("cpr=0101181234&paid=unpaid&page=2")
+    assert "0101181234" not in url and "cpr" not in url
+    assert "paid=unpaid" in url and "page=2" in url

@@ -568,7 +568,7 @@ class RegisterPaymentView(BosView):
 
     def back_url(self, search):
         """The search page with the search the form was posted from (known parameters only)."""
-        allowed = set(FILTERS) | {"page"}
+        allowed = (set(FILTERS) - {"cpr"}) | {"page"}  # never the CPR number in a redirect
         params = [
             (name, value)
             for name, value in parse_qsl(search if isinstance(search, str) else "")
