@@ -107,6 +107,17 @@ def test_cpr_search_in_payments_is_logged_and_kept_out_of_urls(http, audit_dir):
         assert cpr not in chunk.split(">", 1)[0]
     # the register form's search, sent back in the redirect, has no CPR either
     assert f"cpr={cpr}" not in response.text
+    # links carry the cases the CPR search found instead: the search by their UIDs is no CPR
+    # search, and finds the same case
+    from os2bos_plone.browser.payments import PaymentSearchView
+
+    page = PaymentSearchView.__new__(PaymentSearchView)
+    page.filters = {"cpr": cpr, "cases": case["UID"], "period": "this_month"}
+    assert page.search_params() == {"cases": case["UID"], "period": "this_month"}
+    again = office.get(url, params={"cases": case["UID"]}, headers=HTML)
+    assert again.status_code == 200
+    assert "Søgningen viser kun" in again.text
+    assert len(entries(audit_dir, "cpr_search")) == 1
 
 
 def test_export_writes_one_entry_with_the_count(audit_dir, portal):

@@ -18,6 +18,7 @@ payment is refused ("Betalingen er allerede markeret betalt"), for everyone. Eve
 English msgid of the os2bos_plone domain, translated to Danish.
 """
 
+import re
 from datetime import date
 from datetime import timedelta
 from decimal import Decimal
@@ -60,6 +61,9 @@ PAGE_SIZE = 50
 MAX_ACTIVITIES = 5000
 #: Find at most this many payments for one search (the page, the count and the sums).
 MAX_ROWS = 5000
+#: ``cases`` when a CPR search found no case (so that a link to the search finds none either).
+NO_CASES = "-"
+UID = re.compile(r"^[0-9a-f]{32}$")
 #: The payment methods the payment office registers by hand (cash and SD are paid by the system).
 MANUAL_METHODS = ("invoice", "internal")
 
@@ -73,6 +77,9 @@ FILTERS = (
     "period",
     "date_from",
     "date_to",
+    # The cases a CPR search found, by UID: what links and redirects carry instead of the CPR
+    # number, which never goes into a URL (GDPR).
+    "cases",
 )
 
 METHOD_TITLES = {
@@ -155,7 +162,7 @@ def is_markable(activity, payment):
 
 class PaymentSearchView(PagedView):
     """Search payments across cases; every filter kept in the URL but the CPR number, which the
-    form and the pager post (GDPR)."""
+    form posts; links and redirects carry the UIDs of the cases it found instead (GDPR)."""
 
     page_size = PAGE_SIZE
     max_activities = MAX_ACTIVITIES
@@ -195,7 +202,7 @@ class PaymentSearchView(PagedView):
         self.period = period
         self.filters["period"] = period
         if period == ALL:
-            if not (self.filters["payment_id"] or self.filters["cpr"]):
+            if not (self.filters["payment_id"] or self.filters["cpr"] or self.filters["cases"]):
                 self.errors.append(
                     self.t(
                         _(
@@ -250,6 +257,12 @@ class PaymentSearchView(PagedView):
             query["bos_payment_id"] = self.filters["payment_id"]
         if self.filters["cpr"]:
             case_uids = self.case_uids_of_cpr(self.filters["cpr"])
+            self.filters["cases"] = ",".join(case_uids) or NO_CASES
+            if not case_uids:
+                return None
+            query["bos_case_uid"] = case_uids
+        elif self.filters["cases"]:
+            case_uids = [uid for uid in self.filters["cases"].split(",") if UID.match(uid)]
             if not case_uids:
                 return None
             query["bos_case_uid"] = case_uids
@@ -347,10 +360,6 @@ class PaymentSearchView(PagedView):
 
     def reset_url(self):
         return self.base_url()
-
-    def posted_filters(self):
-        """The filters the pager posts when the CPR filter is set."""
-        return [{"name": name, "value": value} for name, value in self.filters.items() if value]
 
     def method_options(self):
         return [
