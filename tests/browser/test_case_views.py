@@ -165,7 +165,10 @@ def test_filters_combine_and_stay_in_the_links(cases):
         'value="mette" selected' in html
     )
     url = page.url(page="2")
-    assert "case_worker=mette" in url and "cpr=010118-1234" in url and "page=2" in url
+    assert "case_worker=mette" in url and "page=2" in url
+    # the CPR number is never in a URL (issue 12, item 5): the form and the pager post it
+    assert "010118" not in url and "cpr=" not in url
+    assert {"name": "cpr", "value": "010118-1234"} in page.posted_filters()
 
 
 def test_reset_link_goes_back_to_my_cases(cases):

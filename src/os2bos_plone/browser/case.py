@@ -16,6 +16,7 @@ from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
 from os2bos_plone.adapters.lookup import APPROPRIATION_TYPE
 from os2bos_plone.adapters.lookup import appropriation_status
 from os2bos_plone.adapters.lookup import granted_period
+from os2bos_plone.audit.reads import case_read
 from os2bos_plone.browser.appropriation import own_cost_in_year
 from os2bos_plone.browser.appropriation import section_title as appropriation_section_title
 from os2bos_plone.browser.base import BosView
@@ -65,6 +66,7 @@ class CaseView(BosView):
 
     def __call__(self):
         self.request.set("disable_plone.leftcolumn", 1)
+        case_read(self.context, "case_view")
         return self.index()
 
     # -- header ------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from os2bos_plone import _
 from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
 from os2bos_plone.adapters.lookup import CASE_TYPE
 from os2bos_plone.adapters.lookup import user_name
+from os2bos_plone.audit.reads import cpr_search
 from os2bos_plone.browser.base import PagedView
 from os2bos_plone.browser.base import format_cpr
 from os2bos_plone.browser.base import prefix_query
@@ -78,7 +79,8 @@ def case_totals(case_uids, year):
 
 
 class CasesListingView(PagedView):
-    """The list of cases in /sager with filters kept in the URL, pages and this year's costs."""
+    """The list of cases in /sager with filters kept in the URL (the CPR number posted, never in a
+    URL), pages and this year's costs."""
 
     page_size = PAGE_SIZE
 
@@ -102,6 +104,8 @@ class CasesListingView(PagedView):
         else:
             self.worker = worker
         self.brains = self.search(case_worker=self.worker)
+        if self.filters["cpr"]:
+            cpr_search(self.brains, "sagslisten")
         self.page_brains = list(self.paginate(self.brains))
         self.totals = case_totals([brain.UID for brain in self.brains], self.year)
 
@@ -157,6 +161,8 @@ class CasesListingView(PagedView):
         params = {}
         for name in FILTERS:
             value = self.filters[name]
+            if name == "cpr":
+                continue  # never in a URL (GDPR): the form and the pager post it
             if name == "case_worker" and value == "" and name not in changes:
                 params[name] = ""  # "all case workers" must stay in the link
             elif value:
@@ -171,6 +177,14 @@ class CasesListingView(PagedView):
 
     def reset_url(self):
         return self.context.absolute_url()
+
+    def posted_filters(self):
+        """The filters the pager posts when the CPR filter is set (the CPR stays out of URLs)."""
+        return [
+            {"name": name, "value": self.filters[name]}
+            for name in FILTERS
+            if self.filters[name] is not None
+        ]
 
     def worker_options(self):
         catalog = api.portal.get_tool("portal_catalog")

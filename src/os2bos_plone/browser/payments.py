@@ -18,6 +18,7 @@ payment is refused ("Betalingen er allerede markeret betalt"), for everyone. Eve
 English msgid of the os2bos_plone domain, translated to Danish.
 """
 
+import re
 from datetime import date
 from datetime import timedelta
 from decimal import Decimal
@@ -35,6 +36,7 @@ from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
 from os2bos_plone.adapters.lookup import CASE_TYPE
 from os2bos_plone.adapters.lookup import case_of
 from os2bos_plone.adapters.lookup import status_of
+from os2bos_plone.audit.reads import cpr_search
 from os2bos_plone.browser.base import BosView
 from os2bos_plone.browser.base import PagedView
 from os2bos_plone.browser.base import format_cpr
@@ -59,6 +61,9 @@ PAGE_SIZE = 50
 MAX_ACTIVITIES = 5000
 #: Find at most this many payments for one search (the page, the count and the sums).
 MAX_ROWS = 5000
+#: ``cases`` when a CPR search found no case (so that a link to the search finds none either).
+NO_CASES = "-"
+UID = re.compile(r"^[0-9a-f]{32}$")
 #: The payment methods the payment office registers by hand (cash and SD are paid by the system).
 MANUAL_METHODS = ("invoice", "internal")
 
@@ -72,6 +77,9 @@ FILTERS = (
     "period",
     "date_from",
     "date_to",
+    # The cases a CPR search found, by UID: what links and redirects carry instead of the CPR
+    # number, which never goes into a URL (GDPR).
+    "cases",
 )
 
 METHOD_TITLES = {
@@ -153,7 +161,8 @@ def is_markable(activity, payment):
 
 
 class PaymentSearchView(PagedView):
-    """Search payments across cases; GET only, every filter kept in the URL."""
+    """Search payments across cases; every filter kept in the URL but the CPR number, which the
+    form posts; links and redirects carry the UIDs of the cases it found instead (GDPR)."""
 
     page_size = PAGE_SIZE
     max_activities = MAX_ACTIVITIES
@@ -193,7 +202,7 @@ class PaymentSearchView(PagedView):
         self.period = period
         self.filters["period"] = period
         if period == ALL:
-            if not (self.filters["payment_id"] or self.filters["cpr"]):
+            if not (self.filters["payment_id"] or self.filters["cpr"] or self.filters["cases"]):
                 self.errors.append(
                     self.t(
                         _(
@@ -248,6 +257,12 @@ class PaymentSearchView(PagedView):
             query["bos_payment_id"] = self.filters["payment_id"]
         if self.filters["cpr"]:
             case_uids = self.case_uids_of_cpr(self.filters["cpr"])
+            self.filters["cases"] = ",".join(case_uids) or NO_CASES
+            if not case_uids:
+                return None
+            query["bos_case_uid"] = case_uids
+        elif self.filters["cases"]:
+            case_uids = [uid for uid in self.filters["cases"].split(",") if UID.match(uid)]
             if not case_uids:
                 return None
             query["bos_case_uid"] = case_uids
@@ -263,6 +278,7 @@ class PaymentSearchView(PagedView):
             value = prefix_query(digits)
         catalog = api.portal.get_tool("portal_catalog")
         brains = catalog.searchResults(portal_type=CASE_TYPE, bos_cpr=value)
+        cpr_search(brains, "betalinger")
         return [brain.UID for brain in brains]
 
     def search(self):
@@ -324,7 +340,8 @@ class PaymentSearchView(PagedView):
         return f"{self.context.absolute_url()}/@@bos-payments-register"
 
     def search_params(self, **changes):
-        params = {name: value for name, value in self.filters.items() if value}
+        # Never the CPR number in a URL or a redirect (GDPR): the forms and the pager post it.
+        params = {name: value for name, value in self.filters.items() if value and name != "cpr"}
         for name, value in changes.items():
             if value is None:
                 params.pop(name, None)
@@ -560,7 +577,7 @@ class RegisterPaymentView(BosView):
 
     def back_url(self, search):
         """The search page with the search the form was posted from (known parameters only)."""
-        allowed = set(FILTERS) | {"page"}
+        allowed = (set(FILTERS) - {"cpr"}) | {"page"}  # never the CPR number in a redirect
         params = [
             (name, value)
             for name, value in parse_qsl(search if isinstance(search, str) else "")

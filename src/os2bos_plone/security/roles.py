@@ -73,5 +73,16 @@ PRODUCT_ROLES = (
 
 ROLE_IDS = tuple(role.role_id for role in PRODUCT_ROLES)
 
+# The data-protection role reads the read audit log (@@bos-audit) and nothing else: no case, so
+# it is no product role (those read /sager) and no group or sharing-tab role; it is given in the
+# users control panel. Declared in rolemap.xml; its permission in permissions.zcml.
+DATA_PROTECTION_ROLE = ProductRole(
+    "BOSDataProtection",
+    "BOS Databeskyttelse",
+    "bos_data_protection",
+    "BOS Databeskyttelse",
+    "Læser og eksporterer logningen af, hvem der har set hvilke sager (GDPR); intet andet.",
+)
+
 # Roles given per case by the local-role adapter (os2bos_plone.localroles), never by hand.
 LOCAL_ROLES = ("BOSCaseTeam",)
