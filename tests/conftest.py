@@ -1,4 +1,5 @@
 import os
+import tempfile
 
 # Compile the .po files when the ZCML registers the translations (as zope.conf does in production).
 os.environ["zope_i18n_compile_mo_files"] = "true"
@@ -26,6 +27,9 @@ def _set_day_from_environment():
 
 
 _set_day_from_environment()
+
+# The read audit log (os2bos_plone.audit) writes files: not into the checkout during tests.
+os.environ.setdefault("BOS_AUDIT_DIR", tempfile.mkdtemp(prefix="bos-audit-"))
 
 
 #: What depends on the day (plans, costs, the overview, renewal, decisions with adjustments):

@@ -108,3 +108,12 @@ def test_upgrade_converts_letter_files(manager, monkeypatch):
 def test_running_it_again_converts_nothing(manager):
     assert v1004.add_type_and_workflow() is False
     assert v1004.convert_letters(after_batch=lambda: None) == 0
+
+
+def test_the_data_protection_role_comes_with_the_step(manager):
+    portal = manager
+    portal._delRoles(["BOSDataProtection"])
+    assert "BOSDataProtection" not in portal.valid_roles()
+    assert v1004.add_data_protection_role() is True
+    assert "BOSDataProtection" in portal.valid_roles()
+    assert v1004.add_data_protection_role() is False  # again: nothing to do

@@ -35,6 +35,7 @@ import os2bos_plone
 from os2bos_plone.content.letter import LETTER_TYPE
 from os2bos_plone.content.letter import sha256_of
 from os2bos_plone.journal.storage import entries
+from os2bos_plone.security.roles import DATA_PROTECTION_ROLE
 
 logger = logging.getLogger("os2bos_plone.upgrades.v1004")
 
@@ -186,8 +187,20 @@ def convert_letters(batch=BATCH, progress=None, after_batch=None):
     return converted
 
 
+def add_data_protection_role():
+    """The role that reads the audit log of reads (audit/); new sites get it from rolemap.xml.
+    Returns True when it was added."""
+    portal = api.portal.get()
+    if DATA_PROTECTION_ROLE.role_id in portal.valid_roles():
+        return False
+    portal._addRole(DATA_PROTECTION_ROLE.role_id)
+    return True
+
+
 def upgrade(context):
     """The GenericSetup upgrade handler (registered in configure.zcml)."""
     if add_type_and_workflow():
         logger.info("Typen bos_letter og arbejdsgangen bos_letter_workflow er tilføjet")
     convert_letters()
+    if add_data_protection_role():
+        logger.info("Rollen BOS Databeskyttelse er tilføjet")
