@@ -278,21 +278,29 @@ def uid_at(session, path):
     return response.json()["UID"]
 
 
-def create_case(session, sbsys_id=None, expect=201, **fields):
-    data = {
+def case_fields(**changes):
+    """The REST body of a valid case (Alma Andersen, team-less, family target group)."""
+    fields = {
         "@type": "bos_case",
-        "sbsys_id": sbsys_id or unique_sbsys(),
+        "sbsys_id": unique_sbsys(),
         "cpr_number": "010118-1234",
         "title": "Alma Andersen",
         "target_group": "familie",
-        "district": fields.pop("district", None) or "nord",
+        "district": "nord",
         "effort_step": 3,
         "scaling_step": 5,
         "paying_municipality": "151",
         "acting_municipality": "151",
         "residence_municipality": "151",
     }
-    data.update(fields)
+    fields.update(changes)
+    return fields
+
+
+def create_case(session, sbsys_id=None, expect=201, **fields):
+    data = case_fields(**fields)
+    data["sbsys_id"] = sbsys_id or data["sbsys_id"]
+    data["district"] = data["district"] or "nord"
     response = session.post(f"{session.base}/sager", json=data)
     assert response.status_code == expect, response.text
     return response.json()

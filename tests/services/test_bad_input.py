@@ -4,9 +4,17 @@ Each input that answered 500, an English message, or was accepted though absurd,
 with a Danish message per field (REST field names) and leaves the site as it was."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
+from os2bos_plone.engine.payments import CostType
+from os2bos_plone.engine.payments import Frequency
+from os2bos_plone.engine.payments import PaymentPlan
+from os2bos_plone.engine.payments import PaymentType
+from os2bos_plone.engine.payments import generate_payments
+from os2bos_plone.engine.payments import synchronize_granted
+from tests.builders import case_fields
 from tests.builders import create_activity
 from tests.builders import create_case
 from tests.builders import grant
@@ -259,7 +267,7 @@ def test_individual_payment_rows_must_be_readable(http):
 def test_long_texts_are_refused(http):
     admin = http()
     name = "Å" * 1_000_000
-    errors = errors_of(admin.post(f"{admin.base}/sager", json=_case_fields(title=name)))
+    errors = errors_of(admin.post(f"{admin.base}/sager", json=case_fields(title=name)))
     assert errors == {"title": ["Teksten er for lang (højst 200 tegn)."]}
     case = create_case(admin)
     response = admin.patch(case["@id"], json={"title": "x" * 201})
@@ -283,26 +291,6 @@ def test_long_texts_are_refused(http):
         appropriation["@id"],
         **monthly_main(admin, note="n" * 10000, recipient_name="r" * 200),
     )
-
-
-def _case_fields(**changes):
-    from tests.builders import unique_sbsys
-
-    fields = {
-        "@type": "bos_case",
-        "sbsys_id": unique_sbsys(),
-        "cpr_number": "010118-1234",
-        "title": "Alma Andersen",
-        "target_group": "familie",
-        "district": "nord",
-        "effort_step": 3,
-        "scaling_step": 5,
-        "paying_municipality": "151",
-        "acting_municipality": "151",
-        "residence_municipality": "151",
-    }
-    fields.update(changes)
-    return fields
 
 
 @pytest.mark.parametrize("note", [{"tekst": "ok"}, ["a"], 5, "x" * 10001])
@@ -367,14 +355,6 @@ def test_adjustment_that_leaves_the_original_without_payments(http):
 def test_a_granted_plan_cut_before_its_first_payment_keeps_none():
     """The engine's side of the cut: a running plan whose new end lies before its first
     payment keeps no payment (it failed with max() of nothing)."""
-    from decimal import Decimal
-
-    from os2bos_plone.engine.payments import CostType
-    from os2bos_plone.engine.payments import Frequency
-    from os2bos_plone.engine.payments import PaymentPlan
-    from os2bos_plone.engine.payments import PaymentType
-    from os2bos_plone.engine.payments import generate_payments
-    from os2bos_plone.engine.payments import synchronize_granted
 
     def plan(end):
         return PaymentPlan(

@@ -14,11 +14,11 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from tests.builders import case_fields
 from tests.builders import create_activity
 from tests.builders import grant
 from tests.builders import monthly_main
 from tests.builders import new_appropriation
-from tests.builders import unique_sbsys
 
 FUZZ = settings(
     max_examples=40,
@@ -165,20 +165,7 @@ def test_activity_patch(site, changes):
 @given(changes=changes_of(CASE_FIELDS), drop=st.sets(st.sampled_from(CASE_FIELDS)))
 def test_case_post_and_patch(site, changes, drop):
     admin, _finance, case, _appropriation, _draft, _granted = site
-    fields = {
-        "@type": "bos_case",
-        "sbsys_id": unique_sbsys(),
-        "cpr_number": "010118-1234",
-        "title": "Alma Andersen",
-        "target_group": "familie",
-        "district": "nord",
-        "effort_step": 3,
-        "scaling_step": 5,
-        "paying_municipality": "151",
-        "acting_municipality": "151",
-        "residence_municipality": "151",
-    }
-    fields = {k: v for k, v in fields.items() if k not in drop or k == "@type"}
+    fields = {k: v for k, v in case_fields().items() if k not in drop or k == "@type"}
     fields.update(changes)
     no_500(post(admin, f"{admin.base}/sager", fields))
     no_500(patch(admin, case["@id"], changes))

@@ -102,3 +102,10 @@ def user_name(user_id):
     member = api.user.get(userid=user_id)
     name = member.getProperty("fullname", "") if member is not None else ""
     return name or user_id
+
+
+def selected_activities(appropriation, uids):
+    """The activities ``uids`` of ``appropriation``, in the order asked; None for a UID that is
+    not one of its activities (a decision takes activities of one appropriation only)."""
+    by_uid = {IUUID(activity): activity for activity in activities_of(appropriation)}
+    return [by_uid.get(uid) for uid in uids]

@@ -6,9 +6,8 @@ workflow dispatcher (os2bos_plone.workflows.actions), so a bare transition has t
 """
 
 from plone import api
-from plone.uuid.interfaces import IUUID
 
-from os2bos_plone.adapters.lookup import activities_of
+from os2bos_plone.adapters.lookup import selected_activities
 from os2bos_plone.adapters.lookup import status_of
 from os2bos_plone.decisions.competence import required_level
 from os2bos_plone.decisions.competence import user_levels
@@ -25,19 +24,15 @@ def check_reject(appropriation, uids, comment, user=None):
     activities need together (engine.approval.RejectRule, as the workflow's reject guard checks
     for each activity) and always a reason. Nothing changes."""
     user = user or api.user.get_current()
-    by_uid = {IUUID(a): a for a in activities_of(appropriation)}
-    errors = []
+    errors = [] if uids else [MSG_NONE]
     objs = []
-    for uid in uids:
-        obj = by_uid.get(uid)
+    for obj in selected_activities(appropriation, uids):
         if obj is None:
             errors.append(MSG_OTHER_APPROPRIATION)
         elif status_of(obj) != "expected":
             errors.append(MSG_NOT_EXPECTED.format(title=obj.Title()))
         else:
             objs.append(obj)
-    if not uids:
-        errors.append(MSG_NONE)
     if objs:
         rule = RejectRule(comment, required_level(objs), user_levels(user, objs[0]))
     else:

@@ -8,7 +8,7 @@ from plone import api
 from plone.uuid.interfaces import IUUID
 from zope.event import notify
 
-from os2bos_plone.adapters.lookup import activities_of
+from os2bos_plone.adapters.lookup import selected_activities
 from os2bos_plone.adapters.lookup import status_of
 from os2bos_plone.decisions.competence import required_level
 from os2bos_plone.decisions.events import ActivitiesSubmitted
@@ -25,11 +25,9 @@ def check_submit(appropriation, uids, user=None):
     """``(errors, activities)``: may ``user`` submit the activities ``uids``? Only drafts
     (engine.approval.SubmitRule) the user may edit; nothing changes."""
     user = user or api.user.get_current()
-    by_uid = {IUUID(a): a for a in activities_of(appropriation)}
-    errors = []
+    errors = [] if uids else [MSG_NONE]
     objs = []
-    for uid in uids:
-        obj = by_uid.get(uid)
+    for obj in selected_activities(appropriation, uids):
         if obj is None:
             errors.append(MSG_OTHER_APPROPRIATION)
             continue
@@ -39,8 +37,6 @@ def check_submit(appropriation, uids, user=None):
         elif not api.user.has_permission("Modify portal content", user=user, obj=obj):
             errors.append(MSG_MAY_NOT_SUBMIT.format(title=obj.Title()))
         objs.append(obj)
-    if not uids:
-        errors.append(MSG_NONE)
     return errors, objs
 
 
