@@ -13,12 +13,9 @@ and the child's name. The sender is the site's mail settings (Plone's mail contr
 the MailHost is not configured, a warning is logged and nothing else happens.
 """
 
-from email.mime.text import MIMEText
-
 from Acquisition import aq_base
 from plone import api
 
-from os2bos_plone import logger
 from os2bos_plone.adapters.lookup import appropriation_of
 from os2bos_plone.adapters.lookup import case_of
 from os2bos_plone.adapters.lookup import user_name
@@ -26,24 +23,11 @@ from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.classification.reader import list_row
 from os2bos_plone.engine.money import display_money
 from os2bos_plone.journal.storage import entries
+from os2bos_plone.outbox.send import send_mail
 from os2bos_plone.payments.figures import activity_figures
 
 SIGNATURE = "Venlig hilsen\nBevilling og Styring"
 TEAM_LEADER_ROLE = "BOSTeamLeader"
-
-
-# -- sending ------------------------------------------------------------------------------------
-
-
-def send_mail(recipient, subject, body):
-    """Send one plain-text mail; False (and a warning in the log) when it cannot be sent."""
-    message = MIMEText(body, "plain", "utf-8")
-    try:
-        api.portal.send_email(recipient=recipient, subject=subject, body=message)
-    except Exception as error:  # noqa: BLE001 - a mail must never break the decision
-        logger.warning("Mail »%s« to %s was not sent: %s", subject, recipient, error)
-        return False
-    return True
 
 
 # -- who --------------------------------------------------------------------------------------
@@ -159,7 +143,7 @@ def activities_submitted(event):
                 SIGNATURE,
             ]
         )
-        send_mail(email, subject, body)
+        send_mail(email, subject, body, kind="decision")
 
 
 def _case_worker_address(case):
@@ -217,7 +201,7 @@ def activities_granted(event):
             SIGNATURE,
         ]
     )
-    send_mail(email, f"Bevilget: bevilling {appropriation.Title()}", body)
+    send_mail(email, f"Bevilget: bevilling {appropriation.Title()}", body, kind="decision")
 
 
 def activity_rejected(activity, event):
@@ -252,4 +236,4 @@ def activity_rejected(activity, event):
             SIGNATURE,
         ]
     )
-    send_mail(email, f"Afvist: {activity.Title()} (bevilling {where})", body)
+    send_mail(email, f"Afvist: {activity.Title()} (bevilling {where})", body, kind="decision")
