@@ -44,9 +44,9 @@ site: instance ## Create the Plone site with the add-on and demo data (kept when
 demo: instance ## Load the demo data into the existing site (idempotent)
 	$(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/load_demo.py
 
-.PHONY: renew
-renew: instance ## Renew open-ended payment plans (the daily job; run from cron)
-	$(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/renew_payments.py
+.PHONY: jobs
+jobs: instance ## The nightly jobs in order (JOB=<name> for one, DATE=ÅÅÅÅ-MM-DD to run as of a day)
+	JOB="$(JOB)" DATE="$(DATE)" $(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/run_jobs.py
 
 .PHONY: start
 start: site ## Install, create the site and serve it in the foreground

@@ -1,4 +1,4 @@
-"""The daily renewal job (scripts/renew_payments.py, 'make renew') on open-ended granted plans."""
+"""The daily renewal job (jobs.nightly "renew", `make jobs JOB=renew`) on open-ended plans."""
 
 from datetime import date
 from decimal import Decimal

@@ -160,6 +160,15 @@ def activity_payment_method(obj):
 
 
 @indexer(IActivity)
+def activity_payment_rate(obj):
+    """The central rate an activity is priced by (its UID), so a changed rate finds the
+    activities to reprice without waking the others."""
+    if obj.payment_cost_type != "rate":
+        return None
+    return obj.payment_rate or None
+
+
+@indexer(IActivity)
 def activity_start(obj):
     return obj.start_date or obj.payment_date
 

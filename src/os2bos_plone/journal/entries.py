@@ -15,6 +15,7 @@ ACTION_TITLES = {
     "adjustment_merged": "Forventet justering bevilget",
     "activity_plan_changed": "Betalingsplan ændret",
     "payment_paid": "Betaling registreret",
+    "payments_repriced": "Genberegnet efter ændret takst",
     "letter_recreated": "Bevillingsskrivelse dannet igen",
     "case_worker_changed": "Ny sagsbehandler",
     "effort_step_changed": "Nyt trin på indsatstrappen",

@@ -219,6 +219,33 @@ def payment_paid(activity, event):
     )
 
 
+def payments_repriced(activity, event):
+    """A changed central rate repriced a granted activity: the old and new yearly totals."""
+    case = case_of(activity)
+    if case is None:
+        return
+    years = sorted(set(event.before) | set(event.after))
+    zero = Decimal("0")
+    parts = [
+        f"{year}: {display_money(event.before.get(year, zero))} → "
+        f"{display_money(event.after.get(year, zero))}"
+        for year in years
+        if event.before.get(year, zero) != event.after.get(year, zero)
+    ]
+    add_entry(
+        case,
+        "payments_repriced",
+        f"Taksten »{event.rate.Title()}« er ændret; de ubetalte betalinger for "
+        f"»{activity.Title()}« er genberegnet ({'; '.join(parts)}).",
+        obj=activity,
+        data={
+            "rate": event.rate.UID(),
+            "before": {str(year): format_machine(value) for year, value in event.before.items()},
+            "after": {str(year): format_machine(value) for year, value in event.after.items()},
+        },
+    )
+
+
 #: Case fields journaled (old -> new) without a place in the dated history: the child's identity
 #: and the team. {field: (Danish label, journal action)}. The case worker is a history field.
 JOURNALED_FIELDS = {

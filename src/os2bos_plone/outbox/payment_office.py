@@ -15,6 +15,8 @@ the case, the plan and the recipient in Danish formats. Nothing is sent, and not
 when no payment office address is set (the settings control panel).
 """
 
+from datetime import timedelta
+
 from Acquisition import aq_base
 from plone import api
 from zope.globalrequest import getRequest
@@ -24,6 +26,7 @@ from os2bos_plone.adapters.lookup import case_of
 from os2bos_plone.adapters.lookup import status_of
 from os2bos_plone.adapters.lookup import user_name
 from os2bos_plone.classification.reader import by_uid
+from os2bos_plone.engine import clock
 from os2bos_plone.engine.activity_rules import PAYMENT_PLAN_FIELDS
 from os2bos_plone.engine.activity_rules import RECIPIENT_FIELDS
 from os2bos_plone.engine.formatting import describe_plan
@@ -32,7 +35,9 @@ from os2bos_plone.engine.formatting import section_label
 from os2bos_plone.engine.money import display_money
 from os2bos_plone.engine.money import parse_machine
 from os2bos_plone.outbox.send import send_mail
+from os2bos_plone.payments.accounts import activity_account
 from os2bos_plone.payments.figures import activity_figures
+from os2bos_plone.settings import read as read_settings
 
 KIND = "payment_office"
 CREATED = "Aktivitet oprettet"
@@ -59,12 +64,12 @@ _SENT_KEY = "os2bos_plone.payment_office_mailed"
 
 def payment_office_address():
     """The payment office's e-mail address from the settings ('' when none is set)."""
-    return api.portal.get_registry_record("os2bos_plone.payment_office_email", default="") or ""
+    return read_settings().payment_office_email
 
 
 def account_string_of(activity):
     """The activity's account string as the payment office books it."""
-    return ""
+    return activity_account(activity).account_string
 
 
 def concerns_payment_office(activity):
@@ -178,3 +183,37 @@ def activity_modified(activity, event):
     told = getattr(aq_base(activity), _TOLD_ATTR, None)
     if told is not None and told != _fingerprint(activity):
         mail_payment_office(activity, UPDATED)
+
+
+# -- the nightly job ------------------------------------------------------------------------------
+
+#: A night the job did not run is caught up for this many days.
+EXPIRED_CATCH_UP_DAYS = 7
+_EXPIRED_ATTR = "_bos_expired_told"
+
+
+def mail_expired(when=None, progress=print, checkpoint=None):
+    """ "Aktivitet udgået" for granted activities whose end date has passed (it was the day
+    before ``when``, or one of the days before that the job did not run). Each end date is
+    told once: running the job again sends nothing."""
+    when = when or clock.today()
+    catalog = api.portal.get_tool("portal_catalog")
+    first = when - timedelta(days=EXPIRED_CATCH_UP_DAYS)
+    brains = catalog.unrestrictedSearchResults(
+        portal_type="bos_activity",
+        review_state="granted",
+        bos_end_date={"query": (first, when - timedelta(days=1)), "range": "min:max"},
+    )
+    sent = 0
+    for brain in brains:
+        activity = brain._unrestrictedGetObject()
+        end = activity.end_date
+        if end is None or not first <= end < when:
+            continue
+        if getattr(aq_base(activity), _EXPIRED_ATTR, None) == end:
+            continue
+        if mail_payment_office(activity, EXPIRED):
+            sent += 1
+        setattr(activity, _EXPIRED_ATTR, end)
+    progress(f"Udgåede ydelser: {len(brains)} fundet, {sent} mails til betalingskontoret")
+    return {"activities": len(brains), "mails": sent}

@@ -24,3 +24,20 @@ def notify_payment_paid(activity, payment):
     """Tell the journal that ``payment`` (the stored, paid engine Payment) of ``activity`` was
     marked paid. Called by the paid-marking code after the payment is stored."""
     notify(PaymentPaid(activity, payment))
+
+
+class IPaymentsRepriced(IObjectEvent):
+    """A changed central rate repriced the unpaid payments of an activity (the object)."""
+
+    rate = Attribute("The rate (content) whose amounts changed")
+    before = Attribute("{year: Decimal} the activity's yearly totals before")
+    after = Attribute("{year: Decimal} the activity's yearly totals after")
+
+
+@implementer(IPaymentsRepriced)
+class PaymentsRepriced(ObjectEvent):
+    def __init__(self, activity, rate, before, after):
+        super().__init__(activity)
+        self.rate = rate
+        self.before = before
+        self.after = after
