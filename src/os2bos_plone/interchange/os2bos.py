@@ -30,7 +30,8 @@ Files and what they become:
                             category_id = ``activity_number``
 ==========================  ========================================================
 
-``paymentmethoddetails.json`` has no counterpart in the classification and is not read. A missing file is skipped with a warning, and its kind is
+``paymentmethoddetails.json`` has no counterpart in the classification and is not read. A
+missing file is skipped with a warning, and its kind is
 then not part of the import.
 
 Assumptions, each checked where possible and warned about when the data disagrees:
