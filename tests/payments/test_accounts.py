@@ -183,3 +183,19 @@ def test_a_payment_stored_before_the_fields_existed_reads_the_live_values(manage
     assert dataclasses.replace(old, paid=True).saved_account_alias is None
     assert stored_payments(activity)[0] is old
     assert api.content.get_state(activity) == "granted"
+
+
+def test_the_activity_view_and_the_payments_screen_show_the_accounts(manager):
+    from tests.builders import text_of
+    from tests.builders import view
+
+    _aliases(("BOS0000042", "528211003", "700105"))
+    activity = add_activity(_appropriation(manager))
+    manager.REQUEST["LANGUAGE"] = "da"
+    text = text_of(view(manager, "bos-activity-view", activity)())
+    assert "Kontonummer" in text and MAIN_ACCOUNT in text
+    assert "Kontostreng" in text and f"XXX-{MAIN_ACCOUNT}-XXX" in text
+    assert "Kontoalias" in text and "BOS0000042" in text
+    page = text_of(view(manager, "bos-payments", period="this_year", recipient="Leverandør")())
+    assert "Kontostreng" in page
+    assert f"XXX-{MAIN_ACCOUNT}-XXX" in page and "BOS0000042" in page
