@@ -128,3 +128,15 @@ def test_demo_settings_fill_only_empty_records(manager):
     before = current
     set_demo_settings(manager, progress=lambda message: None)
     assert settings.read() == before
+
+
+def test_uninstall_removes_the_records_and_the_configlet(portal, installer):
+    from plone.registry.interfaces import IRegistry
+    from zope.component import getUtility
+
+    with api.env.adopt_roles(["Manager"]):
+        installer.uninstall_product("os2bos_plone")
+    registry = getUtility(IRegistry)
+    assert not [key for key in registry.records.keys() if key.startswith(PREFIX)]
+    panel = api.portal.get_tool("portal_controlpanel")
+    assert "bos-settings" not in [action.getId() for action in panel.listActions()]
