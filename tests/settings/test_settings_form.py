@@ -73,6 +73,8 @@ def test_the_form_renders_in_danish(manager):
     html = manager.restrictedTraverse("@@bos-settings")()
     assert "Bevilling og Styring – indstillinger" in html
     assert "form.widgets.prisme_org_unit" in html
+    assert "PRISME-organisationsenhed" in html
+    assert "Betalingskontorets e-mailadresse" in html
 
 
 def test_the_form_saves(manager):
