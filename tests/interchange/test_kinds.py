@@ -35,6 +35,7 @@ EXPECTED_KEYS = {
     "school_districts": "key",
     "teams": "key",
     "activity_categories": "category_id",
+    "account_aliases": "alias",
     "internal_recipients": "key",
     "payment_date_exclusions": "date",
 }

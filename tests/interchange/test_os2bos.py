@@ -110,6 +110,10 @@ EXPECTED_SAMPLE = {
         {"category_id": "900002", "title": "Døgnophold"},
         {"category_id": "900003", "title": "Transport"},
     ],
+    "account_aliases": [
+        {"alias": "BOS0000001", "main_account_number": "528211001", "category_id": "900001"},
+        {"alias": "BOS0000002", "main_account_number": "528211002", "category_id": "900002"},
+    ],
     "sections": [
         section("SEL-1-1", "Prøveparagraf ét", ["familiegruppen"], [2, 3], "901", prev=True),
         section(
@@ -222,6 +226,8 @@ EXPECTED_WARNINGS = [
     "Ydelse 900901 følger en ukendt hovedydelse (pk 399); den udelades.",
     "Ydelse »Testydelse« har ydelses-id »X1«, som ikke er 6 cifre; importeret, bør rettes.",
     "Taksten »Ærø-tillæg« har ingen perioder; importeret, bør have et beløb.",
+    "Kontoalias BOS0000002 står flere gange; kun det første bruges.",
+    "Kontoalias (pk 4) mangler alias, hovedkonto eller aktivitetskategori og springes over.",
 ]
 
 
@@ -267,9 +273,9 @@ def test_sample_validates_apart_from_the_flagged_rows():
 def test_progress_is_reported():
     calls = []
     read_os2bos_fixtures(SAMPLE, progress=calls.append)
-    assert calls[0] == "Læser targetgroups.json (1/10)"
+    assert calls[0] == "Læser targetgroups.json (1/11)"
     assert calls[-2:] == ["Omsætter klassifikationen", "Færdig"]
-    assert len(calls) == 12
+    assert len(calls) == 13  # 11 files
 
 
 def test_known_levels():
@@ -297,6 +303,7 @@ def test_missing_files_are_skipped_with_a_warning(tmp_path):
     )
     rows, warnings = read_os2bos_fixtures(directory)
     assert set(rows) == {
+        "account_aliases",
         "activity_categories",
         "approval_levels",
         "sections",
@@ -336,7 +343,7 @@ def test_rate_periods_without_variablerates(tmp_path):
 def test_empty_directory(tmp_path):
     rows, warnings = read_os2bos_fixtures(tmp_path)
     assert rows == {}
-    assert len(warnings) == 10
+    assert len(warnings) == 11  # one per fixture file
 
 
 def test_unreadable_files_raise(tmp_path):
@@ -432,6 +439,7 @@ def test_real_counts(real):
         "service_providers": 421,
         "services": 82,
         "rates": 30,
+        "account_aliases": 204,
     }
 
 

@@ -65,6 +65,7 @@ def test_sheets_and_headers(seed_workbook):
         "Målgrupper",
         "Indsatstrappen",
         "Aktivitetskategorier",
+        "Kontoaliaser",
         "Paragraffer",
         "Leverandører",
         "Ydelser",

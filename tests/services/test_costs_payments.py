@@ -57,6 +57,8 @@ def test_monthly_plan_payments_are_listed_by_date(http):
         "paid_amount": None,
         "paid_date": None,
         "note": "",
+        "account_string": "XXX-528211003-700105-XXX",
+        "account_alias": "",
     }
     only_2028 = payments(admin, activity["@id"], year=2028)
     assert [item["date"] for item in only_2028["items"]] == [

@@ -18,8 +18,11 @@ PDF = b"%PDF-1.4 an old appropriation letter"
 def test_the_step_is_registered(manager):
     setup = api.portal.get_tool("portal_setup")
     steps = listUpgradeSteps(setup, PROFILE, "1003")
-    assert [(step["source"], step["dest"]) for step in steps] == [(("1003",), ("1004",))]
-    assert setup.getVersionForProfile(PROFILE) == "1004"
+    assert [(step["source"], step["dest"]) for step in steps] == [
+        (("1003",), ("1004",)),
+        (("1005",), ("1006",)),
+    ]
+    assert setup.getVersionForProfile(PROFILE) == "1006"
 
 
 def _as_1003_left_it(portal):
@@ -76,7 +79,7 @@ def test_upgrade_converts_letter_files(manager, monkeypatch):
 
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1004",)
+    assert setup.getLastVersionForProfile(PROFILE) == ("1006",)
     assert "bos_letter" in api.portal.get_tool("portal_types").objectIds()
     workflows = api.portal.get_tool("portal_workflow")
     assert workflows.getChainForPortalType("bos_letter") == ("bos_letter_workflow",)

@@ -44,6 +44,8 @@ from os2bos_plone.engine.money import format_money
 from os2bos_plone.engine.money import format_number
 from os2bos_plone.engine.money import parse_danish
 from os2bos_plone.engine.prices import parse_date
+from os2bos_plone.payments.accounts import activity_account
+from os2bos_plone.payments.accounts import payment_account
 from os2bos_plone.payments.store import stored_payments
 from os2bos_plone.payments.totals import monthly_totals_of
 from os2bos_plone.payments.totals import total_cost_of
@@ -161,8 +163,18 @@ class ActivityView(BosView):
             (_("Recipient id"), activity.recipient_id or ""),
             (_("Recipient name"), activity.recipient_name or ""),
             (_("Payment method"), term_title(PAYMENT_METHODS, activity.payment_method)),
+            (_("Account number"), self.account.account_number or ""),
+            (_("Account string"), self.account.account_string),
+            (_("Account alias"), self.account.account_alias),
         ]
         return [{"label": label, "value": value} for label, value in rows if value]
+
+    @property
+    def account(self):
+        """The activity's live accounting (spec 2.8), read once per rendering."""
+        if getattr(self, "_account", None) is None:
+            self._account = activity_account(self.context)
+        return self._account
 
     def approval_facts(self):
         activity = self.context
@@ -257,6 +269,7 @@ class ActivityView(BosView):
                     {
                         "date": format_date(payment.date),
                         "amount": format_money(payment.amount),
+                        "account_string": payment_account(payment, self.account)[0],
                         "paid": payment.settled,
                         "status": self.t(paid),
                         "note": payment.note or "",

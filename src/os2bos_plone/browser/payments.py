@@ -49,10 +49,14 @@ from os2bos_plone.engine.money import format_amount
 from os2bos_plone.engine.money import format_money
 from os2bos_plone.engine.money import parse_danish
 from os2bos_plone.engine.prices import parse_date
+from os2bos_plone.payments.accounts import activity_account
+from os2bos_plone.payments.accounts import alias_table
+from os2bos_plone.payments.accounts import payment_account
 from os2bos_plone.payments.paid import find_payment
 from os2bos_plone.payments.paid import mark_paid
 from os2bos_plone.payments.paid import may_register_payments
 from os2bos_plone.payments.store import stored_payments
+from os2bos_plone.settings import read as read_settings
 from os2bos_plone.validation.activity import InvalidFields
 
 ZERO = Decimal("0")
@@ -415,6 +419,10 @@ class PaymentSearchView(PagedView):
     def rows(self):
         services = {}
         permitted = {}
+        accounts = {}
+        # One settings read and one alias table for the page, not one per row.
+        current_settings = read_settings()
+        aliases = alias_table()
         today = self.today().isoformat()
         result = []
         for number, (payment, activity) in enumerate(self.page_rows):
@@ -426,6 +434,8 @@ class PaymentSearchView(PagedView):
             uid = activity.UID()
             if uid not in permitted:
                 permitted[uid] = may_register_payments(activity)
+                accounts[uid] = activity_account(activity, current_settings, aliases)
+            account_string, account_alias = payment_account(payment, accounts[uid])
             method = activity.payment_method or ""
             result.append(
                 {
@@ -446,6 +456,8 @@ class PaymentSearchView(PagedView):
                     "service": services[service_uid] or activity.Title(),
                     "activity_url": activity.absolute_url(),
                     "payment_id": payment.payment_id or getattr(activity, "payment_id", "") or "",
+                    "account_string": account_string,
+                    "account_alias": account_alias,
                     "fictive": bool(activity.fictive),
                     "markable": permitted[uid] and is_markable(activity, payment),
                     "activity_uid": uid,

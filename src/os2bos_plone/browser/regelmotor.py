@@ -24,6 +24,7 @@ LISTS = (
     ("teams", _("Teams"), "case_lists"),
     ("municipalities", _("Municipalities"), "payment_lists"),
     ("activity_categories", _("Activity categories"), "payment_lists"),
+    ("account_aliases", _("Account aliases"), "payment_lists"),
     ("internal_recipients", _("Internal payment recipients"), "payment_lists"),
     ("payment_date_exclusions", _("Extra non-payment dates"), "payment_lists"),
 )

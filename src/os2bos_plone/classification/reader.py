@@ -33,6 +33,7 @@ LIST_KEYS = {
     "activity_categories": "category_id",
     "internal_recipients": "key",
     "payment_date_exclusions": "date",
+    "account_aliases": "alias",
 }
 
 

@@ -38,6 +38,7 @@ LIST_KINDS = (*LIST_KEYS, "approval_rules")
 # The order that satisfies references: lists and levels before what refers to them.
 APPLY_ORDER = (
     "activity_categories",
+    "account_aliases",
     "target_groups",
     "effort_steps",
     "efforts",

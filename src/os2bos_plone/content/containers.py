@@ -89,6 +89,12 @@ class IActivityCategoryRow(Interface):
     active = schema.Bool(title=_("Active"), default=True, required=False)
 
 
+class IAccountAliasRow(Interface):
+    alias = schema.TextLine(title=_("Alias"))
+    main_account_number = schema.TextLine(title=_("Main account number"))
+    category_id = schema.TextLine(title=_("Category id"))
+
+
 class IPaymentDateExclusionRow(Interface):
     date = schema.Date(title=_("Date"))
     note = schema.TextLine(title=_("Note"), required=False)
@@ -191,6 +197,7 @@ class IRegelmotor(model.Schema):
         fields=[
             "municipalities",
             "activity_categories",
+            "account_aliases",
             "internal_recipients",
             "payment_date_exclusions",
             "max_plan_years",
@@ -208,6 +215,17 @@ class IRegelmotor(model.Schema):
     activity_categories = schema.List(
         title=_("Activity categories"),
         value_type=DictRow(title=_("Activity category"), schema=IActivityCategoryRow),
+        required=False,
+        default=[],
+    )
+    directives.widget("account_aliases", DataGridFieldFactory, auto_append=False)
+    account_aliases = schema.List(
+        title=_("Account aliases"),
+        description=_(
+            "The finance system's alias (PRISME field 111) for a main account and activity "
+            "category."
+        ),
+        value_type=DictRow(title=_("Account alias row"), schema=IAccountAliasRow),
         required=False,
         default=[],
     )
@@ -250,6 +268,7 @@ class IRegelmotor(model.Schema):
         _unique(data.teams, "key", "Teams")
         _unique(data.municipalities, "code", "Kommuner")
         _unique(data.activity_categories, "category_id", "Aktivitetskategorier")
+        _unique(data.account_aliases, "alias", "Kontoaliaser")
         _unique(data.internal_recipients, "key", "Interne modtagere")
         _unique(data.payment_date_exclusions, "date", "Betalingsundtagelser")
 

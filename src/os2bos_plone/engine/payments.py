@@ -152,7 +152,10 @@ class PaymentPlan:
 class Payment:
     """One planned payment; mutable, because this is what gets persisted and marked paid.
 
-    ``payment_id`` identifies the stored payment; the engine only carries it.
+    ``payment_id`` identifies the stored payment; the engine only carries it. The saved account
+    string and alias are frozen when the payment is paid (spec 1.8; None: not frozen, the
+    activity's live values apply). Payments pickled before these fields existed read the
+    class defaults.
     """
 
     date: date
@@ -162,6 +165,8 @@ class Payment:
     paid_date: date | None = None
     note: str = ""
     payment_id: str = ""
+    saved_account_string: str | None = None
+    saved_account_alias: str | None = None
 
     @property
     def settled(self) -> bool:

@@ -215,6 +215,19 @@ _KIND_LIST: tuple[Kind, ...] = (
         ),
     ),
     Kind(
+        "account_aliases",
+        "Kontoalias",
+        "Kontoaliaser",
+        "alias",
+        "alias",
+        "kontoaliasset »{}« findes ikke",
+        (
+            _key("alias", "Alias"),
+            Field("main_account_number", STR, "Hovedkonto", required=True),
+            Field("category_id", STR, "Aktivitetskategori", required=True),
+        ),
+    ),
+    Kind(
         "sections",
         "Paragraf",
         "Paragraffer",

@@ -26,10 +26,12 @@ Files and what they become:
 ``ratesperdate.json``       RatePerDate (``main_rate`` is the rate's pk; ``variablerates``
 (+ ``variablerates.json``)  tells a rate's periods from those of per-activity prices)
 ``serviceproviders.json``   ``service_providers``
+``accountaliasmappings.json``  ``account_aliases``: alias, main_account_number and
+                            category_id = ``activity_number``
 ==========================  ========================================================
 
-``accountaliasmappings.json`` and ``paymentmethoddetails.json`` have no counterpart in the
-classification and are not read. A missing file is skipped with a warning, and its kind is
+``paymentmethoddetails.json`` has no counterpart in the classification and is not read. A
+missing file is skipped with a warning, and its kind is
 then not part of the import.
 
 Assumptions, each checked where possible and warned about when the data disagrees:
@@ -100,8 +102,9 @@ _FILES = {
     "variablerates.json": "core.variablerate",
     "rates.json": "core.rate",
     "ratesperdate.json": "core.rateperdate",
+    "accountaliasmappings.json": "core.accountaliasmapping",
 }
-_NOT_READ = ("accountaliasmappings.json", "paymentmethoddetails.json")
+_NOT_READ = ("paymentmethoddetails.json",)
 
 
 class Os2bosImportError(ValueError):
@@ -202,6 +205,32 @@ class _Reader:
         return self.records.get(filename) or []
 
     # -- kinds -------------------------------------------------------------------------------
+
+    def account_aliases(self) -> list[dict]:
+        rows, seen = [], set()
+        for record in self.get("accountaliasmappings.json"):
+            fields = record["fields"]
+            alias = text_of(fields.get("alias"))
+            main = text_of(fields.get("main_account_number"))
+            category = text_of(fields.get("activity_number"))
+            if not alias or not main or not category:
+                self.warn(
+                    f"Kontoalias (pk {record['pk']}) mangler alias, hovedkonto eller "
+                    "aktivitetskategori og springes over.",
+                    "account_aliases",
+                    alias or None,
+                )
+                continue
+            if alias in seen:
+                self.warn(
+                    f"Kontoalias {alias} står flere gange; kun det første bruges.",
+                    "account_aliases",
+                    alias,
+                )
+                continue
+            seen.add(alias)
+            rows.append({"alias": alias, "main_account_number": main, "category_id": category})
+        return rows
 
     def target_groups(self) -> tuple[list[dict], dict[Any, str]]:
         rows, by_pk, used = [], {}, set()
@@ -719,6 +748,8 @@ def read_os2bos_fixtures(
         rows["services"] = reader.services(sections, categories, providers)
     if reader.has("rates.json"):
         rows["rates"] = reader.rates()
+    if reader.has("accountaliasmappings.json"):
+        rows["account_aliases"] = reader.account_aliases()
 
     result = {
         kind: [normalise(kind, row) for row in rows[kind]] for kind in KIND_NAMES if kind in rows

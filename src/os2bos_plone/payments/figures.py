@@ -24,6 +24,8 @@ from os2bos_plone.engine import clock
 from os2bos_plone.engine import costs as engine_costs
 from os2bos_plone.engine import payments as engine_payments
 from os2bos_plone.engine.money import format_machine
+from os2bos_plone.payments.accounts import activity_account
+from os2bos_plone.payments.accounts import payment_account
 from os2bos_plone.payments.paid import paid_registrations
 from os2bos_plone.payments.store import stored_payments
 from os2bos_plone.payments.totals import appropriation_monthly_of
@@ -45,8 +47,10 @@ def iso(day):
 # -- payments ---------------------------------------------------------------------------------
 
 
-def payment_item(payment, registration=None):
-    """One stored payment as the REST contract shows it."""
+def payment_item(payment, registration=None, live=None):
+    """One stored payment as the REST contract shows it; with the activity's live accounting
+    (``live``, payments.accounts.activity_account) also its account string and alias (the
+    frozen ones once paid)."""
     item = {
         "payment_id": payment.payment_id or "",
         "date": iso(payment.date),
@@ -56,6 +60,8 @@ def payment_item(payment, registration=None):
         "paid_date": iso(payment.paid_date),
         "note": payment.note or "",
     }
+    if live is not None:
+        item["account_string"], item["account_alias"] = payment_account(payment, live)
     if registration is not None:
         item["paid_by"] = registration.get("user")
         item["paid_registered"] = registration.get("time")
@@ -66,8 +72,9 @@ def payments_for(activity, year=None):
     """The activity's payments ordered by date, optionally only those planned in ``year``."""
     year = int(year) if year is not None else None
     registrations = paid_registrations(activity)
+    live = activity_account(activity)
     return [
-        payment_item(payment, registrations.get(payment.date))
+        payment_item(payment, registrations.get(payment.date), live)
         for payment in stored_payments(activity)
         if year is None or payment.date.year == year
     ]

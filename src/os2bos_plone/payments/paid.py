@@ -14,6 +14,8 @@ from os2bos_plone.engine.prices import parse_date
 from os2bos_plone.engine.validation import MSG_ALREADY_PAID
 from os2bos_plone.engine.validation import FieldError
 from os2bos_plone.engine.validation import validate_mark_paid
+from os2bos_plone.payments.accounts import activity_account
+from os2bos_plone.payments.accounts import freeze
 from os2bos_plone.payments.events import notify_payment_paid
 from os2bos_plone.payments.store import payment_store
 from os2bos_plone.payments.store import stored_payments
@@ -105,7 +107,7 @@ def mark_paid(activity, day, paid_amount, paid_date, note="", user_id="", privil
         raise InvalidFields(errors)
     store = payment_store(activity)
     paid = dataclasses.replace(
-        payment,
+        freeze(payment, activity_account(activity)),
         paid=True,
         paid_amount=amount,
         paid_date=when_paid,

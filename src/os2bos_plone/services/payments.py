@@ -20,6 +20,7 @@ from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
 
 from os2bos_plone.payments import figures
+from os2bos_plone.payments.accounts import activity_account
 from os2bos_plone.payments.paid import find_payment
 from os2bos_plone.payments.paid import is_privileged
 from os2bos_plone.payments.paid import mark_paid
@@ -85,7 +86,7 @@ class PaymentsGet(PaymentsService):
         if payment is None:
             return not_found(self.request, MSG_NO_PAYMENT.format(day=day.isoformat()))
         history = paid_registrations(self.context)
-        item = figures.payment_item(payment, history.get(day))
+        item = figures.payment_item(payment, history.get(day), activity_account(self.context))
         item["history"] = [
             entry for entry in paid_history(self.context) if entry["date"] == day.isoformat()
         ]
@@ -121,4 +122,4 @@ class PaymentPost(PaymentsService):
         except InvalidFields as error:
             return validation_error(self.request, error.errors)
         registration = paid_registrations(self.context).get(day)
-        return figures.payment_item(payment, registration)
+        return figures.payment_item(payment, registration, activity_account(self.context))

@@ -21,6 +21,7 @@ from os2bos_plone.content.case import IAppropriation
 from os2bos_plone.decisions.competence import grant_rule
 from os2bos_plone.engine.money import format_machine
 from os2bos_plone.interfaces import IOs2BosPloneLayer
+from os2bos_plone.payments.accounts import activity_account
 from os2bos_plone.payments.figures import iso
 
 
@@ -85,4 +86,10 @@ class SerializeActivityToJson(SerializeToJson):
         result["meeting_date"] = iso(getattr(self.context, "meeting_date", None))
         result["decision_reference"] = getattr(self.context, "decision_reference", "") or ""
         result["decision_text"] = getattr(self.context, "decision_text", "") or ""
+        # Accounting (spec 2.8), derived and read only: a write of these keys is ignored, as
+        # of every key that is no schema field.
+        account = activity_account(self.context)
+        result["account_number"] = account.account_number
+        result["account_string"] = account.account_string
+        result["account_alias"] = account.account_alias
         return result
