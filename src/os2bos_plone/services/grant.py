@@ -6,8 +6,9 @@ POST <appropriation>/@bos-grant {"activities": [UID, ...], ...decision parameter
     -> 200 {"granted": [UID, ...]} or 400 in the error shape of services/errors.py (nothing
     changed); 409 when another user granted the activities first (two at once: the publisher
     retries the loser after the ZODB conflict, and it finds them granted). The same user
-    granting again is a no-op: 200 {"granted": []}. Registered under "os2bos_plone: Decide on activities" (the roles that hold an
-    approval level); who may decide what is the approval rules' (competence), checked here: 403.
+    granting again is a no-op: 200 {"granted": []}. Registered under "os2bos_plone: Decide on
+    activities" (the roles that hold an approval level); who may decide what is the approval
+    rules' (competence), checked here: 403.
 
 POST <activity>/@bos-adjustment {"start_date": "YYYY-MM-DD", ...changed plan fields}
     -> 201 with the new expected adjustment (state "expected"), or 400 with field errors.
