@@ -147,3 +147,32 @@ def test_parallel_grants_on_one_appropriation_one_wins(functional_portal):
     assert state(admin, activity_url) == "granted"
     assert len(decisions(admin, case_url)) == 1
     assert len(letters(admin, case_url)) == 1
+
+
+def test_a_conflict_that_outlives_the_retries_is_a_danish_409(functional_portal, monkeypatch):
+    from ZODB.POSException import ConflictError
+    from ZPublisher.HTTPRequest import HTTPRequest
+
+    from os2bos_plone.decisions import grant as grant_module
+
+    ((case_url, url, uid, activity_url),) = build_cases(functional_portal, 1)
+    tries = []
+
+    def always_in_conflict(*args, **kwargs):
+        tries.append(1)
+        raise ConflictError()
+
+    monkeypatch.setattr(grant_module, "check_grant", always_in_conflict)
+    monkeypatch.setattr(HTTPRequest, "delay_retry", lambda self: None)
+    response = post_grant(session_as(), url, uid)
+    assert len(tries) == 4  # the request and Zope's three retries
+    assert response.status_code == 409, response.text
+    assert response.json() == {
+        "type": "Conflict",
+        "message": "Andre ændrede det samme samtidig. Prøv igen.",
+        "errors": [{"field": "", "message": "Andre ændrede det samme samtidig. Prøv igen."}],
+    }
+    monkeypatch.undo()
+    admin = session_as()
+    assert state(admin, activity_url) == "draft"
+    assert decisions(admin, case_url) == []

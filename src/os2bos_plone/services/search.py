@@ -58,8 +58,12 @@ class SearchPost(Service):
         if query is None:  # not a JSON object
             return bad_json(self.request)
         query = unflatten_dotted_dict(dict(query))
-        if query.get(CPR_INDEX):
-            self.log_cpr_search(query[CPR_INDEX])
+        cpr = query.get(CPR_INDEX)
+        if isinstance(cpr, str) and len(re.sub(r"\D", "", cpr)) == 10:
+            # Indexed as ten digits; "010118-1234" finds the same case.
+            query[CPR_INDEX] = cpr = re.sub(r"\D", "", cpr)
+        if cpr:
+            self.log_cpr_search(cpr)
         return SearchHandler(self.context, self.request).search(query)
 
     def log_cpr_search(self, value):
