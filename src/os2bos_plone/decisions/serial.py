@@ -20,7 +20,7 @@ import transaction
 from os2bos_plone import logger
 
 #: A waiting grant goes on after this many seconds (it may then conflict and be retried).
-WAIT = 30.0
+WAIT = 10.0
 
 _lock = threading.Lock()
 _KEY = "os2bos_plone.grant_serial"
