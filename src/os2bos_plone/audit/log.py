@@ -39,8 +39,8 @@ def now():
 
 
 def record(user, what, case_uid="", case_sbsys="", detail=""):
-    """Queue one entry: who (user id) saw what ("case_view", "case_rest", "cpr_search",
-    "export") of which case. Never pass a CPR number in ``detail``."""
+    """Queue one entry: who (user id) saw what ("case_view", "case_rest", "child_view",
+    "child_rest", "cpr_search", "export") of which case. Never pass a CPR number in ``detail``."""
     if not enabled:
         return
     _queue.put(
@@ -149,6 +149,8 @@ CSV_HEADER = ("Tidspunkt", "Bruger", "Sag (UID)", "SBSYS-id", "Hvad", "Detaljer"
 WHAT_TITLES = {
     "case_view": "Visning af sag",
     "case_rest": "Sag læst via REST",
+    "child_view": "Visning af sagens bevilling, ydelse, journal eller brev",
+    "child_rest": "Sagens bevilling, ydelse eller brev læst via REST",
     "cpr_search": "Søgning på CPR-nummer",
     "export": "Eksport med CPR-numre",
 }

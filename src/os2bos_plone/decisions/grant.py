@@ -25,6 +25,7 @@ from os2bos_plone.decisions.competence import competence_errors
 from os2bos_plone.decisions.competence import grant_rule
 from os2bos_plone.decisions.events import ActivitiesGranted
 from os2bos_plone.decisions.parameters import DecisionParameters
+from os2bos_plone.decisions.serial import serialize
 from os2bos_plone.decisions.snapshots import appropriation_snapshot
 from os2bos_plone.decisions.transitions import take_transition
 from os2bos_plone.engine import clock
@@ -35,6 +36,7 @@ from os2bos_plone.payments.store import stored_payments
 from os2bos_plone.payments.sync import drop_unpaid_payments
 from os2bos_plone.payments.sync import effective_start
 
+MSG_GRANTED_BY_OTHER = "Ydelsen »{title}« er allerede bevilget af en anden."
 MSG_PAID_SUPERSEDED = (
     "Ydelsen »{title}« har betalte betalinger og kan ikke erstattes helt af den forventede "
     "justering, der starter {start}."
@@ -46,6 +48,8 @@ class GrantResult:
     errors: list = field(default_factory=list)
     granted: list = field(default_factory=list)
     forbidden: bool = False
+    #: Another decider granted the activities first (a concurrent grant): 409 at the doors.
+    conflict: bool = False
 
     @property
     def ok(self):
@@ -186,11 +190,34 @@ def apply_grant(check, taken=()):
 
 def grant(appropriation, uids, parameters, user=None, today=None):
     """Grant the activities ``uids`` of ``appropriation`` with ``parameters``
-    (:class:`DecisionParameters`); a :class:`GrantResult`. Nothing changes on an error."""
+    (:class:`DecisionParameters`); a :class:`GrantResult`. Nothing changes on an error.
+
+    Grants in one process take turns (decisions.serial): parallel grants do not conflict."""
+    serialize()
     check = check_grant(appropriation, uids, parameters, user=user, today=today)
     if not check.ok:
         return check.result()
-    return check.result(apply_grant(check))
+    granted = apply_grant(check)
+    if not granted:
+        errors = _granted_by_others(check)
+        if errors:
+            return GrantResult(errors=errors, conflict=True)
+    return check.result(granted)
+
+
+def _granted_by_others(check):
+    """Nothing was left to decide: when another user took the decision (two deciders granting
+    the same activities at once; the loser's request is retried after the ZODB conflict and
+    finds them granted), the loser is told so. The same user repeating the grant is a no-op."""
+    user_id = check.user.getId() or check.user.getUserName()
+    others = [
+        check.by_uid[uid]
+        for uid in check.plan.granted
+        if uid in check.by_uid
+        and status_of(check.by_uid[uid]) == "granted"
+        and (getattr(check.by_uid[uid], "approval_user", None) or user_id) != user_id
+    ]
+    return [MSG_GRANTED_BY_OTHER.format(title=obj.Title()) for obj in others]
 
 
 def _apply_merges(appropriation, plan, by_uid):

@@ -4,8 +4,11 @@ POST <appropriation>/@bos-grant {"activities": [UID, ...], ...decision parameter
     The parameters (approval_level, approval_note, meeting_date, decision_reference,
     decision_text) are read by decisions.parameters, as for @workflow/grant.
     -> 200 {"granted": [UID, ...]} or 400 in the error shape of services/errors.py (nothing
-    changed). Registered under "os2bos_plone: Decide on activities" (the roles that hold an
-    approval level); who may decide what is the approval rules' (competence), checked here: 403.
+    changed); 409 when another user granted the activities first (two at once: the publisher
+    retries the loser after the ZODB conflict, and it finds them granted). The same user
+    granting again is a no-op: 200 {"granted": []}. Registered under "os2bos_plone: Decide on
+    activities" (the roles that hold an approval level); who may decide what is the approval
+    rules' (competence), checked here: 403.
 
 POST <activity>/@bos-adjustment {"start_date": "YYYY-MM-DD", ...changed plan fields}
     -> 201 with the new expected adjustment (state "expected"), or 400 with field errors.
@@ -26,6 +29,7 @@ from os2bos_plone.decisions.submit import submit
 from os2bos_plone.services.common import allow_write
 from os2bos_plone.services.common import read_json
 from os2bos_plone.services.errors import MSG_BAD_JSON
+from os2bos_plone.services.errors import conflict
 from os2bos_plone.services.errors import forbidden
 from os2bos_plone.services.errors import validation_error
 from os2bos_plone.validation.activity import InvalidFields
@@ -74,6 +78,8 @@ class GrantPost(Service):
         result = grant(self.context, uids, parameters, user=api.user.get_current())
         if result.forbidden:
             return forbidden(self.request, " ".join(result.errors))
+        if result.conflict:
+            return conflict(self.request, " ".join(result.errors))
         if not result.ok:
             return validation_error(self.request, result.errors)
         return {"granted": result.granted}

@@ -26,7 +26,9 @@ from os2bos_plone.decisions.reject import reject
 from os2bos_plone.decisions.submit import submit
 from os2bos_plone.services.common import allow_write
 from os2bos_plone.services.common import read_json
+from os2bos_plone.services.errors import CONFLICT
 from os2bos_plone.services.errors import bad_json
+from os2bos_plone.services.errors import conflict
 from os2bos_plone.services.errors import forbidden
 from os2bos_plone.services.errors import validation_error
 
@@ -35,7 +37,7 @@ def grant_activity(activity, parameters, user):
     if not parameters.approval_level:
         parameters = parameters.with_level(default_level(user, [activity]))
     result = grant(appropriation_of(activity), [IUUID(activity)], parameters, user=user)
-    return result.errors, result.forbidden
+    return result.errors, CONFLICT if result.conflict else result.forbidden
 
 
 def submit_activity(activity, parameters, user):
@@ -49,7 +51,8 @@ def reject_activity(activity, parameters, user):
     return reject(appropriation_of(activity), [IUUID(activity)], parameters.note, user=user), False
 
 
-#: transition id -> the operation: (activity, DecisionParameters, user) -> (errors, forbidden)
+#: transition id -> the operation: (activity, DecisionParameters, user) -> (errors, refused);
+#: refused is True (403) or CONFLICT (409).
 OPERATIONS = {
     "grant": grant_activity,
     "submit": submit_activity,
@@ -72,6 +75,8 @@ class ActivityWorkflowTransition(WorkflowTransition):
         # requests; a cookie session must send it (plone.restapi's own @workflow lifts it always).
         allow_write(self.request)
         errors, refused = operation(self.context, parameters, api.user.get_current())
+        if refused == CONFLICT:  # another decider was first (decisions.grant)
+            return conflict(self.request, " ".join(errors))
         if refused:
             return forbidden(self.request, " ".join(errors))
         if errors:
