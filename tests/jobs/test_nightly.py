@@ -8,8 +8,8 @@ import pytest
 import transaction
 from plone import api
 
+from os2bos_plone import settings
 from os2bos_plone.jobs import nightly
-from os2bos_plone.outbox import payment_office
 from os2bos_plone.payments.store import stored_payments
 from tests.builders import CPR
 from tests.builders import entries_with
@@ -84,8 +84,8 @@ def test_invoiced_and_person_cash_payments_are_left_alone(manager):
     assert not any(p.paid for p in stored_payments(invoiced) + stored_payments(person_cash))
 
 
-def test_expired_activities_are_told_once(manager, mailhost, monkeypatch):
-    monkeypatch.setattr(payment_office, "payment_office_address", lambda: OFFICE)
+def test_expired_activities_are_told_once(manager, mailhost):
+    settings.reader.write(payment_office_email=OFFICE)
     _case, activity = _granted(manager, end_date=date(this_year(), 6, 30))
     before = len(mailhost.messages)
     results, _lines = run(["expired"], date(this_year(), 7, 1))

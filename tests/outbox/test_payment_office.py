@@ -8,8 +8,8 @@ from plone import api
 from zope.event import notify
 from zope.lifecycleevent import ObjectModifiedEvent
 
+from os2bos_plone import settings
 from os2bos_plone.outbox import log
-from os2bos_plone.outbox import payment_office
 from tests.builders import CHILD_NAME
 from tests.builders import CPR
 from tests.builders import grant_decision
@@ -25,8 +25,8 @@ OFFICE = "betalingskontoret@kommune.example"
 
 
 @pytest.fixture
-def office(monkeypatch):
-    monkeypatch.setattr(payment_office, "payment_office_address", lambda: OFFICE)
+def office(portal):
+    settings.reader.write(payment_office_email=OFFICE)
     return OFFICE
 
 
@@ -116,8 +116,8 @@ def test_a_note_is_no_news_for_the_payment_office(manager, mailhost, office):
     assert len(_office_mails(mailhost)) == 1
 
 
-def test_no_address_no_mail(manager, mailhost, monkeypatch):
-    monkeypatch.setattr(payment_office, "payment_office_address", lambda: "")
+def test_no_address_no_mail(manager, mailhost):
+    settings.reader.write(payment_office_email="")
     _granted(manager)
     assert all("Aktivitet" not in subject for _to, subject, _body in map(parsed, mailhost.messages))
 

@@ -46,6 +46,10 @@ class _Release:
     def abort(self, txn):
         self.release()
 
+    def savepoint(self):
+        # Savepoints (content moves, batches, tests) keep the turn: nothing to roll back here.
+        return _NoRollback()
+
     def tpc_begin(self, txn):
         pass
 
@@ -90,6 +94,11 @@ def serialize():
         release.release()
         raise
     txn.set_data(_release_key_holder, release)
+
+
+class _NoRollback:
+    def rollback(self):
+        pass
 
 
 class _KeyHolder:
