@@ -44,6 +44,7 @@ DATE_SENSITIVE = (
     "tests/decisions/test_grant_rest.py",
     "tests/content/test_activity_invariant.py",
     "tests/journal/test_changes.py",
+    "tests/jobs/test_nightly.py",
 )
 
 

@@ -6,6 +6,7 @@ Later features extend DEMO_STEPS (users, cases, this year's budget).
 
 from os2bos_plone.demo import budget as demo_budget
 from os2bos_plone.demo import cases as demo_cases
+from os2bos_plone.demo.settings import set_demo_account_aliases
 from os2bos_plone.demo.settings import set_demo_settings
 from os2bos_plone.demo.users import create_demo_users
 
@@ -25,6 +26,7 @@ def create_demo_budget(portal, progress=print):
 
 DEMO_STEPS = (
     ("Demoindstillinger (kommune, PRISME, kontering)", set_demo_settings),
+    ("Demokontoaliaser til PRISME", set_demo_account_aliases),
     ("Demobrugere", create_demo_users),
     ("Demosager med bevillinger og ydelser", create_demo_cases),
     ("Demobudget for i år", create_demo_budget),
