@@ -370,8 +370,10 @@ def test_the_overview_figures_read_the_old_catalog(old_site):
 
 def test_the_upgrades_run_on_the_old_site(old_site, monkeypatch):
     from os2bos_plone.upgrades import v1004
+    from os2bos_plone.upgrades import v1005
 
     monkeypatch.setattr(v1004, "checkpoint", lambda: None)  # the fixture aborts, never commits
+    monkeypatch.setattr(v1005, "checkpoint", lambda: None)
     setup = old_site.portal_setup
     catalog = old_site.portal_catalog
     assert "bos_status" in catalog.schema()

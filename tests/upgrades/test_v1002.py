@@ -30,6 +30,7 @@ def test_the_step_is_registered(manager):
         (("1001",), ("1002",)),
         (("1002",), ("1003",)),
         (("1003",), ("1004",)),
+        (("1004",), ("1005",)),
     ]
 
 
@@ -78,7 +79,7 @@ def test_upgrade_adds_and_fills_the_column(manager, monkeypatch):
     monkeypatch.setattr(v1002.logger, "info", messages.append)
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1004",)  # and on through 1004
+    assert setup.getLastVersionForProfile(PROFILE) == ("1005",)  # and on through 1005
     assert COLUMN in catalog.schema()
     assert checkpoints
     assert any("sager" in message for message in messages)

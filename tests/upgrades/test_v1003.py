@@ -16,6 +16,7 @@ def test_the_step_is_registered(manager):
     assert [(step["source"], step["dest"]) for step in steps] == [
         (("1002",), ("1003",)),
         (("1003",), ("1004",)),
+        (("1004",), ("1005",)),
     ]
 
 
@@ -38,7 +39,7 @@ def test_upgrade_removes_the_column(manager, monkeypatch):
 
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1004",)  # and on to 1004
+    assert setup.getLastVersionForProfile(PROFILE) == ("1005",)  # and on to 1005
     assert COLUMN not in catalog.schema()
     assert messages == ["Kolonnen bos_status er fjernet fra kataloget"]
     (brain,) = catalog.unrestrictedSearchResults(UID=case.UID())

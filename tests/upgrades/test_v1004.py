@@ -9,6 +9,7 @@ from Products.GenericSetup.upgrade import listUpgradeSteps
 from os2bos_plone.journal.storage import add_entry
 from os2bos_plone.journal.storage import entries
 from os2bos_plone.upgrades import v1004
+from os2bos_plone.upgrades import v1005
 from tests.builders import make_case
 
 PROFILE = "os2bos_plone:default"
@@ -18,8 +19,11 @@ PDF = b"%PDF-1.4 an old appropriation letter"
 def test_the_step_is_registered(manager):
     setup = api.portal.get_tool("portal_setup")
     steps = listUpgradeSteps(setup, PROFILE, "1003")
-    assert [(step["source"], step["dest"]) for step in steps] == [(("1003",), ("1004",))]
-    assert setup.getVersionForProfile(PROFILE) == "1004"
+    assert [(step["source"], step["dest"]) for step in steps] == [
+        (("1003",), ("1004",)),
+        (("1004",), ("1005",)),
+    ]
+    assert setup.getVersionForProfile(PROFILE) == "1005"
 
 
 def _as_1003_left_it(portal):
@@ -72,11 +76,12 @@ def test_upgrade_converts_letter_files(manager, monkeypatch):
     setup.setLastVersionForProfile(PROFILE, "1003")
     messages = []
     monkeypatch.setattr(v1004, "checkpoint", lambda: None)
+    monkeypatch.setattr(v1005, "checkpoint", lambda: None)
     monkeypatch.setattr(v1004.logger, "info", messages.append)
 
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1004",)
+    assert setup.getLastVersionForProfile(PROFILE) == ("1005",)  # and on to 1005
     assert "bos_letter" in api.portal.get_tool("portal_types").objectIds()
     workflows = api.portal.get_tool("portal_workflow")
     assert workflows.getChainForPortalType("bos_letter") == ("bos_letter_workflow",)
