@@ -6,12 +6,19 @@ level). The fact is stored on the case (``before_committee``) after each transit
 activity, so that the local-role adapter reads one attribute and never the activities.
 """
 
+from Acquisition import aq_base
+
 from os2bos_plone.adapters.lookup import activities_of
 from os2bos_plone.adapters.lookup import case_of
 from os2bos_plone.adapters.lookup import status_of
 from os2bos_plone.classification.reader import approval_levels
 
 APPROPRIATION_TYPE = "bos_appropriation"
+
+
+def before_committee(case):
+    """The stored fact (the case's own attribute, never one acquired from a parent)."""
+    return bool(getattr(aq_base(case), "before_committee", False))
 
 
 def committee_level_keys():
@@ -47,7 +54,7 @@ def update_before_committee(case, committee_levels=None):
     if case is None:
         return False
     before = is_before_committee(case, committee_levels)
-    if bool(getattr(case, "before_committee", False)) == before:
+    if before_committee(case) == before:
         return False
     case.before_committee = before
     case.reindexObjectSecurity()

@@ -18,6 +18,7 @@ from zope.interface import implementer
 
 from os2bos_plone.classification.reader import list_row
 from os2bos_plone.content.case import ICase
+from os2bos_plone.security.committee import before_committee
 from os2bos_plone.security.roles import CASE_READER_ROLE
 from os2bos_plone.security.teams import team_group_id
 
@@ -48,7 +49,7 @@ class CaseLocalRoles:
             unit_leader = (unit or {}).get("leader")
             if unit_leader:
                 assignments.setdefault(unit_leader, set()).add(CASE_READER_ROLE)
-        if getattr(self.context, "before_committee", False):
+        if before_committee(self.context):
             assignments.setdefault(COMMITTEE_GROUP, set()).add(CASE_READER_ROLE)
         return assignments
 

@@ -20,6 +20,7 @@ Running it again changes nothing more.
 import logging
 
 import transaction
+from Acquisition import aq_base
 from plone import api
 
 from os2bos_plone.classification.reader import regelmotor
@@ -103,8 +104,9 @@ def _update_role_mappings(case, workflow_tool):
             objects.extend(obj.objectValues())
 
 
-def update_cases(batch=BATCH, progress=logger.info, after_batch=None):
+def update_cases(batch=BATCH, progress=None, after_batch=None):
     """Every case: its committee flag, its role mappings and its catalogued security."""
+    progress = progress or logger.info
     after_batch = after_batch or checkpoint
     workflow_tool = api.portal.get_tool("portal_workflow")
     levels = committee_level_keys()
@@ -117,7 +119,7 @@ def update_cases(batch=BATCH, progress=logger.info, after_batch=None):
         case = portal.unrestrictedTraverse(path, None)
         if case is not None:
             flag = is_before_committee(case, levels)
-            if bool(getattr(case, "before_committee", False)) != flag:
+            if getattr(aq_base(case), "before_committee", None) is not flag:
                 case.before_committee = flag
             before += flag
             _update_role_mappings(case, workflow_tool)
@@ -136,7 +138,7 @@ def upgrade(context):
     if add_case_reader_role():
         logger.info("Rollen BOS Læser af sagen er tilføjet")
     for workflow_id, state_id, permission in update_permission_maps():
-        logger.info("%s/%s: %s læses nu med BOS Læser af sagen", workflow_id, state_id, permission)
+        logger.info(f"{workflow_id}/{state_id}: {permission} læses nu med BOS Læser af sagen")
     if add_units_list():
         logger.info("Regelmotorens liste over afsnit er tilføjet")
     update_cases()
