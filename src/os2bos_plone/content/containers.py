@@ -88,7 +88,7 @@ class IUnitRow(IKeyTitleRow):
 class ITeamRow(IKeyTitleRow):
     leader = schema.TextLine(title=_("Leader (user name)"), required=False)
     unit = schema.Choice(
-        title=_("Afsnit"), vocabulary="os2bos_plone.vocabularies.Units", required=False
+        title=_("Unit"), vocabulary="os2bos_plone.vocabularies.Units", required=False
     )
 
 
@@ -185,9 +185,9 @@ class IRegelmotor(model.Schema):
     )
     directives.widget("units", DataGridFieldFactory, auto_append=False)
     units = schema.List(
-        title=_("Afsnit"),
-        description=_("The afsnit's leader reads the cases of the teams in the afsnit."),
-        value_type=DictRow(title=_("Afsnit"), schema=IUnitRow),
+        title=_("Organisational units"),
+        description=_("The unit's leader reads the cases of the teams in the unit."),
+        value_type=DictRow(title=_("Unit"), schema=IUnitRow),
         required=False,
         default=[],
     )
