@@ -3,7 +3,8 @@
 A case is before the committee while one of its activities awaits a decision at a committee level
 (expected, its required level is a committee level) or was decided at one (granted at a committee
 level). The fact is stored on the case (``before_committee``) after each transition of an
-activity, so that the local-role adapter reads one attribute and never the activities.
+activity, so that the local-role adapter reads one attribute and never the activities. Expected
+and granted activities cannot be deleted (retention), so only a transition changes it.
 """
 
 from Acquisition import aq_base
