@@ -142,3 +142,8 @@ def upgrade(context):
     if add_units_list():
         logger.info("Regelmotorens liste over afsnit er tilføjet")
     update_cases()
+    logger.warning(
+        "Afsnitsledere læser nu kun sagerne i de afsnit, de leder: opret afsnittene i regelmotoren "
+        "(listen Afsnit, med leder) og angiv hvert teams afsnit. Udvalgssekretærer skal være "
+        "medlemmer af gruppen bos_committee_secretaries."
+    )
