@@ -449,6 +449,52 @@ def team_users(http, team="familie_oest", suffix=""):
     return worker, leader
 
 
+def lead_unit(leader, unit="familie", teams=()):
+    """Make ``leader`` the leader of the afsnit ``unit`` (created when missing) and move ``teams``
+    into it; in-process (commit yourself for the functional layer). Returns the unit key.
+
+    The leader of a team's afsnit reads the team's cases (os2bos_plone.security.localroles)."""
+    from os2bos_plone.security.teams import sync_team_groups
+
+    regelmotor = api.portal.get()["regelmotor"]
+    units = list(getattr(regelmotor, "units", None) or [])
+    if unit not in {row["key"] for row in units}:
+        units.append({"key": unit, "title": unit, "active": True})
+    regelmotor.units = [{**row, "leader": leader} if row["key"] == unit else row for row in units]
+    regelmotor.teams = [
+        {**row, "unit": unit} if row["key"] in teams else row for row in regelmotor.teams
+    ]
+    sync_team_groups(regelmotor)
+    return unit
+
+
+def unit_of(team):
+    """The key of the afsnit a team belongs to on the site."""
+    regelmotor = api.portal.get()["regelmotor"]
+    return next(row.get("unit") for row in regelmotor.teams if row["key"] == team)
+
+
+def section_leader(http, username, team="familie_oest"):
+    """A session of a section leader (BOS Afsnitsleder) who leads the afsnit of ``team``."""
+    import transaction
+
+    session = http(username, roles=["BOSSectionLeader"])
+    lead_unit(username, unit_of(team))
+    transaction.commit()
+    return session
+
+
+def committee_secretary(http, username):
+    """A session of a committee secretary: a member of the group BOS Udvalgssekretærer, which
+    carries the role and reads the cases before the committee."""
+    import transaction
+
+    session = http(username)
+    api.group.add_user(groupname="bos_committee_secretaries", username=username)
+    transaction.commit()
+    return session
+
+
 # -- the seed and OS2BOS data (plain pytest) ----------------------------------------------------
 
 _SEED_CACHE: dict = {}

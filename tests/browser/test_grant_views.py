@@ -364,13 +364,17 @@ def test_team_leader_rejects_a_submitted_measure_with_a_reason(team):
 def test_committee_level_needs_meeting_date_and_reference(team):
     portal, case = team
     _user("gs-udvalg", ["BOSCommitteeSecretary"])
+    api.group.add_user(groupname="bos_committee_secretaries", username="gs-udvalg")
     appropriation = make_appropriation(case, section="BL-47")
     placement = internal_main_fields(service=uid_of("bos_service", "100406"))
     activity = make_activity(appropriation, **placement)
     assert state(activity) == "draft"
+    # The committee secretary is no case team member: the secretaries' group reads the case once
+    # it is before the committee, i.e. submitted at a committee level.
+    api.content.transition(obj=activity, transition="submit")
+    assert state(activity) == "expected"
     html = render(portal, appropriation, "bos-appropriation-view", "gs-udvalg")
     assert 'name="meeting_date"' in html and 'name="decision_reference"' in html
-    # The committee secretary is no case team member: reading needs the role's View permission.
     messages, _location = post(
         portal,
         appropriation,
@@ -382,7 +386,7 @@ def test_committee_level_needs_meeting_date_and_reference(team):
     )
     assert any("mødet" in message for message in messages), messages
     assert any("reference" in message for message in messages), messages
-    assert state(activity) == "draft"
+    assert state(activity) == "expected"  # unchanged
     messages, _location = post(
         portal,
         appropriation,

@@ -70,7 +70,8 @@ KEYS = {
     "effort_steps.json": {"number", "title", "active"},
     "efforts.json": {"key", "title", "target_groups", "active"},
     "school_districts.json": {"key", "title", "active"},
-    "teams.json": {"key", "title", "active"},
+    "units.json": {"key", "title", "active"},
+    "teams.json": {"key", "title", "unit", "active"},
     "internal_recipients.json": {"key", "title", "active"},
     "payment_date_exclusions.json": {"date", "note"},
 }
@@ -412,6 +413,7 @@ def test_effort_steps(data):
     [
         "efforts.json",
         "school_districts.json",
+        "units.json",
         "teams.json",
         "internal_recipients.json",
         "target_groups.json",

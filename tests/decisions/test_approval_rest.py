@@ -3,6 +3,7 @@
 The required level comes from the regelmotor's rules (seed): measures from 50.000 kr. a year need
 the team leader; placements without consent (BL-47) need børne- og ungeudvalget."""
 
+from tests.builders import committee_secretary
 from tests.builders import create_activity
 from tests.builders import create_appropriation
 from tests.builders import create_case
@@ -96,7 +97,8 @@ def test_recorded_level_must_reach_the_required_level(http):
 
 def test_committee_decision_needs_meeting_date_and_reference(http):
     worker, leader, _case, appropriation = _team_case(http, "-udvalg", section="BL-47")
-    secretary = http("udvalgssekretaer-rest", roles=["BOSCommitteeSecretary"])
+    # the group of committee secretaries reads the case once it is before the committee
+    secretary = committee_secretary(http, "udvalgssekretaer-rest")
     placement = monthly_main(
         worker, service=service_uid(worker, "100406"), payment_amount="20000.00"
     )

@@ -33,6 +33,7 @@ EXPECTED_KEYS = {
     "efforts": "key",
     "municipalities": "code",
     "school_districts": "key",
+    "units": "key",
     "teams": "key",
     "activity_categories": "category_id",
     "account_aliases": "alias",
@@ -248,7 +249,7 @@ def test_row_keys_and_rule_identity():
 
 def test_normalise_rows_drops_unknown_kinds_and_non_dicts():
     result = normalise_rows({"teams": [{"key": "a", "title": "A"}, "junk"], "nope": []})
-    assert result == {"teams": [{"key": "a", "title": "A", "active": True}]}
+    assert result == {"teams": [{"key": "a", "title": "A", "unit": "", "active": True}]}
 
 
 def test_numbered_rows():

@@ -77,6 +77,7 @@ def test_sheets_and_headers(seed_workbook):
         "Indsatser",
         "Kommuner",
         "Skoledistrikter",
+        "Afsnit",
         "Teams",
         "Interne modtagere",
         "Undtagne betalingsdatoer",
@@ -348,6 +349,7 @@ def test_unknown_sheets_and_columns_are_warnings():
     assert texts(result.warnings) == [
         "Ark »Noter«: arket kendes ikke og springes over",
         "Ark »teams«, række 1: kolonnen »Farve« kendes ikke og springes over",
+        "Ark »teams«, række 1: kolonnen »Afsnit« mangler; feltet får standardværdien",
         "Ark »teams«, række 1: kolonnen »Aktiv« mangler; feltet får standardværdien",
     ]
 

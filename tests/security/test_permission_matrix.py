@@ -2,9 +2,12 @@
 appropriation and activity, exactly which permissions and transitions are granted.
 
 Users: the case's case worker, a teammate (member of the team's group), the team's leader, a case
-worker of another team, a section leader, a committee secretary, the payment office, management,
-the classification administrator, a Manager and anonymous. The activities cost 1.000 kr. a month,
-within own competence (egenkompetence), so every holder of an approval level may decide them.
+worker of another team, the leader of the team's afsnit, the leader of another afsnit, a committee
+secretary, the payment office, management, the classification administrator, a Manager and
+anonymous. The activities cost 1.000 kr. a month, within own competence (egenkompetence), so every
+holder of an approval level who may read the case may decide them. The case is not before the
+committee, so the committee secretary reads none of it (tests/security/test_case_access.py has the
+cases the secretary reads).
 """
 
 from datetime import date
@@ -25,6 +28,7 @@ USERS = {
     "leader": [],
     "outsider": ["BOSCaseWorker"],
     "section_leader": ["BOSSectionLeader"],
+    "other_section_leader": ["BOSSectionLeader"],
     "secretary": ["BOSCommitteeSecretary"],
     "finance": ["BOSFinance"],
     "management": ["BOSManagement"],
@@ -37,13 +41,12 @@ READERS = {
     "teammate",
     "leader",
     "section_leader",
-    "secretary",
     "finance",
     "management",
     "manager",
 }
 TEAM = {"worker", "teammate", "leader", "manager"}
-DECIDERS = {"worker", "teammate", "leader", "section_leader", "secretary", "manager"}
+DECIDERS = {"worker", "teammate", "leader", "section_leader", "manager"}
 NOBODY = set()
 
 VIEW, MODIFY, ADD, DELETE = "View", "Modify portal content", "Add portal content", "Delete objects"
@@ -155,12 +158,17 @@ def objects(manager):
             if roles:
                 api.user.grant_roles(username=username, roles=roles)
     regelmotor = portal["regelmotor"]
+    regelmotor.units = [
+        {"key": "familie", "title": "Familieafsnittet", "leader": "section_leader"},
+        {"key": "handicap_unge", "title": "Handicap og unge", "leader": "other_section_leader"},
+    ]
     regelmotor.teams = [
-        {**row, "leader": "leader"} if row["key"] == "familie_oest" else row
+        {**row, "leader": "leader", "unit": "familie"} if row["key"] == "familie_oest" else row
         for row in regelmotor.teams
     ]
     sync_team_groups(regelmotor)
     api.group.add_user(groupname="bos_team_familie_oest", username="teammate")
+    api.group.add_user(groupname="bos_committee_secretaries", username="secretary")
 
     active = _case(portal, "matrix-active")
     draft = _activity(_appropriation(active, portal, 1), portal, 1)

@@ -16,6 +16,7 @@ from tests.builders import grant
 from tests.builders import monthly_main
 from tests.builders import monthly_supplementary
 from tests.builders import new_appropriation
+from tests.builders import section_leader
 from tests.builders import team_users
 
 BAD_JSON = "Forespørgslen skal indeholde et gyldigt JSON-objekt."
@@ -296,11 +297,12 @@ def test_the_case_team_registers_no_payments(http):
 def test_a_section_leader_reaches_the_grant_within_competence(http):
     """@bos-grant's permission holds for every role with an approval level; the rules decide."""
     worker, _leader = team_users(http, suffix="-afsnit")
-    section_leader = http("afsnitsleder-rest", roles=["BOSSectionLeader"])
+    # the leader of the afsnit of the case's team: section leaders read their afsnit's cases
+    leader_of_afsnit = section_leader(http, "afsnitsleder-rest", team="familie_oest")
     case = create_case(worker, team="familie_oest")
     appropriation = create_appropriation(worker, case["@id"])
     main = create_activity(worker, appropriation["@id"], **monthly_main(worker))
-    result = grant(section_leader, appropriation["@id"], [main["UID"]], level="afsnitsleder")
+    result = grant(leader_of_afsnit, appropriation["@id"], [main["UID"]], level="afsnitsleder")
     assert result == {"granted": [main["UID"]]}
 
 

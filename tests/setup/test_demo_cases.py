@@ -12,6 +12,7 @@ from os2bos_plone.engine import clock
 from os2bos_plone.engine.validation import validate_activity
 from os2bos_plone.payments.store import stored_payments
 from os2bos_plone.payments.totals import sum_totals
+from os2bos_plone.security.committee import before_committee
 from os2bos_plone.security.teams import team_group_id
 from os2bos_plone.validation.activity import catalogue_errors
 
@@ -51,6 +52,7 @@ class TestDemoCases:
         self._granted_activities_carry_the_approval()
         self._activities_pass_the_engine_and_regelmotor_rules()
         self._yearly_totals_in_catalog_metadata()
+        self._the_readers_of_the_demo_cases()
 
     def _states_and_adjustments(self):
         brains = api.content.find(portal_type="bos_activity", unrestricted=True)
@@ -104,3 +106,14 @@ class TestDemoCases:
         assert sum_totals(brains, year + 1)[1] > 0
         drafts = [b for b in brains if b.review_state == "draft"]
         assert sum_totals(drafts, year) == (0, 0)
+
+    def _the_readers_of_the_demo_cases(self):
+        """The demo section leader leads the afsnit of the demo teams and reads every demo case;
+        the committee secretary reads the demo cases before the committee and no other."""
+        cases = api.content.find(portal_type="bos_case", unrestricted=True)
+        with api.env.adopt_user(username="afsnitsleder"):
+            assert len(api.content.find(portal_type="bos_case")) == len(cases)
+        before = {b.UID for b in cases if before_committee(b._unrestrictedGetObject())}
+        assert before  # the demo has committee decisions
+        with api.env.adopt_user(username="udvalgssekretaer"):
+            assert {b.UID for b in api.content.find(portal_type="bos_case")} == before

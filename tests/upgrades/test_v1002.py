@@ -11,6 +11,7 @@ from os2bos_plone.management.figures import STEP_MOVES_COLUMN
 from os2bos_plone.management.figures import clear_cache
 from os2bos_plone.management.figures import metadata_rows
 from os2bos_plone.upgrades import v1002
+from os2bos_plone.upgrades import v1005
 from tests.builders import YEAR
 from tests.builders import make_case
 
@@ -30,7 +31,9 @@ def test_the_step_is_registered(manager):
         (("1001",), ("1002",)),
         (("1002",), ("1003",)),
         (("1003",), ("1004",)),
+        (("1004",), ("1005",)),
         (("1005",), ("1006",)),
+        (("1006",), ("1007",)),
     ]
 
 
@@ -77,9 +80,10 @@ def test_upgrade_adds_and_fills_the_column(manager, monkeypatch):
     )
     messages = []
     monkeypatch.setattr(v1002.logger, "info", messages.append)
+    monkeypatch.setattr(v1005, "checkpoint", lambda: None)  # on through 1005: no commit
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1006",)  # and on through 1006
+    assert setup.getLastVersionForProfile(PROFILE) == ("1007",)  # and on through 1007
     assert COLUMN in catalog.schema()
     assert checkpoints
     assert any("sager" in message for message in messages)

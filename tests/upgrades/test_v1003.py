@@ -4,6 +4,7 @@ from plone import api
 from Products.GenericSetup.upgrade import listUpgradeSteps
 
 from os2bos_plone.upgrades import v1003
+from os2bos_plone.upgrades import v1005
 from tests.builders import make_case
 
 PROFILE = "os2bos_plone:default"
@@ -16,7 +17,9 @@ def test_the_step_is_registered(manager):
     assert [(step["source"], step["dest"]) for step in steps] == [
         (("1002",), ("1003",)),
         (("1003",), ("1004",)),
+        (("1004",), ("1005",)),
         (("1005",), ("1006",)),
+        (("1006",), ("1007",)),
     ]
 
 
@@ -36,10 +39,11 @@ def test_upgrade_removes_the_column(manager, monkeypatch):
     setup.setLastVersionForProfile(PROFILE, "1002")
     messages = []
     monkeypatch.setattr(v1003.logger, "info", messages.append)
+    monkeypatch.setattr(v1005, "checkpoint", lambda: None)  # on through 1005: no commit
 
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1006",)  # and on to 1006
+    assert setup.getLastVersionForProfile(PROFILE) == ("1007",)  # and on to 1007
     assert COLUMN not in catalog.schema()
     assert messages == ["Kolonnen bos_status er fjernet fra kataloget"]
     (brain,) = catalog.unrestrictedSearchResults(UID=case.UID())

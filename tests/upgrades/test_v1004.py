@@ -9,6 +9,7 @@ from Products.GenericSetup.upgrade import listUpgradeSteps
 from os2bos_plone.journal.storage import add_entry
 from os2bos_plone.journal.storage import entries
 from os2bos_plone.upgrades import v1004
+from os2bos_plone.upgrades import v1005
 from tests.builders import make_case
 
 PROFILE = "os2bos_plone:default"
@@ -20,9 +21,11 @@ def test_the_step_is_registered(manager):
     steps = listUpgradeSteps(setup, PROFILE, "1003")
     assert [(step["source"], step["dest"]) for step in steps] == [
         (("1003",), ("1004",)),
+        (("1004",), ("1005",)),
         (("1005",), ("1006",)),
+        (("1006",), ("1007",)),
     ]
-    assert setup.getVersionForProfile(PROFILE) == "1006"
+    assert setup.getVersionForProfile(PROFILE) == "1007"
 
 
 def _as_1003_left_it(portal):
@@ -75,11 +78,12 @@ def test_upgrade_converts_letter_files(manager, monkeypatch):
     setup.setLastVersionForProfile(PROFILE, "1003")
     messages = []
     monkeypatch.setattr(v1004, "checkpoint", lambda: None)
+    monkeypatch.setattr(v1005, "checkpoint", lambda: None)
     monkeypatch.setattr(v1004.logger, "info", messages.append)
 
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1006",)
+    assert setup.getLastVersionForProfile(PROFILE) == ("1007",)
     assert "bos_letter" in api.portal.get_tool("portal_types").objectIds()
     workflows = api.portal.get_tool("portal_workflow")
     assert workflows.getChainForPortalType("bos_letter") == ("bos_letter_workflow",)

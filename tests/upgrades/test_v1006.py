@@ -16,7 +16,7 @@ def test_the_step_is_registered(manager):
     setup = api.portal.get_tool("portal_setup")
     steps = listUpgradeSteps(setup, PROFILE, "1005")
     assert [(step["source"], step["dest"]) for step in steps] == [(("1005",), ("1006",))]
-    assert setup.getVersionForProfile(PROFILE) == "1006"
+    assert setup.getVersionForProfile(PROFILE) == "1007"
 
 
 def test_upgrade_registers_the_records_and_the_configlet(manager):
@@ -31,7 +31,7 @@ def test_upgrade_registers_the_records_and_the_configlet(manager):
 
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1006",)
+    assert setup.getLastVersionForProfile(PROFILE) == ("1007",)  # and on to 1007
     assert all(f"{PREFIX}.{name}" in registry.records for name in FIELD_NAMES)
     assert registry[f"{PREFIX}.account_unknown"] == "UKENDT"
     assert "bos-settings" in [action.getId() for action in panel.listActions()]

@@ -21,6 +21,7 @@ LISTS = (
     ("effort_steps", _("Effort steps (indsatstrappen)"), "case_lists"),
     ("efforts", _("Efforts"), "case_lists"),
     ("school_districts", _("School districts"), "case_lists"),
+    ("units", _("Organisational units"), "case_lists"),
     ("teams", _("Teams"), "case_lists"),
     ("municipalities", _("Municipalities"), "payment_lists"),
     ("activity_categories", _("Activity categories"), "payment_lists"),

@@ -28,6 +28,7 @@ LIST_KEYS = {
     "effort_steps": "number",
     "efforts": "key",
     "school_districts": "key",
+    "units": "key",
     "teams": "key",
     "municipalities": "code",
     "activity_categories": "category_id",

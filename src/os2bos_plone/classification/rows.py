@@ -43,6 +43,7 @@ APPLY_ORDER = (
     "effort_steps",
     "efforts",
     "school_districts",
+    "units",
     "teams",
     "municipalities",
     "internal_recipients",

@@ -79,8 +79,17 @@ class IKeyTitleRow(Interface):
     active = schema.Bool(title=_("Active"), default=True, required=False)
 
 
+class IUnitRow(IKeyTitleRow):
+    """An afsnit: its leader reads the cases of the afsnit's teams (security.localroles)."""
+
+    leader = schema.TextLine(title=_("Leader (user name)"), required=False)
+
+
 class ITeamRow(IKeyTitleRow):
     leader = schema.TextLine(title=_("Leader (user name)"), required=False)
+    unit = schema.Choice(
+        title=_("Unit"), vocabulary="os2bos_plone.vocabularies.Units", required=False
+    )
 
 
 class IActivityCategoryRow(Interface):
@@ -150,7 +159,7 @@ class IRegelmotor(model.Schema):
     model.fieldset(
         "case_lists",
         label=_("Case lists"),
-        fields=["target_groups", "effort_steps", "efforts", "school_districts", "teams"],
+        fields=["target_groups", "effort_steps", "efforts", "school_districts", "units", "teams"],
     )
     directives.widget("target_groups", DataGridFieldFactory, auto_append=False)
     target_groups = schema.List(
@@ -177,6 +186,14 @@ class IRegelmotor(model.Schema):
     school_districts = schema.List(
         title=_("School districts"),
         value_type=DictRow(title=_("School district"), schema=IKeyTitleRow),
+        required=False,
+        default=[],
+    )
+    directives.widget("units", DataGridFieldFactory, auto_append=False)
+    units = schema.List(
+        title=_("Organisational units"),
+        description=_("The unit's leader reads the cases of the teams in the unit."),
+        value_type=DictRow(title=_("Unit"), schema=IUnitRow),
         required=False,
         default=[],
     )
@@ -265,6 +282,7 @@ class IRegelmotor(model.Schema):
         _unique(data.effort_steps, "number", "Indsatstrappen")
         _unique(data.efforts, "key", "Indsatser")
         _unique(data.school_districts, "key", "Skoledistrikter")
+        _unique(data.units, "key", "Afsnit")
         _unique(data.teams, "key", "Teams")
         _unique(data.municipalities, "code", "Kommuner")
         _unique(data.activity_categories, "category_id", "Aktivitetskategorier")

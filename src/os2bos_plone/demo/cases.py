@@ -62,6 +62,9 @@ TEAM_MEMBERS = {
     "unge": ("fatima", "afsnitsleder"),
 }
 
+# The demo's section leader leads the afsnit of every demo team and so reads their cases.
+UNIT_LEADER = "afsnitsleder"
+
 # Who decides at each role's level (and so is recorded as the approver of the demo grants).
 APPROVER_BY_ROLE = {
     "BOSTeamLeader": "teamleder",
@@ -490,6 +493,27 @@ def ensure_case_workers(progress=print):
             if username not in members and api.user.get(username=username) is not None:
                 api.group.add_user(groupname=group_id, username=username)
         steps.step(f"{group_id}: {', '.join(usernames)}")
+    ensure_unit_leaders(regelmotor())
+
+
+def ensure_unit_leaders(container):
+    """The afsnit of the demo teams get the demo section leader as their leader, where they have
+    none (an administrator's choice is kept)."""
+    demo_units = {
+        row.get("unit")
+        for row in getattr(container, "teams", None) or []
+        if row["key"] in TEAM_MEMBERS
+    }
+    changed = False
+    units = []
+    for row in getattr(container, "units", None) or []:
+        if row["key"] in demo_units and not row.get("leader"):
+            row = {**row, "leader": UNIT_LEADER}
+            changed = True
+        units.append(row)
+    if changed:
+        container.units = units
+        sync_team_groups(container)
 
 
 @contextmanager

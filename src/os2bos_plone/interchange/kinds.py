@@ -373,13 +373,22 @@ _KIND_LIST: tuple[Kind, ...] = (
         (_key(), _title(), _ACTIVE),
     ),
     Kind(
+        "units",
+        "Afsnit",
+        "Afsnit",
+        "key",
+        "nøgle",
+        "afsnittet »{}« findes ikke",
+        (_key(), _title(), _ACTIVE),
+    ),
+    Kind(
         "teams",
         "Team",
         "Teams",
         "key",
         "nøgle",
         "teamet »{}« findes ikke",
-        (_key(), _title(), _ACTIVE),
+        (_key(), _title(), Field("unit", STR, "Afsnit", ref="units"), _ACTIVE),
     ),
     Kind(
         "internal_recipients",

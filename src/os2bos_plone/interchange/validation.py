@@ -65,6 +65,7 @@ _PLAIN_KEY_KINDS = frozenset(
         "approval_levels",
         "efforts",
         "school_districts",
+        "units",
         "teams",
         "internal_recipients",
     }

@@ -84,5 +84,11 @@ DATA_PROTECTION_ROLE = ProductRole(
     "Læser og eksporterer logningen af, hvem der har set hvilke sager (GDPR); intet andet.",
 )
 
+# Read-only on one case, given by the local-role adapter (security.localroles) to the leader of
+# the afsnit of the case's team and, while the case is before the committee, to the committee
+# secretaries' group. Like DATA_PROTECTION_ROLE it is declared in rolemap.xml, never granted
+# globally: a global section leader or committee secretary reads only these cases.
+CASE_READER_ROLE = "BOSCaseReader"
+
 # Roles given per case by the local-role adapter (os2bos_plone.localroles), never by hand.
-LOCAL_ROLES = ("BOSCaseTeam",)
+LOCAL_ROLES = ("BOSCaseTeam", CASE_READER_ROLE)

@@ -28,6 +28,7 @@ VOCABULARY_NAMES = (
     "EffortSteps",
     "Efforts",
     "SchoolDistricts",
+    "Units",
     "Teams",
     "Municipalities",
     "ActivityCategories",

@@ -296,6 +296,7 @@ target_groups = _list_factory("target_groups")
 effort_steps = _list_factory("effort_steps")
 efforts = _list_factory("efforts")
 school_districts = _list_factory("school_districts")
+units = _list_factory("units")
 teams = _list_factory("teams")
 municipalities = _list_factory("municipalities", title_of=lambda row: row.get("name"))
 activity_categories = _list_factory(

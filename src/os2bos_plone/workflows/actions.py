@@ -41,6 +41,7 @@ from os2bos_plone.decisions.transitions import taken_by_operation
 from os2bos_plone.decisions.transitions import transition_comment
 from os2bos_plone.journal.handlers import transition_succeeded
 from os2bos_plone.payments.handlers import activity_changed
+from os2bos_plone.security.committee import activity_transition_taken
 
 
 @dataclass(frozen=True)
@@ -137,12 +138,19 @@ def mail_rejection(activity, taken):
     activity_rejected(activity, taken)
 
 
+def committee_access(activity, taken):
+    """Whether the case is before the committee (the committee secretaries read it), after the
+    decision's levels are recorded (a bare transition's by ``complete_bare_decision``)."""
+    activity_transition_taken(activity, taken)
+
+
 #: The steps after every transition of an activity, in this order (see the module docstring).
 AFTER_TRANSITION = (
     refresh_payments,
     journal_transition,
     complete_bare_decision,
     mail_rejection,
+    committee_access,
 )
 
 
