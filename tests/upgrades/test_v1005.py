@@ -19,7 +19,11 @@ GLOBAL_READERS = ("BOSSectionLeader", "BOSCommitteeSecretary")
 def test_the_step_is_registered(manager):
     setup = api.portal.get_tool("portal_setup")
     steps = listUpgradeSteps(setup, PROFILE, "1004")
-    assert [(step["source"], step["dest"]) for step in steps] == [(("1004",), ("1005",))]
+    assert [(step["source"], step["dest"]) for step in steps] == [
+        (("1004",), ("1005",)),
+        (("1005",), ("1006",)),
+        (("1006",), ("1007",)),
+    ]
     assert setup.getVersionForProfile(PROFILE) == "1007"
 
 

@@ -15,7 +15,10 @@ PROFILE = "os2bos_plone:default"
 def test_the_step_is_registered(manager):
     setup = api.portal.get_tool("portal_setup")
     steps = listUpgradeSteps(setup, PROFILE, "1005")
-    assert [(step["source"], step["dest"]) for step in steps] == [(("1005",), ("1006",))]
+    assert [(step["source"], step["dest"]) for step in steps] == [
+        (("1005",), ("1006",)),
+        (("1006",), ("1007",)),
+    ]
     assert setup.getVersionForProfile(PROFILE) == "1007"
 
 

@@ -6,6 +6,7 @@ never by patching ``time.time``, which ZODB's transaction ids depend on.
 """
 
 from contextlib import contextmanager
+from datetime import UTC
 from datetime import date
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -29,6 +30,12 @@ def now() -> datetime:
     if _fixed_day is None:
         return current
     return current.replace(year=_fixed_day.year, month=_fixed_day.month, day=_fixed_day.day)
+
+
+def instant() -> datetime:
+    """The real moment in UTC, whatever day the clock is set to: what audit records stamp
+    (when a mail was sent, a payment file made), never the product's day."""
+    return datetime.now(UTC)
 
 
 def set_today(day: date | None) -> None:

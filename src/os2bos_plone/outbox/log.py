@@ -9,13 +9,13 @@ Entries are never changed or removed by the product.
 """
 
 import uuid
-from datetime import UTC
 from datetime import date
-from datetime import datetime
 
 from BTrees.OOBTree import OOBTree
 from plone import api
 from zope.annotation.interfaces import IAnnotations
+
+from os2bos_plone.engine import clock
 
 MAIL_LOG_KEY = "os2bos_plone.mail_log"
 
@@ -30,7 +30,7 @@ def _tree(create=False):
 
 def now():
     # The real moment of sending, as the journal keeps it (not the product's clock).
-    return datetime.now(UTC)
+    return clock.instant()
 
 
 def record(to, subject, body, sent, kind="", error=""):

@@ -6,12 +6,12 @@ removed by the product. The text holds CPR numbers: only the payment office read
 
 import logging
 import os
-from datetime import UTC
-from datetime import datetime
 
 from BTrees.OOBTree import OOBTree
 from plone import api
 from zope.annotation.interfaces import IAnnotations
+
+from os2bos_plone.engine import clock
 
 FILES_KEY = "os2bos_plone.payment_files"
 logger = logging.getLogger("os2bos_plone.payouts")
@@ -29,7 +29,7 @@ def keep(result, user_id):
     """Keep the run's file; returns the kept record."""
     record = {
         "filename": result.filename,
-        "created": datetime.now(UTC).isoformat(),
+        "created": clock.instant().isoformat(),
         "user": user_id or "",
         "date": result.first_day.isoformat(),
         "dates": [day.isoformat() for day in result.dates],
