@@ -1,7 +1,8 @@
 """E-mail notifications of the approval process, sent through the site's MailHost.
 
 * Activities submitted (indstillet): the deciders of the required level are told. Deciders are
-  the users holding the level's deciding role on the case: members of groups carrying the role,
+  the users holding the level's deciding role on the case and reading it (a mail names the
+  child): members of groups carrying the role,
   users holding it themselves, principals holding it locally on the case (Sharing tab and the
   local-role adapter) and, for a team leader level, the leader of the case's team (a row on the
   regelmotor with a ``leader`` user id). Only users with an e-mail address are mailed; the user
@@ -13,6 +14,7 @@ and the child's name. The sender is the site's mail settings (Plone's mail contr
 the MailHost is not configured, a warning is logged and nothing else happens.
 """
 
+from AccessControl.PermissionRole import rolesForPermissionOn
 from Acquisition import aq_base
 from plone import api
 
@@ -71,7 +73,20 @@ def deciders(case, role):
         row = list_row("teams", case.team)
         if row and row.get("leader"):
             user_ids |= _expand(row["leader"])
-    return sorted(user_ids)
+    # A mail names the child: only those who may read the case hear of it (a section leader
+    # of another afsnit holds the role, not the case).
+    return sorted(user_id for user_id in user_ids if _reads(user_id, case))
+
+
+def _reads(user_id, case):
+    # From the roles, not checkPermission: borg.localrole caches a user's allowed roles per
+    # request, and the submission that brings a case before the committee changes them.
+    acl_users = api.portal.get_tool("acl_users")
+    user = acl_users.getUserById(user_id)
+    if user is None:
+        return False
+    roles = set(user.__of__(acl_users).getRolesInContext(case))
+    return bool(roles & set(rolesForPermissionOn("View", case)))
 
 
 def address_of(user_id):
