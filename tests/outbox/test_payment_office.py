@@ -146,6 +146,10 @@ def test_the_mail_log_rest_and_screen(http, functional_portal, monkeypatch):
         assert items[0]["subject"] == f"Aktivitet oprettet - {CPR}"
         screen = session.get(f"{session.base}/@@bos-mail-log", headers={"Accept": "text/html"})
         assert screen.status_code == 200 and "Aktivitet oprettet" in screen.text
+        payments_screen = session.get(
+            f"{session.base}/@@bos-payments", headers={"Accept": "text/html"}
+        )
+        assert "@@bos-mail-log" in payments_screen.text  # linked from the payment office
     bad = http().get(f"{functional_portal.absolute_url()}/@bos-mail-log", params={"since": "x"})
     assert bad.status_code == 400 and "Ugyldig dato" in bad.text
     for username, role in (("mail-worker", "BOSCaseWorker"), ("mail-leader", "BOSManagement")):

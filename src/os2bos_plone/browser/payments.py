@@ -337,6 +337,9 @@ class PaymentSearchView(PagedView):
 
     # -- what the template shows -------------------------------------------------------------
 
+    def may_read_mail_log(self):
+        return bool(api.user.has_permission("os2bos_plone: View mail log", obj=self.context))
+
     def base_url(self):
         return f"{self.context.absolute_url()}/@@bos-payments"
 
