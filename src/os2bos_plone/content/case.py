@@ -21,6 +21,7 @@ from os2bos_plone import _
 from os2bos_plone.classification.reader import list_row
 from os2bos_plone.content.constraints import constraint_from
 from os2bos_plone.content.constraints import ensure_unique
+from os2bos_plone.engine.identifiers import InvalidIdentifier
 from os2bos_plone.engine.identifiers import validate_cpr
 from os2bos_plone.engine.identifiers import validate_sbsys_id
 
@@ -122,11 +123,22 @@ def format_cpr(value):
     return f"{digits[:6]}-{digits[6:]}"
 
 
+class CprTextLine(BoundedTextLine):
+    """A CPR number; a valid one typed on the form is stored as DDMMÅÅ-XXXX, as REST does."""
+
+    def fromUnicode(self, value):
+        try:
+            value = format_cpr(value)
+        except InvalidIdentifier:
+            pass  # validation gives the message
+        return super().fromUnicode(value)
+
+
 class IRelatedPersonRow(Interface):
     relation = schema.Choice(
         title=_("label_related_relation", default="Relation"), vocabulary=RELATION_VOCABULARY
     )
-    cpr = BoundedTextLine(
+    cpr = CprTextLine(
         title=_("label_related_cpr", default="CPR-nummer"),
         description=_("help_related_cpr", default="DDMMÅÅ-XXXX"),
         max_length=11,
