@@ -211,3 +211,70 @@ def test_bad_input_and_who_may(http, reported):
     anonymous.auth = None
     assert anonymous.get(url, params={"kind": "handicap"}).status_code == 401
     assert http().get(url, params={"kind": "handicap"}).status_code == 200  # Manager
+
+
+def edit_form_values(session, case_url):
+    """The case edit form's values as a browser would send them (name, value) pairs."""
+    import lxml.html
+
+    page = session.get(f"{case_url}/edit", headers=HTML)
+    assert page.status_code == 200
+    document = lxml.html.fromstring(page.text)
+    count = "form.widgets.related_persons.count"
+    [form] = [form for form in document.forms if count in form.inputs.keys()]
+    return [
+        (name, value)
+        for name, value in form.form_values()
+        if not name.startswith("form.widgets.related_persons.")
+    ]
+
+
+def family_rows(*rows):
+    values = [("form.widgets.related_persons.count", str(len(rows)))]
+    for number, (relation, cpr, name) in enumerate(rows):
+        prefix = f"form.widgets.related_persons.{number}"
+        values += [
+            (f"{prefix}-empty-marker", "1"),
+            (f"{prefix}.widgets.relation:list", relation),
+            (f"{prefix}.widgets.relation-empty-marker", "1"),
+            (f"{prefix}.widgets.cpr", cpr),
+            (f"{prefix}.widgets.name", name),
+            (f"{prefix}.widgets.related_case", ""),
+        ]
+    return values
+
+
+def test_the_family_on_the_edit_form(http, today):
+    admin = http()
+    case = create_case(admin)
+    form = {"Accept": "text/html", "Content-Type": "application/x-www-form-urlencoded"}
+    base = edit_form_values(admin, case["@id"])
+    save = [("form.buttons.save", "Gem")]
+
+    bad = admin.post(
+        f"{case['@id']}/edit",
+        data=base + family_rows(("mor", "0202851234", "Anna"), ("far", "320180-1234", "Bo")) + save,
+        headers=form,
+        allow_redirects=False,
+    )
+    assert bad.status_code == 200
+    assert "CPR-nummeret indeholder ikke en gyldig fødselsdato." in bad.text
+    assert admin.get(case["@id"]).json()["related_persons"] == []
+
+    good = admin.post(
+        f"{case['@id']}/edit",
+        data=base
+        + family_rows(("mor", "0202851234", "Anna"), ("plejeforaelder", "030380-4321", "Bo"))
+        + save,
+        headers=form,
+        allow_redirects=False,
+    )
+    assert good.status_code == 302, good.text[:3000]
+    assert admin.get(case["@id"]).json()["related_persons"] == [
+        {"relation": "mor", "cpr": "020285-1234", "name": "Anna", "related_case": ""},
+        {"relation": "plejeforaelder", "cpr": "030380-4321", "name": "Bo", "related_case": ""},
+    ]
+    page = admin.get(case["@id"], headers=HTML).text
+    assert "Plejeforælder" in page
+    journal = admin.get(f"{case['@id']}/@bos-journal").json()["items"]
+    assert any(item["action"] == "related_persons_changed" for item in journal)

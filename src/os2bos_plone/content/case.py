@@ -152,6 +152,9 @@ class IRelatedPersonRow(Interface):
         ),
         max_length=NAME_LENGTH,
         required=False,
+        # "" (not None) when empty, on the form as over REST: one shape for every reader.
+        missing_value="",
+        default="",
         constraint=constraint_from(_check_related_case),
     )
 
