@@ -9,7 +9,6 @@ from os2bos_plone.adapters.lookup import case_of
 from os2bos_plone.adapters.lookup import granted_period
 from os2bos_plone.adapters.lookup import status_of
 from os2bos_plone.adapters.lookup import user_name
-from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.content.case import PARENT_RELATIONS
 from os2bos_plone.engine.dst import HANDICAP
 from os2bos_plone.engine.dst import PREVENTIVE
@@ -95,23 +94,33 @@ def grant_of(appropriation, case, section, changed=False):
     )
 
 
-def grants(kind, from_date, to_date, initial_load):
-    """The candidate grants of one delivery: every appropriation under a section reported in
-    it (the rules in engine.dst decide which are reported)."""
+def reported_sections(kind):
+    """{UID: section} of the sections whose grants the delivery reports."""
     flag = SECTION_FLAGS[kind]
     sections = {}
+    for brain in api.content.find(portal_type="bos_section", unrestricted=True):
+        section = brain._unrestrictedGetObject()
+        if getattr(section, flag, False):
+            sections[brain.UID] = section
+    return sections
+
+
+def grants(kind, from_date, to_date, initial_load):
+    """The candidate grants of one delivery: every appropriation under a section reported in
+    it (the rules in engine.dst decide which are reported). Only those sections' appropriations
+    are read (the catalog's bos_section index)."""
+    sections = reported_sections(kind)
+    if not sections:
+        return []
     changed = {}
     result = []
-    brains = api.content.find(portal_type="bos_appropriation", unrestricted=True)
+    brains = api.content.find(
+        portal_type="bos_appropriation", bos_section=list(sections), unrestricted=True
+    )
     for brain in brains:
         appropriation = brain._unrestrictedGetObject()
-        uid = getattr(appropriation, "section", None)
-        if not uid:
-            continue
-        if uid not in sections:
-            sections[uid] = by_uid(uid)
-        section = sections[uid]
-        if section is None or not getattr(section, flag, False):
+        section = sections.get(getattr(appropriation, "section", None))
+        if section is None:
             continue
         case = case_of(appropriation)
         if case is None:
