@@ -84,6 +84,11 @@ def test_the_family_over_rest_the_journal_and_the_view(http, today):
     ]
     assert admin.get(case["@id"]).json()["related_persons"][0]["name"] == "Anna Hansen"
     assert admin.patch(case["@id"], json={"related_persons": "Anna"}).status_code == 400
+    refused = create_case(admin, expect=400, related_persons=[{"relation": "far", "cpr": "1"}])
+    assert [error["message"] for error in refused["errors"]] == [
+        "Familie, række 1: CPR-nummeret skal have formen DDMMÅÅXXXX eller DDMMÅÅ-XXXX (10 cifre).",
+        "Familie, række 1: »Navn« skal udfyldes",
+    ]
 
     sister = {
         "relation": "soeskende",
@@ -278,3 +283,32 @@ def test_the_family_on_the_edit_form(http, today):
     assert "Plejeforælder" in page
     journal = admin.get(f"{case['@id']}/@bos-journal").json()["items"]
     assert any(item["action"] == "related_persons_changed" for item in journal)
+
+
+def test_the_screen_makes_the_file(http, reported, audit_dir):
+    import re
+
+    leader = http("dst-ledelse3", roles=["BOSManagement"])
+    screen = leader.get(f"{leader.base}/@@bos-dst", headers=HTML)
+    token = re.search(r'name="_authenticator"\s+value="([^"]+)"', screen.text)
+    token = token or re.search(r'value="([^"]+)"\s+name="_authenticator"', screen.text)
+    form = {"Accept": "*/*", "Content-Type": "application/x-www-form-urlencoded"}
+    data = {"kind": "handicap", "initial_load": "1", "submitted": "1"}
+    refused = leader.post(f"{leader.base}/@@bos-dst", data=data, headers=form)
+    assert refused.status_code == 403  # no form token
+    made = leader.post(
+        f"{leader.base}/@@bos-dst",
+        data={**data, "_authenticator": token.group(1)},
+        headers=form,
+    )
+    assert made.status_code == 200
+    assert made.headers["Content-Disposition"].startswith(
+        'attachment; filename="P_151_L231_P2026M11_V01_D20261207T'
+    )
+    assert dst_schema("DST_BoernMedHandicapLeveranceL231Struktur.xsd").validate(
+        etree.fromstring(made.content)
+    )
+    [entry] = audit_entries(audit_dir, "export")
+    assert entry["detail"].startswith("@@bos-dst P_151_L231_")
+    listed = leader.get(f"{leader.base}/@@bos-dst", headers=HTML)
+    assert made.headers["Content-Disposition"].split('"')[1] in listed.text
