@@ -517,6 +517,43 @@ def require_os2bos_data() -> Path:
     return OS2BOS_DATA
 
 
+#: Danmarks Statistik's XML schemas beside the repository (never copied into it); BOS_DST_XSD
+#: names another place (a git worktree elsewhere).
+DST_XSD = Path(os.environ.get("BOS_DST_XSD") or REPO.parent / "shared" / "dst-xsd")
+
+
+def require_dst_xsd() -> Path:
+    """The DST schema directory; skip without it, but fail on CI."""
+    if not DST_XSD.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail("../shared/dst-xsd mangler")
+        pytest.skip("../shared/dst-xsd mangler")
+    return DST_XSD
+
+
+def dst_schema(name, folder="dst_handicap"):
+    """An lxml XMLSchema of one DST schema file; remote schemaLocations (digitaliser.dk) are
+    read from the local copies by their file name, never from the network."""
+    from lxml import etree
+
+    root = require_dst_xsd()
+    local = {path.name: path for path in sorted(root.glob("*/*.xsd"), reverse=True)}
+    # dst_handicap holds the complete set; its copies win over the other folder's.
+    local.update({path.name: path for path in (root / "dst_handicap").glob("*.xsd")})
+
+    class LocalCopies(etree.Resolver):
+        def resolve(self, url, public_id, context):
+            found = local.get(url.rsplit("/", 1)[-1])
+            if found is None:
+                return None
+            return self.resolve_filename(str(found), context)
+
+    parser = etree.XMLParser(no_network=True)
+    parser.resolvers.add(LocalCopies())
+    document = etree.parse(str(root / folder / name), parser)
+    return etree.XMLSchema(document)
+
+
 # -- mails ---------------------------------------------------------------------------------------
 def parsed(message):
     """(To, Subject, body text) of a message the MockMailHost kept."""

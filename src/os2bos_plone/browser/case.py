@@ -14,6 +14,7 @@ from plone import api
 from os2bos_plone import _
 from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
 from os2bos_plone.adapters.lookup import APPROPRIATION_TYPE
+from os2bos_plone.adapters.lookup import CASE_TYPE
 from os2bos_plone.adapters.lookup import appropriation_status
 from os2bos_plone.adapters.lookup import granted_period
 from os2bos_plone.audit.reads import case_read
@@ -26,6 +27,7 @@ from os2bos_plone.browser.containers import user_names
 from os2bos_plone.browser.journal import local_time
 from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.classification.reader import list_rows
+from os2bos_plone.content.case import RELATIONS
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_date_short
 from os2bos_plone.engine.money import format_money
@@ -226,6 +228,27 @@ class CaseView(BosView):
                 )
             )
         return f"{format_date_short(start)} – {format_date_short(end)}"
+
+    # -- family ------------------------------------------------------------------------------
+
+    def family(self):
+        """The related persons, each with a link to their own case when the reader may see it
+        (a restricted search: a case the reader may not open is not linked)."""
+        rows = []
+        catalog = api.portal.get_tool("portal_catalog")
+        for row in getattr(self.context, "related_persons", None) or []:
+            uid = row.get("related_case") or ""
+            brains = catalog(UID=uid, portal_type=CASE_TYPE) if uid else []
+            rows.append(
+                {
+                    "relation": RELATIONS.get(row.get("relation"), row.get("relation") or ""),
+                    "name": row.get("name") or "",
+                    "cpr": row.get("cpr") or "",
+                    "case_url": brains[0].getURL() if brains else "",
+                    "case_title": (brains[0].bos_sbsys_id or brains[0].Title) if brains else "",
+                }
+            )
+        return rows
 
     # -- links -------------------------------------------------------------------------------
 

@@ -1,20 +1,27 @@
 """The child's case (sag) and its grants (bevillinger)."""
 
+from collective.z3cform.datagridfield.datagridfield import DataGridFieldFactory
+from collective.z3cform.datagridfield.row import DictRow
 from plone import api
 from plone.app.z3cform.widgets.select import AjaxSelectFieldWidget
 from plone.autoform import directives
 from plone.dexterity.content import Container
 from plone.supermodel import model
 from zope import schema
+from zope.interface import Interface
 from zope.interface import Invalid
 from zope.interface import implementer
 from zope.interface import invariant
+from zope.schema.interfaces import IList
 from zope.schema.interfaces import TooLong
+from zope.schema.vocabulary import SimpleTerm
+from zope.schema.vocabulary import SimpleVocabulary
 
 from os2bos_plone import _
 from os2bos_plone.classification.reader import list_row
 from os2bos_plone.content.constraints import constraint_from
 from os2bos_plone.content.constraints import ensure_unique
+from os2bos_plone.engine.identifiers import InvalidIdentifier
 from os2bos_plone.engine.identifiers import validate_cpr
 from os2bos_plone.engine.identifiers import validate_sbsys_id
 
@@ -83,6 +90,84 @@ def _check_sbsys_id(value):
     validate_sbsys_id(value)
 
 
+# -- the family (related persons, spec 1.10) ---------------------------------------------------
+
+#: The relations a related person may have to the child: {key: Danish title}. "mor"/"far" are
+#: the parents Danmarks Statistik's L201 delivery reports (the first of them).
+RELATIONS = {
+    "mor": "Mor",
+    "far": "Far",
+    "soeskende": "Søskende",
+    "plejeforaelder": "Plejeforælder",
+    "bedsteforaelder": "Bedsteforælder",
+    "andet": "Anden relation",
+}
+PARENT_RELATIONS = ("mor", "far")
+RELATION_VOCABULARY = SimpleVocabulary(
+    [SimpleTerm(key, key, title) for key, title in RELATIONS.items()]
+)
+MSG_NO_CASE = "Der findes ingen sag med UID »{uid}«."
+
+
+def _check_related_case(value):
+    if not value:
+        return
+    found = api.content.find(portal_type="bos_case", UID=value, unrestricted=True)
+    if not found:
+        raise ValueError(MSG_NO_CASE.format(uid=value))
+
+
+def format_cpr(value):
+    """A valid CPR number as DDMMÅÅ-XXXX (the family's stored form)."""
+    digits = validate_cpr(value)
+    return f"{digits[:6]}-{digits[6:]}"
+
+
+class CprTextLine(BoundedTextLine):
+    """A CPR number; a valid one typed on the form is stored as DDMMÅÅ-XXXX, as REST does."""
+
+    def fromUnicode(self, value):
+        try:
+            value = format_cpr(value)
+        except InvalidIdentifier:
+            pass  # validation gives the message
+        return super().fromUnicode(value)
+
+
+class IRelatedPersonRow(Interface):
+    relation = schema.Choice(
+        title=_("label_related_relation", default="Relation"), vocabulary=RELATION_VOCABULARY
+    )
+    cpr = CprTextLine(
+        title=_("label_related_cpr", default="CPR-nummer"),
+        description=_("help_related_cpr", default="DDMMÅÅ-XXXX"),
+        max_length=11,
+        constraint=constraint_from(_check_cpr),
+    )
+    name = BoundedTextLine(title=_("label_related_name", default="Navn"))
+    related_case = BoundedTextLine(
+        title=_("label_related_case", default="Egen sag (UID)"),
+        description=_(
+            "help_related_case", default="UID på personens egen sag, hvis personen har en."
+        ),
+        max_length=NAME_LENGTH,
+        required=False,
+        # "" (not None) when empty, on the form as over REST: one shape for every reader.
+        missing_value="",
+        default="",
+        constraint=constraint_from(_check_related_case),
+    )
+
+
+class IRelatedPersonsField(IList):
+    """The case's family: a list of related-person rows (its own REST deserializer)."""
+
+
+@implementer(IRelatedPersonsField)
+class RelatedPersonsField(schema.List):
+    pass
+
+
 class ICase(model.Schema):
     sbsys_id = BoundedTextLine(
         title=_("SBSYS id"),
@@ -145,6 +230,22 @@ class ICase(model.Schema):
         default=[],
     )
     note = BoundedText(title=_("Note"), required=False)
+
+    model.fieldset("family", label=_("label_family", default="Familie"), fields=["related_persons"])
+    # Default []: cases made before the field read it as empty, no upgrade step needed.
+    directives.widget("related_persons", DataGridFieldFactory, auto_append=False)
+    related_persons = RelatedPersonsField(
+        title=_("label_related_persons", default="Familie"),
+        description=_(
+            "help_related_persons",
+            default="Relaterede personer: mor, far, søskende, plejeforældre og andre.",
+        ),
+        value_type=DictRow(
+            title=_("label_related_person", default="Person"), schema=IRelatedPersonRow
+        ),
+        required=False,
+        default=[],
+    )
 
     @invariant
     def unique_sbsys_id(data):

@@ -25,6 +25,7 @@ ACTION_TITLES = {
     "cpr_number_changed": "Nyt CPR-nummer",
     "name_changed": "Nyt navn",
     "team_changed": "Nyt team",
+    "related_persons_changed": "Familie ændret",
 }
 
 

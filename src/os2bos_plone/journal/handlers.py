@@ -14,6 +14,7 @@ from os2bos_plone.adapters.lookup import user_name
 from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.classification.reader import list_row
 from os2bos_plone.content.case import HISTORY_FIELDS
+from os2bos_plone.content.case import RELATIONS
 from os2bos_plone.engine.formatting import format_date
 from os2bos_plone.engine.money import display_money
 from os2bos_plone.engine.money import format_machine
@@ -252,6 +253,7 @@ JOURNALED_FIELDS = {
     "cpr_number": ("CPR-nummer", "cpr_number_changed"),
     "title": ("navn", "name_changed"),
     "team": ("team", "team_changed"),
+    "related_persons": ("familie", "related_persons_changed"),
 }
 
 
@@ -260,6 +262,36 @@ def mask_cpr(value):
     (010118-XXXX). The entry's data keeps the full value."""
     digits = "".join(char for char in str(value or "") if char.isdigit())
     return f"{digits[:6]}-XXXX" if digits else ""
+
+
+def _family_rows(rows):
+    """The family as the journal keeps it: CPR numbers masked, the rest as saved."""
+    return [
+        {
+            "relation": row.get("relation") or "",
+            "cpr": mask_cpr(row.get("cpr")),
+            "name": row.get("name") or "",
+            "related_case": row.get("related_case") or "",
+        }
+        for row in rows or []
+        if isinstance(row, dict)
+    ]
+
+
+def _family_change(old, new):
+    """(title, data) of a change of the family, without CPR numbers in clear text."""
+
+    def describe(row):
+        relation = RELATIONS.get(row["relation"], row["relation"])
+        return f"{relation} {row['cpr']} ({row['name']})"
+
+    before, after = _family_rows(old), _family_rows(new)
+    added = [row for row in after if row not in before]
+    removed = [row for row in before if row not in after]
+    parts = [f"tilføjet {describe(row)}" for row in added]
+    parts += [f"fjernet {describe(row)}" for row in removed]
+    title = f"Familien er ændret: {'; '.join(parts)}." if parts else "Familien er ændret."
+    return title, {"field": "related_persons", "old": before, "new": after}
 
 
 def _case_values(case):
@@ -347,10 +379,16 @@ def case_modified(case, event):
         if field == "effort_step":
             _reindex_moves(case)
     for field, (label, action) in JOURNALED_FIELDS.items():
-        if field not in snapshot:  # a snapshot older than these fields: nothing to compare
+        # A snapshot older than these fields: nothing to compare (a case older than the family
+        # had none, so its family is compared with an empty one).
+        if field not in snapshot and field != "related_persons":
             continue
         old, new = snapshot.get(field), values.get(field)
-        if old == new or (old in (None, "") and new in (None, "")):
+        if old == new or (old in (None, "", []) and new in (None, "", [])):
+            continue
+        if field == "related_persons":
+            title, data = _family_change(old, new)
+            add_entry(case, action, title, obj=case, data=data)
             continue
         add_entry(
             case,
