@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import builders
 from tests.storage.servers import Instance
 from tests.storage.servers import Postgres
 from tests.storage.servers import ZeoServer
@@ -57,6 +58,8 @@ class Cluster:
 
 @pytest.fixture(scope="session", params=["zeo", "relstorage"])
 def cluster(request):
+    # The REST builders remember regelmotor UIDs: each cluster is a site of its own.
+    builders._uids.clear()
     cluster = Cluster(request.param)
     yield cluster
     cluster.stop()
