@@ -147,14 +147,18 @@ def storage_section(storage, var_dir, values):
   </blobstorage>"""
     if storage == "zeo":
         address = values["ZEO_ADDRESS"]
-        return f"""  <zeoclient>
+        # ZEO's own <clientstorage> (not ZODB's older <zeoclient>): it knows server-sync.
+        return f"""  <clientstorage>
     server {address}
     storage 1
     name zeostorage
     blob-dir {var_dir}/blobcache
     shared-blob-dir off
     cache-size 128MB
-  </zeoclient>"""
+    # Each transaction starts from what the server has: a write through another instance is
+    # seen by the next request here (without it, invalidations may arrive a moment later).
+    server-sync on
+  </clientstorage>"""
     if storage == "relstorage":
         dsn = values["RELSTORAGE_DSN"]
         if not dsn:
@@ -178,6 +182,10 @@ instancehome $INSTANCE
 clienthome {var_dir}
 
 debug-mode off
+# Several instances on ZEO or RelStorage: a write conflict with another instance (catalog and
+# intid buckets every grant touches) is retried with a fresh view, waiting longer each time,
+# before the request answers 409 (the default is 3).
+max-conflict-retries 6
 security-policy-implementation C
 verbose-security off
 default-zpublisher-encoding utf-8

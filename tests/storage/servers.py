@@ -257,4 +257,8 @@ def stop_process(process):
 
 
 def remove(tmp):
+    """Remove the temp dir (BOS_STORAGE_KEEP=1 keeps it, with the logs, to look into a failure)."""
+    if os.environ.get("BOS_STORAGE_KEEP"):
+        print(f"Kept {tmp}")
+        return
     shutil.rmtree(tmp, ignore_errors=True)
