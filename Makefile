@@ -6,13 +6,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTANCE := instance
-PORT ?= 8080
-HOST ?= localhost
-SITE_ID ?= Plone
-ADMIN_USER ?= admin
-ADMIN_PASSWORD ?= admin
-STORAGE ?= filestorage
-export PORT HOST SITE_ID ADMIN_USER ADMIN_PASSWORD STORAGE
+# The settings (storage, port, site id, ...) are the operator's: instance.env (KEY=VALUE, see
+# instance.env.example), the environment for one call. scripts/make_instance.py reads them; every
+# target that uses the instance runs through it ($(RUN)), which writes instance/etc/ only when it
+# does not exist and otherwise refuses settings it was not written with: only 'make instance'
+# rewrites it, so a cron 'make jobs' uses the storage the site is served from.
+RUN := $(BIN)/python scripts/make_instance.py --run
 
 PIP_INSTALL := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
 
@@ -33,47 +32,46 @@ $(VENV)/.installed: $(BIN)/python constraints.txt setup.cfg pyproject.toml
 install: $(VENV)/.installed ## Create .venv and install the pinned dependencies
 
 .PHONY: instance
-instance: install ## Write instance/etc (zope.conf with FileStorage + blobs under var/)
+instance: install ## (Re)write instance/etc from instance.env and the environment (the only target that rewrites it)
 	@$(BIN)/python scripts/make_instance.py
 
 .PHONY: site
-site: instance ## Create the Plone site with the add-on and demo data (kept when it exists)
-	$(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/create_site.py
+site: install ## Create the Plone site with the add-on and demo data (kept when it exists)
+	$(RUN) $(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/create_site.py
 
 .PHONY: demo
-demo: instance ## Load the demo data into the existing site (idempotent)
-	$(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/load_demo.py
+demo: install ## Load the demo data into the existing site (idempotent)
+	$(RUN) $(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/load_demo.py
 
 .PHONY: jobs
-jobs: instance ## The nightly jobs in order (JOB=<name> for one, DATE=ÅÅÅÅ-MM-DD to run as of a day)
-	JOB="$(JOB)" DATE="$(DATE)" $(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/run_jobs.py
+jobs: install ## The nightly jobs in order (JOB=<name> for one, DATE=ÅÅÅÅ-MM-DD to run as of a day)
+	JOB="$(JOB)" DATE="$(DATE)" $(RUN) $(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/run_jobs.py
 
 .PHONY: start
 start: site ## Install, create the site and serve it in the foreground
-	@echo ""
-	@echo "Bevilling og Styring kører på http://$(HOST):$(PORT)/$(SITE_ID)"
-	@echo "  Administrator: $(ADMIN_USER) / $(ADMIN_PASSWORD)"
-	@echo "  Demobrugere (adgangskode bosdemo2026): sagsbehandler, teamleder, afsnitsleder,"
-	@echo "  udvalgssekretaer, okonomi, ledelse, regelmotor"
-	@echo "Stop med Ctrl-C."
-	@echo ""
-	$(BIN)/runwsgi $(INSTANCE)/etc/zope.ini
+	@$(RUN) sh -c 'echo; \
+	  echo "Bevilling og Styring kører på http://$$HOST:$$PORT/$$SITE_ID"; \
+	  echo "  Administrator: $$ADMIN_USER / $${ADMIN_PASSWORD:-admin}"; \
+	  echo "  Demobrugere (adgangskode bosdemo2026): sagsbehandler, teamleder, afsnitsleder,"; \
+	  echo "  udvalgssekretaer, okonomi, ledelse, regelmotor"; \
+	  echo "Stop med Ctrl-C."; echo'
+	$(RUN) $(BIN)/runwsgi $(INSTANCE)/etc/zope.ini
 
 .PHONY: seed
-seed: instance ## Update the classification from the shipped seed data (APPLY=1 writes)
-	SOURCE=seed $(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/import_classification.py
+seed: install ## Update the classification from the shipped seed data (APPLY=1 writes)
+	SOURCE=seed $(RUN) $(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/import_classification.py
 
 .PHONY: import-os2bos
-import-os2bos: instance ## Import an OS2BOS installation's classification: DIR=... (APPLY=1 writes)
-	SOURCE=os2bos DIR="$(DIR)" $(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/import_classification.py
+import-os2bos: install ## Import an OS2BOS installation's classification: DIR=... (APPLY=1 writes)
+	SOURCE=os2bos DIR="$(DIR)" $(RUN) $(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/import_classification.py
 
 .PHONY: import-xlsx
-import-xlsx: instance ## Import a classification workbook: FILE=... (APPLY=1 writes)
-	SOURCE=xlsx FILE="$(FILE)" $(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/import_classification.py
+import-xlsx: install ## Import a classification workbook: FILE=... (APPLY=1 writes)
+	SOURCE=xlsx FILE="$(FILE)" $(RUN) $(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/import_classification.py
 
 .PHONY: zeoserver
-zeoserver: instance ## Serve var/filestorage through ZEO (for STORAGE=zeo instances)
-	$(BIN)/runzeo -C $(INSTANCE)/etc/zeo.conf
+zeoserver: install ## Serve the FileStorage under VAR_DIR through ZEO on ZEO_ADDRESS (for STORAGE=zeo instances)
+	$(RUN) $(BIN)/runzeo -C $(INSTANCE)/etc/zeo.conf
 
 # Days the date-sensitive tests (marker "dates") run as, besides today: the year's turn, the end
 # of February in a common and a leap year, and a day in mid-year.
@@ -86,6 +84,10 @@ test: install chromium ## Lint (ruff), import layers, the whole test suite (brow
 	$(BIN)/lint-imports
 	$(BIN)/pytest
 	$(MAKE) --no-print-directory test-dates
+
+.PHONY: test-storage
+test-storage: install postgresql ## Several instances for real: two instances on a ZEO server and on PostgreSQL 15 (RelStorage), tests/storage
+	$(BIN)/pytest -p no:warnings -m storage tests/storage
 
 .PHONY: test-dates
 test-dates: install ## The date-sensitive tests (plans, costs, overview, renewal) as of each day in BOS_DAYS
@@ -101,6 +103,17 @@ chromium: ## Debian's chromium for the browser tests (apt-get, only when missing
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y chromium \
 		|| { $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y chromium; }; }
+
+# Debian's PostgreSQL 15 for 'make test-storage' (which runs its own cluster in a temp dir).
+PG_BIN ?= /usr/lib/postgresql/15/bin
+
+.PHONY: postgresql
+postgresql: ## Debian's PostgreSQL 15 server binaries for the storage tests (apt-get, only when missing)
+	@test -x $(PG_BIN)/initdb || { \
+		echo "Installing Debian's postgresql-15 for the storage tests"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y postgresql-15 \
+		|| { $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y postgresql-15; }; }
 
 .PHONY: lint
 lint: install ## Lint only

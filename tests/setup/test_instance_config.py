@@ -10,7 +10,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def render(tmp_path, **env):
     environment = dict(
-        os.environ, INSTANCE_DIR=str(tmp_path / "inst"), VAR_DIR=str(tmp_path / "var")
+        os.environ,
+        INSTANCE_DIR=str(tmp_path / "inst"),
+        VAR_DIR=str(tmp_path / "var"),
+        INSTANCE_ENV=str(tmp_path / "no-instance.env"),
     )
     environment.update(env)
     result = subprocess.run(
