@@ -50,3 +50,19 @@ def test_the_index_is_added_and_filled(manager, monkeypatch):
     assert [brain.UID for brain in found] == [priced.UID()]
     assert fixed.UID() not in [brain.UID for brain in found]
     assert v1007.upgrade() == 0  # a second run indexes nothing again
+
+
+def test_the_cases_folder_keeps_no_order_list(manager):
+    """Every new case rewrote one list of all case ids (a hot object between instances)."""
+    from Acquisition import aq_base
+    from zope.annotation.interfaces import IAnnotations
+
+    folder = manager["sager"]
+    annotations = IAnnotations(aq_base(folder))
+    annotations["plone.folder.ordered.order"] = ["left-by-an-ordered-folder"]
+    v1007.upgrade()
+    assert not any(key in annotations for key in v1007.ORDER_KEYS)
+    make_case(manager)
+    make_case(manager)
+    assert not any(key in annotations for key in v1007.ORDER_KEYS)
+    assert len(folder.objectIds()) >= 2

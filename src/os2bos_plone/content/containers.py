@@ -30,7 +30,10 @@ class ICasesFolder(model.Schema):
 
 @implementer(ICasesFolder)
 class CasesFolder(Container):
-    pass
+    # Unordered: an ordered folder keeps one list of every child id, which every new case
+    # rewrites (a hot object with ~10,000 ids, a conflict between instances). Cases are listed
+    # through the catalog, never by position.
+    _ordering = "unordered"
 
 
 CASE_FIELDS_A_TARGET_GROUP_CAN_REQUIRE = ("district", "effort_step", "scaling_step")

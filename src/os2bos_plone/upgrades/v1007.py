@@ -1,5 +1,9 @@
 """1006 -> 1007: the catalog index ``bos_payment_rate`` (the central rate an activity is priced
-by), so the nightly repricing finds the activities of a changed rate without waking the others.
+by), so the nightly repricing finds the activities of a changed rate without waking the others;
+and the cases folder without an order list.
+
+The cases folder is unordered now (content.containers.CasesFolder): the order list every new case
+rewrote (one persistent list of every case id, a conflict between instances) is removed.
 
 The index is added with the catalog API (no profile step is imported again) and filled for the
 activities priced by a rate, in batches of ``BATCH`` with a commit after each
@@ -9,7 +13,9 @@ activities priced by a rate, in batches of ``BATCH`` with a commit after each
 import logging
 
 import transaction
+from Acquisition import aq_base
 from plone import api
+from zope.annotation.interfaces import IAnnotations
 
 logger = logging.getLogger("os2bos_plone.upgrades.v1007")
 
@@ -26,8 +32,29 @@ def commit():
 checkpoint = commit
 
 
+#: Where plone.folder's default ordering keeps a folder's order.
+ORDER_KEYS = ("plone.folder.ordered.order", "plone.folder.ordered.pos")
+
+
+def drop_case_order(progress):
+    """Remove the cases folders' order lists (the folders are unordered now)."""
+    catalog = api.portal.get_tool("portal_catalog")
+    dropped = []
+    for brain in catalog.unrestrictedSearchResults(portal_type="bos_cases_folder"):
+        # The folder's own annotations, never ones acquired from a parent.
+        annotations = IAnnotations(aq_base(brain._unrestrictedGetObject()))
+        for key in ORDER_KEYS:
+            if annotations.get(key) is not None:
+                del annotations[key]
+                dropped.append(key)
+    if dropped:
+        progress("Sagsmappens rækkefølgeliste er fjernet (mappen er uordnet)")
+    return bool(dropped)
+
+
 def upgrade(context=None, progress=None):
     progress = progress or logger.info
+    drop_case_order(progress)
     catalog = api.portal.get_tool("portal_catalog")
     if INDEX not in catalog.indexes():
         catalog.addIndex(INDEX, "FieldIndex", extra={"indexed_attrs": INDEX})
