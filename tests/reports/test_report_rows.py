@@ -297,7 +297,5 @@ def test_no_rows_no_file(manager, tmp_path):
 def test_stats_count_rows_and_cases(family):
     stats = Stats()
     rows = list(payment_rows("expected", TODAY, stats=stats))
-    assert stats.rows == len(rows)
-    assert stats.cases == len({row[PAYMENT_COLUMNS.index("cpr_number")] for row in rows}) or (
-        stats.cases >= 1
-    )
+    assert stats.rows == len(rows) == 30
+    assert stats.cases == 1

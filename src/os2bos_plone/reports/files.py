@@ -3,9 +3,10 @@
 CSV is what the product's other exports write (the management overview, the audit log):
 ``;`` between cells, UTF-8 with a byte order mark, CRLF, decimal comma without thousands
 separators, dates as ÅÅÅÅ-MM-DD, "ja"/"nej" for yes/no. XLSX (openpyxl's write-only mode, which
-keeps the sheet in a temporary file) holds numbers as numbers and dates as dates. The header
-row is the spec's column names (reports.columns). Every text cell is formula-safe
-(engine.cells).
+``'`` before a text a spreadsheet would run as a formula (engine.cells). XLSX (reports.xlsx, a
+streaming writer: openpyxl's write-only mode is ten times too slow for a municipality's report)
+holds numbers as numbers, dates as dates and every text as an inline string, never a formula.
+The header row is the spec's column names (reports.columns).
 
 Names as OS2BOS wrote them, so the municipality's readers of its report folder find them:
 ``expected_payments_3``, ``granted_payments_3`` (version 3 of the columns) and
@@ -20,18 +21,14 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
 from os2bos_plone.engine.cells import csv_text
-from os2bos_plone.engine.cells import looks_like_formula
-from os2bos_plone.engine.cells import xlsx_text
 from os2bos_plone.reports.columns import CASE_COLUMNS
 from os2bos_plone.reports.columns import PAYMENT_COLUMNS
 from os2bos_plone.reports.rows import Stats
 from os2bos_plone.reports.rows import case_rows
 from os2bos_plone.reports.rows import payment_rows
+from os2bos_plone.reports.xlsx import SheetWriter
+from os2bos_plone.reports.xlsx import cell as xlsx_cell
 
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
@@ -64,41 +61,32 @@ def report_name(report, kind=None):
 # -- cells -----------------------------------------------------------------------------------
 
 
+def _csv_decimal(value):
+    return f"{value:f}".replace(".", ",")
+
+
+_CSV_BY_TYPE = {
+    type(None): lambda value: "",
+    str: lambda value: csv_text(value),
+    Decimal: _csv_decimal,
+    bool: lambda value: "ja" if value else "nej",
+    int: str,
+    float: lambda value: str(value).replace(".", ","),
+    date: date.isoformat,
+    datetime: lambda value: value.strftime("%Y-%m-%d %H:%M:%S"),
+}
+
+
 def csv_cell(value):
     """A cell as Danish Excel reads a CSV file."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "ja" if value else "nej"
-    if isinstance(value, Decimal):
-        return f"{value:f}".replace(".", ",")
-    if isinstance(value, (int, float)):
-        return str(value).replace(".", ",")
+    convert = _CSV_BY_TYPE.get(type(value))
+    if convert is not None:
+        return convert(value)
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
         return value.isoformat()
     return csv_text(str(value))
-
-
-def xlsx_cell_factory(sheet):
-    """The XLSX cell converter of a write-only ``sheet``: text that a spreadsheet would run as a
-    formula becomes a cell pinned to text; characters XML cannot hold are dropped."""
-
-    def xlsx_cell(value):
-        if isinstance(value, str):
-            if ILLEGAL_CHARACTERS_RE.search(value):
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            if looks_like_formula(value):
-                cell = xlsx_text(WriteOnlyCell(sheet, value=value))
-                # A styled cell: openpyxl's write-only append then takes a fresh cell for the
-                # next value instead of reusing this one (the row templates reuse it).
-                cell.number_format = "@"
-                return cell
-            return value
-        return value
-
-    return xlsx_cell
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -143,12 +131,11 @@ def write_xlsx(name, target, today=None):
     """Write the report ``name`` as an XLSX workbook to the binary file ``target``."""
     header, rows = REPORTS[name]
     stats = Stats()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=name[:31])
-    sheet.append(list(header))
-    for row in rows(xlsx_cell_factory(sheet), stats, today):
+    sheet = SheetWriter(target, name, len(header))
+    sheet.append([xlsx_cell(title) for title in header])
+    for row in rows(xlsx_cell, stats, today):
         sheet.append(row)
-    workbook.save(target)
+    sheet.close()
     return stats
 
 

@@ -25,24 +25,25 @@ from datetime import date
 from Acquisition import aq_base
 from plone import api
 
-from os2bos_plone.adapters.lookup import activities_of
+from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
 from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.classification.reader import list_rows
+from os2bos_plone.engine import accounts
 from os2bos_plone.engine import clock
 from os2bos_plone.engine import costs
+from os2bos_plone.engine.payments import PaymentType
 from os2bos_plone.engine.prices import parse_price_rows
 from os2bos_plone.journal.history import case_history
 from os2bos_plone.journal.storage import LOCAL_TIMEZONE
-from os2bos_plone.payments.accounts import activity_account
+from os2bos_plone.payments.accounts import ActivityAccount
 from os2bos_plone.payments.accounts import alias_table
 from os2bos_plone.payments.accounts import payment_account
-from os2bos_plone.payments.totals import cost_input
+from os2bos_plone.payments.accounts import section_accounts
+from os2bos_plone.payments.store import stored_payments
 from os2bos_plone.reports.columns import CASE_COLUMNS
 from os2bos_plone.reports.columns import PAYMENT_COLUMNS
 from os2bos_plone.reports.columns import PAYMENT_INDEX
 from os2bos_plone.settings import read as read_settings
-
-ACTIVITY_TYPE = "bos_activity"
 
 #: The activity states each payments report covers.
 KINDS = {"expected": ("granted", "expected"), "granted": ("granted",)}
@@ -94,6 +95,7 @@ class Lookups:
         self.aliases = alias_table()
         self._objects = {}
         self._rates = {}
+        self._accounts = {}
 
     def obj(self, uid):
         if not uid:
@@ -101,6 +103,36 @@ class Lookups:
         if uid not in self._objects:
             self._objects[uid] = by_uid(uid)
         return self._objects[uid]
+
+    def account(self, activity, main, section_key):
+        """The activity's live ActivityAccount (payments.accounts.activity_account's rule),
+        with the classification read once per service and section."""
+        supplementary = _field(activity, "activity_type") == "supplementary"
+        source = main if supplementary else activity
+        recipient_type = _field(activity, "recipient_type")
+        payment_method = _field(activity, "payment_method")
+        service_uid = _field(source, "service") if source is not None else None
+        key = (service_uid, section_key, supplementary, recipient_type, payment_method)
+        found = self._accounts.get(key)
+        if found is None:
+            account = None
+            if source is not None:
+                row = section_accounts(self.obj(service_uid), section_key)
+                account = accounts.activity_account(row, supplementary)
+            settings = self.settings
+            found = self._accounts[key] = ActivityAccount(
+                account_number=accounts.account_number(account),
+                account_string=accounts.account_string(
+                    account,
+                    recipient_type,
+                    payment_method,
+                    settings.account_department,
+                    settings.account_kind,
+                    settings.account_unknown,
+                ),
+                account_alias=accounts.account_alias(account, self.aliases),
+            )
+        return found
 
     def rate_history(self, uid):
         if uid not in self._rates:
@@ -139,6 +171,18 @@ class Lookups:
             "mother_cpr": parents.get("mor"),
             "father_cpr": parents.get("far"),
         }
+
+
+def _field(obj, name):
+    """A field of a content object: from its state when set (a plain dict read), else as
+    Dexterity gives it (the schema's default); the reports read dozens per activity."""
+    base = aq_base(obj)
+    if base._p_jar is not None and base._p_changed is None:
+        base._p_activate()
+    try:
+        return base.__dict__[name]
+    except KeyError:
+        return getattr(obj, name, None)
 
 
 def _rows(name):
@@ -201,16 +245,17 @@ class StepsAsOf:
 
 
 def _grouped_paths(states):
-    """[(case path, [(appropriation path, {activity paths})])] of the activities in ``states``,
-    in path order."""
+    """([(case path, [(appropriation id, {activity ids})])] of the activities in ``states``,
+    in path order; {activity path: review state} of every activity)."""
     catalog = api.portal.get_tool("portal_catalog")
-    brains = catalog.unrestrictedSearchResults(portal_type=ACTIVITY_TYPE, review_state=list(states))
+    brains = catalog.unrestrictedSearchResults(portal_type=ACTIVITY_TYPE)
+    state_of = {brain.getPath(): brain.review_state for brain in brains}
     cases = {}
-    for path in sorted(brain.getPath() for brain in brains):
-        appropriation_path = path.rsplit("/", 1)[0]
-        case_path = appropriation_path.rsplit("/", 1)[0]
-        cases.setdefault(case_path, {}).setdefault(appropriation_path, set()).add(path)
-    return [(case_path, list(grants.items())) for case_path, grants in cases.items()]
+    for path in sorted(path for path, state in state_of.items() if state in states):
+        appropriation_path, activity_id = path.rsplit("/", 1)
+        case_path, appropriation_id = appropriation_path.rsplit("/", 1)
+        cases.setdefault(case_path, {}).setdefault(appropriation_id, set()).add(activity_id)
+    return [(case_path, list(grants.items())) for case_path, grants in cases.items()], state_of
 
 
 def _traverse(portal, path):
@@ -234,7 +279,8 @@ def payment_rows(kind="expected", today=None, convert=_identity, stats=None):
     lookups = Lookups()
     portal = api.portal.get()
     counter = 0
-    for case_path, grants in _grouped_paths(states):
+    grouped, state_of = _grouped_paths(states)
+    for case_path, grants in grouped:
         case = _traverse(portal, case_path)
         if case is None:
             continue
@@ -242,14 +288,13 @@ def payment_rows(kind="expected", today=None, convert=_identity, stats=None):
         steps = StepsAsOf(case, history)
         case_cells = lookups.case_values(case)
         produced = 0
-        for appropriation_path, paths in grants:
-            appropriation = _traverse(portal, appropriation_path)
+        for appropriation_id, selected in grants:
+            appropriation = case._getOb(appropriation_id, None)
             if appropriation is None:
                 continue
             counter += 1
-            for row in _appropriation_rows(
-                appropriation, paths, kind, states, first_day, lookups, case_cells, steps, convert
-            ):
+            context = (kind, states, first_day, lookups, case_cells, steps, convert, state_of)
+            for row in _appropriation_rows(appropriation, selected, context):
                 produced += 1
                 yield row
             _release(appropriation)
@@ -260,50 +305,66 @@ def payment_rows(kind="expected", today=None, convert=_identity, stats=None):
         _release(case)
 
 
-def _appropriation_rows(
-    appropriation, paths, kind, states, first_day, lookups, case_cells, steps, convert
-):
-    activities = activities_of(appropriation)
-    inputs = [cost_input(activity) for activity in activities]
+def _appropriation_rows(appropriation, selected, context):
+    kind, states, first_day, lookups, case_cells, steps, convert, state_of = context
+    activities = [
+        obj for obj in appropriation.objectValues() if _field(obj, "portal_type") == ACTIVITY_TYPE
+    ]
+    prefix = "/".join(appropriation.getPhysicalPath()) + "/"
+    inputs = [
+        costs.ActivityCostInput(
+            uid=activity.UID(),
+            status=state_of.get(prefix + activity.getId(), "draft"),
+            payment_type=PaymentType(_field(activity, "payment_type")),
+            modifies=_field(activity, "modifies") or None,
+            payments=stored_payments(activity),
+        )
+        for activity in activities
+    ]
     main = next(
-        (a for a in activities if a.activity_type == "main" and not a.modifies),
+        (
+            a
+            for a in activities
+            if _field(a, "activity_type") == "main" and not _field(a, "modifies")
+        ),
         None,
     )
-    main_service = lookups.obj(getattr(main, "service", None)) if main is not None else None
-    section = lookups.obj(getattr(appropriation, "section", None))
+    main_service = lookups.obj(_field(main, "service")) if main is not None else None
+    section = lookups.obj(_field(appropriation, "section"))
+    section_key = getattr(section, "key", None)
     common = {
-        "section": getattr(section, "key", None),
+        "section": section_key,
         "section_text": getattr(section, "title", None),
-        "sbsys_id": getattr(appropriation, "sbsys_id", None),
+        "sbsys_id": _field(appropriation, "sbsys_id"),
         "main_activity_id": getattr(main_service, "service_id", None),
         "main_activity_name": getattr(main_service, "title", None),
         **case_cells,
     }
     for activity, data in zip(activities, inputs, strict=True):
-        if "/".join(activity.getPhysicalPath()) not in paths or data.status not in states:
+        if activity.getId() not in selected or data.status not in states:
             continue
         payments = costs.applicable_payments(data, inputs) if kind == "expected" else data.payments
-        selected = [p for p in payments if p.effective_date >= first_day]
-        if selected:
-            yield from _activity_rows(activity, data, selected, common, lookups, steps, convert)
+        chosen = [p for p in payments if p.effective_date >= first_day]
+        if chosen:
+            live = lookups.account(activity, main, section_key)
+            yield from _activity_rows(activity, data, chosen, common, live, lookups, steps, convert)
     for activity in activities:
         _release(getattr(aq_base(activity), "_bos_payments", None))
         _release(activity)
 
 
 def _price_history(activity, lookups):
-    cost_type = getattr(activity, "payment_cost_type", None)
+    cost_type = _field(activity, "payment_cost_type")
     if cost_type == "rate":
-        return lookups.rate_history(getattr(activity, "payment_rate", None))
+        return lookups.rate_history(_field(activity, "payment_rate"))
     if cost_type == "per_unit":
-        history, _errors = parse_price_rows(list(getattr(activity, "payment_prices", None) or []))
+        history, _errors = parse_price_rows(list(_field(activity, "payment_prices") or []))
         return history
     return None
 
 
-def _activity_rows(activity, data, payments, common, lookups, steps, convert):
-    live = activity_account(activity, lookups.settings, lookups.aliases)
-    service = lookups.obj(getattr(activity, "service", None))
+def _activity_rows(activity, data, payments, common, live, lookups, steps, convert):
+    service = lookups.obj(_field(activity, "service"))
     account = None
     category_id = None
     if live.account_number and "-" in live.account_number:
@@ -311,36 +372,36 @@ def _activity_rows(activity, data, payments, common, lookups, steps, convert):
         category_id = account.rsplit("-", 1)[1] or None
     if category_id is None:
         category_id = getattr(service, "activity_category", None) or None
-    one_time = getattr(activity, "payment_type", None) == "one_time"
+    one_time = _field(activity, "payment_type") == "one_time"
     values = {
         **common,
-        "payment_schedule__payment_id": getattr(activity, "payment_id", None),
-        "payment_schedule__payment_amount": getattr(activity, "payment_amount", None),
-        "payment_schedule__payment_frequency": getattr(activity, "payment_frequency", None),
-        "recipient_type": getattr(activity, "recipient_type", None),
-        "recipient_id": getattr(activity, "recipient_id", None),
-        "recipient_name": getattr(activity, "recipient_name", None),
-        "payment_method": getattr(activity, "payment_method", None),
-        "payment_cost_type": getattr(activity, "payment_cost_type", None),
-        "units": getattr(activity, "payment_units", None),
-        "fictive": bool(getattr(activity, "fictive", False)),
+        "payment_schedule__payment_id": _field(activity, "payment_id"),
+        "payment_schedule__payment_amount": _field(activity, "payment_amount"),
+        "payment_schedule__payment_frequency": _field(activity, "payment_frequency"),
+        "recipient_type": _field(activity, "recipient_type"),
+        "recipient_id": _field(activity, "recipient_id"),
+        "recipient_name": _field(activity, "recipient_name"),
+        "payment_method": _field(activity, "payment_method"),
+        "payment_cost_type": _field(activity, "payment_cost_type"),
+        "units": _field(activity, "payment_units"),
+        "fictive": bool(_field(activity, "fictive")),
         "activity__details__activity_id": getattr(service, "service_id", None),
         "activity__details__name": getattr(service, "title", None),
-        "activity_start_date": getattr(activity, "payment_date", None)
+        "activity_start_date": _field(activity, "payment_date")
         if one_time
-        else getattr(activity, "start_date", None),
-        "activity_end_date": getattr(activity, "payment_date", None)
+        else _field(activity, "start_date"),
+        "activity_end_date": _field(activity, "payment_date")
         if one_time
-        else getattr(activity, "end_date", None),
+        else _field(activity, "end_date"),
         "activity_status": str(data.status),
-        "activity_type": getattr(activity, "activity_type", None),
+        "activity_type": _field(activity, "activity_type"),
         "activity_category__category_id": category_id,
         "activity_category__name": lookups.categories.get(str(category_id))
         if category_id
         else None,
-        "approval_level": getattr(activity, "approval_level", None),
-        "approval_user": getattr(activity, "approval_user", None),
-        "appropriation_date": getattr(activity, "appropriation_date", None),
+        "approval_level": _field(activity, "approval_level"),
+        "approval_user": _field(activity, "approval_user"),
+        "appropriation_date": _field(activity, "appropriation_date"),
     }
     template = [convert(values.get(name)) if name in values else None for name in PAYMENT_COLUMNS]
     prices = _price_history(activity, lookups)
@@ -350,7 +411,7 @@ def _activity_rows(activity, data, payments, common, lookups, steps, convert):
     i_string, i_alias = index["account_string"], index["account_alias"]
     i_price, i_note = index["price_per_unit"], index["note"]
     i_effort, i_scaling = index["effort_step"], index["scaling_step"]
-    plan_id = getattr(activity, "payment_id", None) or ""
+    plan_id = _field(activity, "payment_id") or ""
     accounts = {}
     for payment in payments:
         row = template.copy()
@@ -382,7 +443,8 @@ def case_rows(convert=_identity, stats=None):
     stats = stats if stats is not None else Stats()
     lookups = Lookups()
     portal = api.portal.get()
-    for counter, (case_path, _grants) in enumerate(_grouped_paths(KINDS["expected"]), start=1):
+    grouped, _states = _grouped_paths(KINDS["expected"])
+    for counter, (case_path, _grants) in enumerate(grouped, start=1):
         case = _traverse(portal, case_path)
         if case is None:
             continue
