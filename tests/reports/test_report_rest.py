@@ -118,3 +118,34 @@ def test_who_may_download(http, functional_portal):
         assert session.get(f"{session.base}/@bos-report/cases").status_code in (401, 403)
     assert http("rapport-ok", roles=["BOSFinance"]).get(url).status_code == 200
     assert http("rapport-le", roles=["BOSManagement"]).get(url).status_code == 200
+
+
+def test_the_payment_office_screen_links_the_downloads(http, granted):
+    office = http("rapport-skaerm", roles=["BOSFinance"])
+    html = {"Accept": "text/html"}
+    screen = office.get(f"{office.base}/@@bos-payments", headers=html)
+    assert screen.status_code == 200
+    assert "Rapporter" in screen.text
+    assert "Forventede betalinger" in screen.text
+    assert "@@bos-report?report=payments&amp;kind=granted" in screen.text
+    download = office.get(
+        f"{office.base}/@@bos-report",
+        params={"report": "payments", "kind": "granted", "format": "xlsx"},
+        headers=html,
+    )
+    assert download.status_code == 200
+    assert download.headers["Content-Type"] == XLSX
+    assert 'filename="granted_payments_3.xlsx"' in download.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(download.content), read_only=True).active
+    assert next(sheet.iter_rows(values_only=True)) == PAYMENT_COLUMNS
+    assert any(
+        "@@bos-report/payments" in entry.get("detail", "")
+        for entry in read_entries(user="rapport-skaerm")
+    )
+    case_worker = http("rapport-skaerm-sb", roles=["BOSCaseWorker"])
+    refused = case_worker.get(f"{office.base}/@@bos-report", headers=html)
+    # Plone sends a logged-in user without the permission to its "insufficient privileges" page.
+    assert refused.status_code in (401, 403) or refused.url.endswith("/insufficient-privileges")
+    assert "Content-Disposition" not in refused.headers
+    bad = office.get(f"{office.base}/@@bos-report", params={"format": "pdf"}, headers=html)
+    assert bad.status_code == 400
