@@ -13,7 +13,9 @@ from zope.event import notify
 from zope.lifecycleevent import ObjectModifiedEvent
 
 from os2bos_plone.jobs import nightly
+from os2bos_plone.payments.accounts import activity_account
 from os2bos_plone.payments.paid import mark_paid
+from os2bos_plone.payments.store import stored_payments
 from os2bos_plone.reports import files
 from os2bos_plone.reports.columns import CASE_COLUMNS
 from os2bos_plone.reports.columns import PAYMENT_COLUMNS
@@ -63,7 +65,6 @@ def family(manager, frozen_today):
         start=date(2023, 11, 1),
         end=date(2026, 3, 31),
         provider=None,
-        note="-negativ note",
     )
     main.approval_level = "teamleder"
     main.approval_user = "torben"
@@ -81,7 +82,14 @@ def family(manager, frozen_today):
     frozen_today(date(2025, 7, 1))
     case.effort_step = 4
     notify(ObjectModifiedEvent(case))
-    mark_paid(main, date(2025, 5, 1), Decimal("990.00"), date(2025, 7, 2), privileged=True)
+    mark_paid(
+        main,
+        date(2025, 5, 1),
+        Decimal("990.00"),
+        date(2025, 7, 2),
+        note="-10 kr. modregnet",
+        privileged=True,
+    )
     frozen_today(date(2025, 12, 1))
     adjustment = add_activity(
         appropriation,
@@ -120,6 +128,9 @@ def test_expected_payments(family):
     main_rows = [row for row in rows if row["activity_type"] == "main"]
     # The main activity from January 2024 (the cutoff) to December 2025, then the adjustment.
     granted_days = [row["date"] for row in main_rows if row["activity_status"] == "granted"]
+    # The cutoff: 1 January 2024; the payments of November and December 2023 are left out.
+    stored = [payment.date for payment in stored_payments(family["main"])]
+    assert stored[:3] == [date(2023, 11, 1), date(2023, 12, 1), date(2024, 1, 1)]
     assert granted_days[0] == date(2024, 1, 1)
     assert granted_days[-1] == date(2025, 12, 1)
     assert len(granted_days) == 24
@@ -152,6 +163,7 @@ def test_a_paid_and_an_unpaid_payment(family):
     assert paid["amount"] == Decimal("1000.00")
     assert paid["paid_amount"] == Decimal("990.00")
     assert paid["paid_date"] == date(2025, 7, 2)
+    assert paid["note"] == "-10 kr. modregnet"
     unpaid = rows[("main", date(2025, 6, 1))]
     assert unpaid["paid_amount"] is None
     assert unpaid["paid_date"] is None
@@ -189,7 +201,9 @@ def test_the_columns_hold_the_activity_appropriation_and_case(family):
     assert row["paying_municipality"] == "Ballerup"
     assert row["residence_municipality"] == "København"
     assert (row["mother_cpr"], row["father_cpr"]) == (MOTHER, FATHER)
+    assert row["account_string"] == activity_account(main).account_string
     assert row["account_string"].startswith("XXX-")
+    assert row["account_alias"] == activity_account(main).account_alias
     assert row["approval_level"] == "teamleder"
     assert row["approval_user"] == "torben"
     assert row["appropriation_date"] == date(2023, 10, 2)
@@ -198,6 +212,11 @@ def test_the_columns_hold_the_activity_appropriation_and_case(family):
     supplementary = next(r for r in rows if r["activity_type"] == "supplementary")
     assert supplementary["activity__details__activity_id"] == "100108"
     assert supplementary["main_activity_id"] == "100206"
+    live = activity_account(family["supplementary"])
+    assert (supplementary["account_string"], supplementary["account_alias"]) == (
+        live.account_string,
+        live.account_alias,
+    )
 
 
 def test_a_case_without_related_persons_has_empty_parents(manager, frozen_today):
