@@ -128,6 +128,7 @@ def test_the_payment_office_screen_links_the_downloads(http, granted):
     assert "Rapporter" in screen.text
     assert "Forventede betalinger" in screen.text
     assert "@@bos-report?report=payments&amp;kind=granted" in screen.text
+    assert "Bevilgede betalinger" in screen.text
     download = office.get(
         f"{office.base}/@@bos-report",
         params={"report": "payments", "kind": "granted", "format": "xlsx"},

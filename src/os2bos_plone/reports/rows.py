@@ -177,7 +177,7 @@ def _field(obj, name):
     """A field of a content object: from its state when set (a plain dict read), else as
     Dexterity gives it (the schema's default); the reports read dozens per activity."""
     base = aq_base(obj)
-    if base._p_jar is not None and base._p_changed is None:
+    if getattr(base, "_p_jar", None) is not None and base._p_changed is None:
         base._p_activate()
     try:
         return base.__dict__[name]
