@@ -2,7 +2,7 @@
 
 CSV is what the product's other exports write (the management overview, the audit log):
 ``;`` between cells, UTF-8 with a byte order mark, CRLF, decimal comma without thousands
-separators, dates as ÅÅÅÅ-MM-DD, "ja"/"nej" for yes/no. XLSX (openpyxl's write-only mode, which
+separators, dates as ÅÅÅÅ-MM-DD, "ja"/"nej" for yes/no, and a
 ``'`` before a text a spreadsheet would run as a formula (engine.cells). XLSX (reports.xlsx, a
 streaming writer: openpyxl's write-only mode is ten times too slow for a municipality's report)
 holds numbers as numbers, dates as dates and every text as an inline string, never a formula.
