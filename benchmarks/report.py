@@ -21,6 +21,7 @@ OS2BOS = {
     "appropriation detail with payments",
     "http_save": "3,941 ms",
     "memory": "6.8 GiB (nightly report, did not finish)",
+    "report": "killed at 600 s and 6.8 GiB (did not finish)",
 }
 
 
@@ -259,7 +260,32 @@ def screens_section(measured):
     return "\n".join(lines) + "\n"
 
 
-def write_report(build, measured, over_http):
+def reports_section(reports):
+    """The payment and case reports (benchmarks/report_measure.py), one process each."""
+    if not reports:
+        return ""
+    lines = [
+        "## Reports",
+        "",
+        "The nightly report files and the `@bos-report` downloads (`reports/`), each written once",
+        "in a fresh process (cold object cache) to a temporary file. Peak memory is the process's",
+        "`ru_maxrss`, with Zope and the site open before the report starts in brackets. Target for",
+        "the payments report: under 60 s and 300 MB; OS2BOS 3.8.0: " + OS2BOS["report"] + ".",
+        "",
+        "| report | rows | cases | time (CPU) | file | peak memory (before) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for entry in reports:
+        lines.append(
+            f"| `{entry['name']}.{entry['format']}` | {entry['rows']:,} | {entry['cases']:,} | "
+            f"{entry['seconds']:,.1f} s ({entry['cpu_seconds']:,.1f} s) | "
+            f"{entry['bytes'] / 1024 / 1024:,.1f} MB | "
+            f"{entry['peak_mb']} MB ({entry['baseline_mb']} MB) |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write_report(build, measured, over_http, reports=None):
     text = table(build, measured, over_http)
     print()
     print(text)
@@ -287,7 +313,11 @@ def write_report(build, measured, over_http):
     )
     sections = "".join(
         "\n" + section
-        for section in (overview_section(measured, build), screens_section(measured))
+        for section in (
+            overview_section(measured, build),
+            screens_section(measured),
+            reports_section(reports),
+        )
         if section
     )
     DOC.write_text(body + sections + NOTES)
@@ -326,12 +356,14 @@ NOTES = """
 ## How to reproduce
 
 ```bash
-make bench                      # 2,000 cases; about ten minutes on 2 cores
+make bench                      # 2,000 cases; about ten minutes on 2 cores, plus the reports
 BENCH_CASES=10000 make bench    # the large municipality (not run here; expect ~5x the build)
 BENCH_REUSE=1 make bench        # measure again on the existing build of the same size
 ```
 
-`make bench` runs `.venv/bin/python -m benchmarks.run`, which runs three phases, each in its own
+`make bench` runs `.venv/bin/python -m benchmarks.run`, which runs three phases and the reports
+(`benchmarks/report_measure.py`, one process per report; `BENCH_REPORT_XLSX=0` leaves out the
+XLSX, `python -m benchmarks.run reports` runs only them on an existing build), each in its own
 process (so each reports its own peak memory, `ru_maxrss`; the HTTP server's is its `VmHWM`):
 
 1. **build** (`benchmarks/municipality.py`): writes `var/bench/etc/zope.conf` and `zope.ini` with

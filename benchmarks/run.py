@@ -4,6 +4,7 @@
   .venv/bin/python -m benchmarks.run build      # only (re)build var/bench/
   .venv/bin/python -m benchmarks.run measure    # in-process timings on an existing build
   .venv/bin/python -m benchmarks.run http       # timings over HTTP (runwsgi, one thread)
+  .venv/bin/python -m benchmarks.run reports    # the payment and case reports (one process each)
   .venv/bin/python -m benchmarks.run report     # docs/performance.md again from the last results
 
 Environment: BENCH_CASES (2000), BENCH_REPEAT (15 repetitions per median), BENCH_REUSE=1 (keep an
@@ -131,9 +132,9 @@ def catalog_counts(portal):
     return counts
 
 
-def run_phase(name):
+def run_phase(name, *args):
     """Run one phase in a fresh process and return its result."""
-    command = [sys.executable, "-m", "benchmarks.run", name]
+    command = [sys.executable, "-m", "benchmarks.run", name, *args]
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, text=True, cwd=zope_env.ROOT, env=os.environ.copy()
     )
@@ -168,20 +169,38 @@ def main(argv):
             from benchmarks.http_measure import phase_http
 
             return phase_http()
+        if argv[1] == "report-one":
+            from benchmarks.report_measure import phase_report
+
+            return phase_report(argv[2], argv[3])
+        if argv[1] == "reports":
+            return print(json.dumps(run_reports(), indent=1))
         if argv[1] in phases:
             return phases[argv[1]]()
     from benchmarks.report import write_report
 
     if len(argv) > 1 and argv[1] == "report":
         results = json.loads(RESULTS.read_text())
-        return write_report(results["build"], results["measure"], results["http"])
+        return write_report(
+            results["build"], results["measure"], results["http"], results.get("reports")
+        )
     build = reusable_build() or run_phase("build")
     measured = run_phase("measure")
     over_http = run_phase("http")
+    reports = run_reports()
     RESULTS.write_text(
-        json.dumps({"build": build, "measure": measured, "http": over_http}, indent=1)
+        json.dumps(
+            {"build": build, "measure": measured, "http": over_http, "reports": reports}, indent=1
+        )
     )
-    write_report(build, measured, over_http)
+    write_report(build, measured, over_http, reports)
+
+
+def run_reports():
+    """The reports, each written in a process of its own (benchmarks/report_measure.py)."""
+    from benchmarks.report_measure import selected
+
+    return [run_phase("report-one", name, fmt) for name, fmt in selected()]
 
 
 if __name__ == "__main__":

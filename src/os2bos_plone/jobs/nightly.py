@@ -19,6 +19,8 @@ from os2bos_plone.payments.repricing import reprice_changed_rates
 from os2bos_plone.payments.sync import renew_all_open_ended
 from os2bos_plone.payouts import prisme
 from os2bos_plone.payouts.due import mark_due_paid
+from os2bos_plone.reports.files import write_folder
+from os2bos_plone.settings import read as read_settings
 
 logger = logging.getLogger("os2bos_plone.jobs")
 
@@ -51,12 +53,22 @@ def _renew(when, progress, checkpoint):
     return {"activities": looked_at, "extended": extended, "payments": added}
 
 
+def _reports(when, progress, checkpoint):
+    """The report files (reports/) in the settings' report folder, as of ``when``."""
+    folder = read_settings().reports_path
+    counts = write_folder(folder, today=when)
+    for name, rows in counts.items():
+        progress(f"  {name}: {rows} rækker" + ("" if rows else ", ingen fil"))
+    return counts
+
+
 JOBS = (
     Job("mark_paid", "Betalinger via SD og kontant til andre end personer", mark_due_paid),
     Job("prisme", "Betalingsfil til PRISME", _prisme),
     Job("expired", "Mails om udgåede ydelser", mail_expired),
     Job("renew", "Fornyelse af løbende betalingsplaner", _renew),
     Job("reprice", "Genberegning efter ændrede takster", reprice_changed_rates),
+    Job("reports", "Rapporter over betalinger og sager", _reports),
 )
 JOB_NAMES = tuple(job.name for job in JOBS)
 
