@@ -165,6 +165,16 @@ def make_activity(appropriation, **fields):
     return createContentInContainer(appropriation, "bos_activity", **fields)
 
 
+def granted_main(portal, **changes):
+    """A new case with one appropriation whose main activity (``main_fields(**changes)``) is
+    granted by a decision at team leader level: (case, activity)."""
+    case = make_case(portal)
+    appropriation = make_appropriation(case)
+    activity = make_activity(appropriation, **main_fields(**changes))
+    grant_decision(appropriation, [activity])
+    return case, activity
+
+
 def entries_with(case, action):
     return [entry for entry in entries(case) if entry.action == action]
 

@@ -13,11 +13,7 @@ from os2bos_plone.jobs import nightly
 from os2bos_plone.payments.store import stored_payments
 from tests.builders import CPR
 from tests.builders import entries_with
-from tests.builders import grant_decision
-from tests.builders import main_fields
-from tests.builders import make_activity
-from tests.builders import make_appropriation
-from tests.builders import make_case
+from tests.builders import granted_main
 from tests.builders import parsed
 from tests.builders import this_year
 
@@ -46,14 +42,6 @@ def run(names, when):
     return {name: (counts, error) for name, counts, error, _seconds in results}, lines
 
 
-def _granted(portal, **fields):
-    case = make_case(portal)
-    appropriation = make_appropriation(case)
-    activity = make_activity(appropriation, **main_fields(**fields))
-    grant_decision(appropriation, [activity])
-    return case, activity
-
-
 SD_PERSON = {
     "payment_method": "sd",
     "recipient_type": "person",
@@ -64,7 +52,7 @@ SD_PERSON = {
 
 
 def test_sd_payments_due_are_marked_paid_once(manager):
-    case, activity = _granted(manager, **SD_PERSON)
+    case, activity = granted_main(manager, **SD_PERSON)
     when = date(this_year(), 6, 15)
     results, _lines = run(["mark_paid"], when)
     assert results["mark_paid"] == ({"activities": 1, "payments": 6}, None)
@@ -77,8 +65,8 @@ def test_sd_payments_due_are_marked_paid_once(manager):
 
 
 def test_invoiced_and_person_cash_payments_are_left_alone(manager):
-    _case, invoiced = _granted(manager)
-    _case, person_cash = _granted(manager, **dict(SD_PERSON, payment_method="cash"))
+    _case, invoiced = granted_main(manager)
+    _case, person_cash = granted_main(manager, **dict(SD_PERSON, payment_method="cash"))
     results, _lines = run(["mark_paid"], date(this_year(), 6, 15))
     assert results["mark_paid"][0]["payments"] == 0
     assert not any(p.paid for p in stored_payments(invoiced) + stored_payments(person_cash))
@@ -86,7 +74,7 @@ def test_invoiced_and_person_cash_payments_are_left_alone(manager):
 
 def test_expired_activities_are_told_once(manager, mailhost):
     settings.reader.write(payment_office_email=OFFICE)
-    _case, activity = _granted(manager, end_date=date(this_year(), 6, 30))
+    _case, activity = granted_main(manager, end_date=date(this_year(), 6, 30))
     before = len(mailhost.messages)
     results, _lines = run(["expired"], date(this_year(), 7, 1))
     assert results["expired"][0]["mails"] == 1
@@ -107,7 +95,7 @@ def _rate(portal, amount):
 
 def test_a_changed_rate_reprices_unpaid_payments_and_journals_it(manager):
     rate = _rate(manager, Decimal("200.00"))
-    case, activity = _granted(
+    case, activity = granted_main(
         manager,
         payment_cost_type="rate",
         payment_rate=rate.UID(),

@@ -13,8 +13,8 @@ from os2bos_plone.outbox import log
 from tests.builders import CHILD_NAME
 from tests.builders import CPR
 from tests.builders import grant_decision
+from tests.builders import granted_main
 from tests.builders import internal_main_fields
-from tests.builders import main_fields
 from tests.builders import make_activity
 from tests.builders import make_appropriation
 from tests.builders import make_case
@@ -30,20 +30,12 @@ def office(portal):
     return OFFICE
 
 
-def _granted(portal, **fields):
-    case = make_case(portal)
-    appropriation = make_appropriation(case)
-    activity = make_activity(appropriation, **main_fields(**fields))
-    grant_decision(appropriation, [activity])
-    return case, activity
-
-
 def _office_mails(mailhost):
     return [mail for mail in map(parsed, mailhost.messages) if mail[0] == OFFICE]
 
 
 def test_a_granted_invoiced_plan_is_announced(manager, mailhost, office):
-    _case, activity = _granted(manager)
+    _case, activity = granted_main(manager)
     mails = _office_mails(mailhost)
     assert len(mails) == 1
     _to, subject, body = mails[0]
@@ -86,7 +78,7 @@ def test_which_activities_concern_the_payment_office(manager, mailhost, office, 
     if fields.get("payment_type") == "one_time":
         fields = dict(fields, payment_frequency=None, payment_day_of_month=None)
         fields["payment_date"] = date(this_year(), 3, 1)
-    _granted(manager, **fields)
+    granted_main(manager, **fields)
     assert bool(_office_mails(mailhost)) is announced
 
 
@@ -99,7 +91,7 @@ def test_internal_payments_are_not_announced_but_sd_is(manager, mailhost, office
 
 
 def test_ending_a_granted_activity_earlier_is_announced_once(manager, mailhost, office):
-    _case, activity = _granted(manager)
+    _case, activity = granted_main(manager)
     activity.end_date = date(this_year(), 6, 30)
     notify(ObjectModifiedEvent(activity))
     notify(ObjectModifiedEvent(activity))  # a second event with nothing new tells nothing
@@ -110,7 +102,7 @@ def test_ending_a_granted_activity_earlier_is_announced_once(manager, mailhost, 
 
 
 def test_a_note_is_no_news_for_the_payment_office(manager, mailhost, office):
-    _case, activity = _granted(manager)
+    _case, activity = granted_main(manager)
     activity.note = "Forældrene er orienteret"
     notify(ObjectModifiedEvent(activity))
     assert len(_office_mails(mailhost)) == 1
@@ -118,7 +110,7 @@ def test_a_note_is_no_news_for_the_payment_office(manager, mailhost, office):
 
 def test_no_address_no_mail(manager, mailhost):
     settings.reader.write(payment_office_email="")
-    _granted(manager)
+    granted_main(manager)
     assert all("Aktivitet" not in subject for _to, subject, _body in map(parsed, mailhost.messages))
 
 
@@ -127,7 +119,7 @@ def test_a_refused_mail_is_logged_as_not_sent(manager, mailhost, office, monkeyp
         raise ValueError("Mailserveren er ikke sat op")
 
     monkeypatch.setattr(api.portal, "send_email", refuse)
-    _granted(manager)
+    granted_main(manager)
     logged = [entry for entry in log.entries() if entry["to"] == OFFICE]
     assert len(logged) == 1
     assert logged[0]["sent"] is False

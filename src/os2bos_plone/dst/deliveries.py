@@ -4,23 +4,15 @@ persistent list is enough. The XML itself (CPR numbers) is not kept."""
 
 from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
-from plone import api
-from zope.annotation.interfaces import IAnnotations
+
+from os2bos_plone.adapters.site_records import site_record
 
 KEY = "os2bos_plone.dst_deliveries"
 
 
-def _log(create=False):
-    annotations = IAnnotations(api.portal.get())
-    log = annotations.get(KEY)
-    if log is None and create:
-        log = annotations[KEY] = PersistentList()
-    return log
-
-
 def record(kind, time, user, from_date, to_date, filename, initial_load, count):
     """Keep one delivery."""
-    _log(create=True).append(
+    site_record(KEY, PersistentList).append(
         PersistentMapping(
             {
                 "kind": kind,
@@ -38,7 +30,7 @@ def record(kind, time, user, from_date, to_date, filename, initial_load, count):
 
 def deliveries(kind=None):
     """The deliveries as plain dicts, newest first (of one kind, or all)."""
-    items = [dict(item) for item in _log() or ()]
+    items = [dict(item) for item in site_record(KEY) or ()]
     if kind:
         items = [item for item in items if item["kind"] == kind]
     return list(reversed(items))

@@ -12,20 +12,11 @@ import uuid
 from datetime import date
 
 from BTrees.OOBTree import OOBTree
-from plone import api
-from zope.annotation.interfaces import IAnnotations
 
+from os2bos_plone.adapters.site_records import site_record
 from os2bos_plone.engine import clock
 
 MAIL_LOG_KEY = "os2bos_plone.mail_log"
-
-
-def _tree(create=False):
-    annotations = IAnnotations(api.portal.get())
-    tree = annotations.get(MAIL_LOG_KEY)
-    if tree is None and create:
-        tree = annotations[MAIL_LOG_KEY] = OOBTree()
-    return tree
 
 
 def now():
@@ -45,13 +36,13 @@ def record(to, subject, body, sent, kind="", error=""):
         "kind": kind or "",
         "error": error or "",
     }
-    _tree(create=True)[(entry["time"], uuid.uuid4().hex)] = entry
+    site_record(MAIL_LOG_KEY, OOBTree)[(entry["time"], uuid.uuid4().hex)] = entry
     return entry
 
 
 def entries(since=None, until=None):
     """The log's entries, newest first; ``since``/``until`` are dates (inclusive, UTC days)."""
-    tree = _tree()
+    tree = site_record(MAIL_LOG_KEY)
     if tree is None:
         return []
     low = (since.isoformat(),) if since else None

@@ -8,21 +8,12 @@ import logging
 import os
 
 from BTrees.OOBTree import OOBTree
-from plone import api
-from zope.annotation.interfaces import IAnnotations
 
+from os2bos_plone.adapters.site_records import site_record
 from os2bos_plone.engine import clock
 
 FILES_KEY = "os2bos_plone.payment_files"
 logger = logging.getLogger("os2bos_plone.payouts")
-
-
-def _tree(create=False):
-    annotations = IAnnotations(api.portal.get())
-    tree = annotations.get(FILES_KEY)
-    if tree is None and create:
-        tree = annotations[FILES_KEY] = OOBTree()
-    return tree
 
 
 def keep(result, user_id):
@@ -38,13 +29,13 @@ def keep(result, user_id):
         "total": str(result.total),
         "content": result.content,
     }
-    _tree(create=True)[result.filename] = record
+    site_record(FILES_KEY, OOBTree)[result.filename] = record
     return record
 
 
 def kept_files():
     """Every kept file's record without its text, newest first."""
-    tree = _tree()
+    tree = site_record(FILES_KEY)
     if tree is None:
         return []
     records = [
@@ -55,7 +46,7 @@ def kept_files():
 
 
 def kept_file(filename):
-    tree = _tree()
+    tree = site_record(FILES_KEY)
     record = tree.get(filename) if tree is not None else None
     return dict(record) if record is not None else None
 

@@ -19,12 +19,12 @@ from plone.restapi.services import Service
 from os2bos_plone.classification.importer import import_workbook
 from os2bos_plone.classification.importer import send_workbook
 from os2bos_plone.services.common import allow_write
+from os2bos_plone.services.common import read_dry_run
 from os2bos_plone.services.common import read_json
 from os2bos_plone.services.errors import bad_json
 from os2bos_plone.services.errors import validation_error
 
 MSG_DATA = "Angiv regnearket (.xlsx) som base64 i feltet »data«."
-MSG_DRY_RUN = "»dry_run« skal være true eller false."
 MSG_FORBIDDEN = "Du har ikke adgang til at ændre regelmotoren."
 
 
@@ -50,9 +50,8 @@ class ImportPost(Service):
             pass
         if not data:
             errors.append(("data", MSG_DATA))
-        dry_run = body.get("dry_run", True)
-        if not isinstance(dry_run, bool):
-            errors.append(("dry_run", MSG_DRY_RUN))
+        dry_run, dry_run_errors = read_dry_run(body)
+        errors.extend(dry_run_errors)
         if errors:
             return validation_error(self.request, errors)
         if not dry_run:

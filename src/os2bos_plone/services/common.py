@@ -4,7 +4,34 @@ Error answers are built in services/errors.py (one shape for every 4xx)."""
 
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.deserializer import json_body
+from plone.restapi.services import Service
 from zope.interface import alsoProvides
+from zope.interface import implementer
+from zope.publisher.interfaces import IPublishTraverse
+
+MSG_DRY_RUN = "Angiv »dry_run« som true eller false."
+
+
+@implementer(IPublishTraverse)
+class SubpathService(Service):
+    """A service that takes the rest of the URL as parameters: ``@bos-payments/2027-03-01``
+    gives ``self.params == ["2027-03-01"]``."""
+
+    def __init__(self, context, request):
+        super().__init__(context, request)
+        self.params = []
+
+    def publishTraverse(self, request, name):
+        self.params.append(name)
+        return self
+
+
+def read_dry_run(body):
+    """(dry_run, errors) of a JSON body: true unless it says false; anything else is an error."""
+    dry_run = body.get("dry_run", True)
+    if not isinstance(dry_run, bool):
+        return True, [("dry_run", MSG_DRY_RUN)]
+    return dry_run, []
 
 
 def read_json(request):

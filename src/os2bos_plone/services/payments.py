@@ -15,9 +15,6 @@ payment is never changed.
 from datetime import date
 
 from plone import api
-from plone.restapi.services import Service
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 
 from os2bos_plone.payments import figures
 from os2bos_plone.payments.accounts import activity_account
@@ -27,6 +24,7 @@ from os2bos_plone.payments.paid import mark_paid
 from os2bos_plone.payments.paid import may_register_payments
 from os2bos_plone.payments.paid import paid_history
 from os2bos_plone.payments.paid import paid_registrations
+from os2bos_plone.services.common import SubpathService
 from os2bos_plone.services.common import allow_write
 from os2bos_plone.services.common import read_json
 from os2bos_plone.services.costs import year_param
@@ -48,16 +46,7 @@ def _parse_day(value):
         return None
 
 
-@implementer(IPublishTraverse)
-class PaymentsService(Service):
-    def __init__(self, context, request):
-        super().__init__(context, request)
-        self.params = []
-
-    def publishTraverse(self, request, name):
-        self.params.append(name)
-        return self
-
+class PaymentsService(SubpathService):
     def payment_day(self):
         if len(self.params) != 1:
             return None

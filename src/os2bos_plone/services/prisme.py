@@ -14,21 +14,20 @@ from datetime import date
 
 from plone import api
 from plone.restapi.services import Service
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 
 from os2bos_plone.audit.reads import export
 from os2bos_plone.payouts import files
 from os2bos_plone.payouts.prisme import PrismeSettingsMissing
 from os2bos_plone.payouts.prisme import run
+from os2bos_plone.services.common import SubpathService
 from os2bos_plone.services.common import allow_write
+from os2bos_plone.services.common import read_dry_run
 from os2bos_plone.services.common import read_json
 from os2bos_plone.services.errors import MSG_BAD_JSON
 from os2bos_plone.services.errors import MSG_DATE
 from os2bos_plone.services.errors import not_found
 from os2bos_plone.services.errors import validation_error
 
-MSG_DRY_RUN = "Angiv »dry_run« som true eller false."
 MSG_SETTINGS = "Betalingsfilen kan ikke dannes, før indstillingerne er udfyldt."
 
 
@@ -44,9 +43,8 @@ class PrismeExportPost(Service):
                 first_day = date.fromisoformat(str(data["date"]))
             except ValueError:
                 errors.append(("date", MSG_DATE))
-        dry_run = data.get("dry_run", True)
-        if not isinstance(dry_run, bool):
-            errors.append(("dry_run", MSG_DRY_RUN))
+        dry_run, dry_run_errors = read_dry_run(data)
+        errors.extend(dry_run_errors)
         if errors:
             return validation_error(self.request, errors)
         if not dry_run:
@@ -63,16 +61,7 @@ class PrismeExportPost(Service):
         return result.as_json()
 
 
-@implementer(IPublishTraverse)
-class PrismeFilesGet(Service):
-    def __init__(self, context, request):
-        super().__init__(context, request)
-        self.params = []
-
-    def publishTraverse(self, request, name):
-        self.params.append(name)
-        return self
-
+class PrismeFilesGet(SubpathService):
     def reply(self):
         if not self.params:
             return {"items": files.kept_files()}

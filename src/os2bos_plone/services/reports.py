@@ -13,9 +13,6 @@ numbers, so every download is written to the read audit log.
 import json
 import os
 
-from plone.restapi.services import Service
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 from ZPublisher.Iterators import filestream_iterator
 
 from os2bos_plone.audit.reads import export
@@ -24,6 +21,7 @@ from os2bos_plone.reports.files import FORMATS
 from os2bos_plone.reports.files import report_name
 from os2bos_plone.reports.files import write_temporary
 from os2bos_plone.reports.rows import KINDS
+from os2bos_plone.services.common import SubpathService
 from os2bos_plone.services.errors import not_found
 from os2bos_plone.services.errors import validation_error
 
@@ -33,17 +31,8 @@ MSG_FORBIDDEN = "Du har ikke adgang til rapporterne."
 REPORTS = ("payments", "cases")
 
 
-@implementer(IPublishTraverse)
-class ReportGet(Service):
+class ReportGet(SubpathService):
     forbidden_message = MSG_FORBIDDEN
-
-    def __init__(self, context, request):
-        super().__init__(context, request)
-        self.params = []
-
-    def publishTraverse(self, request, name):
-        self.params.append(name)
-        return self
 
     def render(self):
         self.check_permission()
