@@ -161,6 +161,20 @@ def supplementary_fields(**changes):
     return fields
 
 
+#: Settings a Danmarks Statistik delivery needs (Ballerup's numbers, invented contacts).
+DST_SETTINGS = {
+    "municipality_number": "151",
+    "cvr_number": "29189803",
+    "p_number": "1003238867",
+    "dst_subject_name": "Faglig Fie",
+    "dst_subject_email": "fie@ballerup.dk",
+    "dst_technical_name": "Teknisk Tom",
+    "dst_technical_email": "tom@ballerup.dk",
+    "dst_receipt_name": "Kvittering Kim",
+    "dst_receipt_email": "kim@ballerup.dk",
+}
+
+
 def make_activity(appropriation, **fields):
     return createContentInContainer(appropriation, "bos_activity", **fields)
 

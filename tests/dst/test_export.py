@@ -19,6 +19,7 @@ from os2bos_plone.dst.export import DstSettingsMissing
 from os2bos_plone.dst.export import run
 from os2bos_plone.dst.xml import NS
 from os2bos_plone.dst.xml import NS_ENVELOPE
+from tests.builders import DST_SETTINGS
 from tests.builders import add_activity
 from tests.builders import dst_schema
 from tests.builders import ensure_user
@@ -46,17 +47,7 @@ def today(frozen_today):
 
 @pytest.fixture
 def dst(manager, today):
-    settings.reader.write(
-        municipality_number="151",
-        cvr_number="29189803",
-        p_number="1003238867",
-        dst_subject_name="Faglig Fie",
-        dst_subject_email="fie@ballerup.dk",
-        dst_technical_name="Teknisk Tom",
-        dst_technical_email="tom@ballerup.dk",
-        dst_receipt_name="Kvittering Kim",
-        dst_receipt_email="kim@ballerup.dk",
-    )
+    settings.reader.write(**DST_SETTINGS)
     ensure_user("mette", "Mette Mortensen", roles=["BOSCaseWorker"])
     # Two handicap sections with codes, one preventive section.
     for key, code, preventive, handicap in (

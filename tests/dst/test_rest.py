@@ -13,6 +13,7 @@ from lxml import etree
 from os2bos_plone import settings
 from os2bos_plone.audit import log
 from os2bos_plone.classification.reader import by_key
+from tests.builders import DST_SETTINGS
 from tests.builders import create_activity
 from tests.builders import create_appropriation
 from tests.builders import create_case
@@ -133,17 +134,7 @@ def test_the_family_over_rest_the_journal_and_the_view(http, today):
 @pytest.fixture
 def reported(http, today):
     """One granted family treatment (BL-32-1.5, DST code 123) appropriated today."""
-    settings.reader.write(
-        municipality_number="151",
-        cvr_number="29189803",
-        p_number="1003238867",
-        dst_subject_name="Faglig Fie",
-        dst_subject_email="fie@ballerup.dk",
-        dst_technical_name="Teknisk Tom",
-        dst_technical_email="tom@ballerup.dk",
-        dst_receipt_name="Kvittering Kim",
-        dst_receipt_email="kim@ballerup.dk",
-    )
+    settings.reader.write(**DST_SETTINGS)
     section = by_key("bos_section", "BL-32-1.5")
     section.dst_code = "123"
     section.dst_handicap = True

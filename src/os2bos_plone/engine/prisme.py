@@ -208,7 +208,7 @@ def to_ore(amount: Decimal) -> int:
 
 def _digits_setting(value, width: int) -> str | None:
     """``value`` (an int or a digit string) zero-padded to ``width``, or None when it does not
-    fit."""
+    fit (settings, and the payment key of field 17)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -238,17 +238,7 @@ def settings_problems(settings: PrismeSettings) -> list[str]:
 
 
 def _payment_key(value) -> str | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        text = str(value) if value >= 0 else ""
-    elif isinstance(value, str):
-        text = value.strip()
-    else:
-        return None
-    if not _DIGITS_RE.fullmatch(text) or len(text) > PAYMENT_KEY_WIDTH:
-        return None
-    return text.zfill(PAYMENT_KEY_WIDTH)
+    return _digits_setting(value, PAYMENT_KEY_WIDTH)
 
 
 def payment_problems(payment: PrismePayment) -> list[str]:
