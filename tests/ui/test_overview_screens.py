@@ -148,7 +148,13 @@ def test_manager_overview_equals_the_costs_of_the_cases(page_as, site_url, scree
 
 
 def test_section_leader_sees_what_awaits_approval(page_as, site_url, screen, municipality):
+    from tests.builders import lead_unit
+    from tests.builders import unit_of
+
     pending = municipality["pending"]
+    # A section leader reads (and decides on) the cases of the afsnit they lead.
+    lead_unit("ov_afsnitsleder", unit_of("unge"))
+    transaction.commit()
     page = page_as("ov_afsnitsleder", roles=["BOSSectionLeader"], fullname="Anne Afsnitsleder")
     page.goto(f"{site_url}/@@bos-my-approvals")
     assert page.locator("h1.documentFirstHeading").inner_text() == "Til godkendelse"
