@@ -25,7 +25,7 @@ $(BIN)/python:
 $(VENV)/.installed: $(BIN)/python constraints.txt setup.cfg pyproject.toml
 	@echo "Installerer de fastlåste afhængigheder (constraints.txt) i $(VENV) ..."
 	$(PIP_INSTALL) pip setuptools wheel
-	$(PIP_INSTALL) --no-build-isolation -e '.[test,deploy]'
+	$(PIP_INSTALL) --no-build-isolation -e '.[test,deploy,bench]'
 	@touch $@
 
 .PHONY: install
