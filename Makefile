@@ -37,15 +37,15 @@ instance: install ## (Re)write instance/etc from instance.env and the environmen
 
 .PHONY: site
 site: install ## Create the Plone site with the add-on and demo data (kept when it exists)
-	$(RUN) $(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/create_site.py
+	$(RUN) $(BIN)/zconsole run {etc}/zope.conf scripts/create_site.py
 
 .PHONY: demo
 demo: install ## Load the demo data into the existing site (idempotent)
-	$(RUN) $(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/load_demo.py
+	$(RUN) $(BIN)/zconsole run {etc}/zope.conf scripts/load_demo.py
 
 .PHONY: jobs
 jobs: install ## The nightly jobs in order (JOB=<name> for one, DATE=ÅÅÅÅ-MM-DD to run as of a day)
-	JOB="$(JOB)" DATE="$(DATE)" $(RUN) $(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/run_jobs.py
+	JOB="$(JOB)" DATE="$(DATE)" $(RUN) $(BIN)/zconsole run {etc}/zope.conf scripts/run_jobs.py
 
 .PHONY: start
 start: site ## Install, create the site and serve it in the foreground
@@ -55,23 +55,23 @@ start: site ## Install, create the site and serve it in the foreground
 	  echo "  Demobrugere (adgangskode bosdemo2026): sagsbehandler, teamleder, afsnitsleder,"; \
 	  echo "  udvalgssekretaer, okonomi, ledelse, regelmotor"; \
 	  echo "Stop med Ctrl-C."; echo'
-	$(RUN) $(BIN)/runwsgi $(INSTANCE)/etc/zope.ini
+	$(RUN) $(BIN)/runwsgi {etc}/zope.ini
 
 .PHONY: seed
 seed: install ## Update the classification from the shipped seed data (APPLY=1 writes)
-	SOURCE=seed $(RUN) $(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/import_classification.py
+	SOURCE=seed $(RUN) $(BIN)/zconsole run {etc}/zope.conf scripts/import_classification.py
 
 .PHONY: import-os2bos
 import-os2bos: install ## Import an OS2BOS installation's classification: DIR=... (APPLY=1 writes)
-	SOURCE=os2bos DIR="$(DIR)" $(RUN) $(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/import_classification.py
+	SOURCE=os2bos DIR="$(DIR)" $(RUN) $(BIN)/zconsole run {etc}/zope.conf scripts/import_classification.py
 
 .PHONY: import-xlsx
 import-xlsx: install ## Import a classification workbook: FILE=... (APPLY=1 writes)
-	SOURCE=xlsx FILE="$(FILE)" $(RUN) $(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/import_classification.py
+	SOURCE=xlsx FILE="$(FILE)" $(RUN) $(BIN)/zconsole run {etc}/zope.conf scripts/import_classification.py
 
 .PHONY: zeoserver
 zeoserver: install ## Serve the FileStorage under VAR_DIR through ZEO on ZEO_ADDRESS (for STORAGE=zeo instances)
-	$(RUN) $(BIN)/runzeo -C $(INSTANCE)/etc/zeo.conf
+	$(RUN) $(BIN)/runzeo -C {etc}/zeo.conf
 
 # Days the date-sensitive tests (marker "dates") run as, besides today: the year's turn, the end
 # of February in a common and a leap year, and a day in mid-year.

@@ -37,9 +37,7 @@ def write_config(port=8089, host="localhost", cache_size="30000"):
     ETC.mkdir(parents=True, exist_ok=True)
     conf = make_instance.zope_conf("filestorage", BENCH_DIR, BENCH_DIR, cache_size, {})
     ZOPE_CONF.write_text("# The bench's database (benchmarks/zope_env.py).\n" + conf)
-    ini = make_instance.zope_ini(BENCH_DIR, BENCH_DIR, host, port)
-    ini = ini.replace("threads = 4", "threads = 1")
-    ZOPE_INI.write_text(ini)
+    ZOPE_INI.write_text(make_instance.zope_ini(BENCH_DIR, BENCH_DIR, host, port, threads=1))
     (ETC / "site.zcml").write_text(make_instance.SITE_ZCML)
     return ZOPE_CONF
 

@@ -4,7 +4,8 @@
 
 Environment: SITE_ID (Plone), ADMIN_USER (admin), ADMIN_PASSWORD (admin),
 DEMO (1; 0 skips the demo data), PRODUCTION (1 refuses ADMIN_PASSWORD=admin and demo data;
-DEMO then defaults to 0). Demo data is loaded only when the site is created here; an existing
+DEMO then defaults to 0), SECURE_COOKIES (the login cookie only over HTTPS; 1 by default with
+PRODUCTION=1). Demo data is loaded only when the site is created here; an existing
 site never gets it again by itself ('make demo' loads it on purpose).
 """
 
@@ -14,6 +15,7 @@ import transaction
 from Testing.makerequest import makerequest
 
 from os2bos_plone.setuphandlers.production import refuse_unsafe_production
+from os2bos_plone.setuphandlers.production import set_cookie_policy
 from os2bos_plone.setuphandlers.production import wants_demo
 from os2bos_plone.setuphandlers.site import ensure_admin
 from os2bos_plone.setuphandlers.site import ensure_site
@@ -28,4 +30,6 @@ from AccessControl.SecurityManagement import newSecurityManager  # noqa: E402
 
 admin = app.acl_users.getUserById(os.environ.get("ADMIN_USER", "admin"))
 newSecurityManager(None, admin.__of__(app.acl_users))
-ensure_site(app, site_id=site_id, with_demo=wants_demo(os.environ))
+portal, _created = ensure_site(app, site_id=site_id, with_demo=wants_demo(os.environ))
+if set_cookie_policy(portal, os.environ):
+    transaction.commit()

@@ -92,3 +92,39 @@ def test_an_instance_written_before_instance_env_keeps_its_storage(tmp_path):
     (tmp_path / "inst" / "etc" / "settings.env").unlink()
     assert shown(tmp_path) == "zeo|old.invalid:8100||8181|Plone|"
     assert not (tmp_path / "inst" / "etc" / "settings.env").exists()
+
+
+def test_threads_are_the_operators_setting_and_written_into_zope_ini(tmp_path):
+    (tmp_path / "instance.env").write_text("THREADS=8\n")
+    result = call(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "threads = 8" in (tmp_path / "inst" / "etc" / "zope.ini").read_text()
+    # Another thread count later is a change of the configuration: only 'make instance' makes it.
+    refused = call(tmp_path, "--run", "true", THREADS="2")
+    assert refused.returncode == 2
+    assert "THREADS" in refused.stderr
+
+
+def test_run_names_the_instances_etc_for_the_command(tmp_path):
+    """'{etc}' in a make target's command is the etc/ of INSTANCE_DIR (one per systemd instance)."""
+    result = call(tmp_path, "--run", "sh", "-c", 'echo "$0"', "{etc}/zope.ini")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(tmp_path / "inst" / "etc" / "zope.ini")
+
+
+def test_the_logs_follow_logrotate(tmp_path):
+    """The access and event logs are reopened when logrotate has moved them (no copytruncate)."""
+    result = call(tmp_path)
+    assert result.returncode == 0, result.stderr
+    ini = (tmp_path / "inst" / "etc" / "zope.ini").read_text()
+    assert ini.count("class = handlers.WatchedFileHandler") == 2
+    assert "class = FileHandler" not in ini
+    # The logging sections load as the WSGI server loads them, and write to the event log.
+    load = (
+        "import logging, logging.config, sys; logging.config.fileConfig(sys.argv[1]); "
+        "logging.getLogger('os2bos_plone').warning('rotation check')"
+    )
+    subprocess.run(
+        [sys.executable, "-c", load, str(tmp_path / "inst" / "etc" / "zope.ini")], check=True
+    )
+    assert "rotation check" in (tmp_path / "var" / "log" / "event.log").read_text()

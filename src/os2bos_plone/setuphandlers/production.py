@@ -15,6 +15,8 @@ __all__ = [
     "production_refusals",
     "refuse_demo_in_production",
     "refuse_unsafe_production",
+    "secure_cookies",
+    "set_cookie_policy",
     "wants_demo",
 ]
 
@@ -37,6 +39,25 @@ def wants_demo(environ: Mapping[str, str]) -> bool:
     """DEMO defaults to 1 for a trial site, to 0 in production."""
     default = "0" if is_production(environ) else "1"
     return environ.get("DEMO", default).strip() not in ("", "0")
+
+
+def secure_cookies(environ: Mapping[str, str]) -> bool:
+    """SECURE_COOKIES: the login cookie only over HTTPS. Defaults to on in production, where the
+    site is served behind an HTTPS proxy; off for a trial on http://localhost."""
+    default = "1" if is_production(environ) else "0"
+    return environ.get("SECURE_COOKIES", default).strip().lower() in _TRUE
+
+
+def set_cookie_policy(portal, environ: Mapping[str, str]) -> bool:
+    """Apply SECURE_COOKIES to the site's session plugin (plone.session's ``secure``); returns
+    whether the value changed (the caller commits). Run on every start by scripts/create_site.py,
+    so the setting follows instance.env."""
+    session = portal.acl_users.session
+    wanted = secure_cookies(environ)
+    if bool(session.getProperty("secure")) == wanted:
+        return False
+    session._updateProperty("secure", wanted)
+    return True
 
 
 def production_refusals(environ: Mapping[str, str]) -> list[str]:
