@@ -19,11 +19,11 @@ from zope.schema.vocabulary import SimpleVocabulary
 
 from os2bos_plone import _
 from os2bos_plone.classification.reader import list_row
-from os2bos_plone.content.constraints import constraint_from
 from os2bos_plone.content.constraints import ensure_unique
 from os2bos_plone.engine.identifiers import InvalidIdentifier
 from os2bos_plone.engine.identifiers import validate_cpr
 from os2bos_plone.engine.identifiers import validate_sbsys_id
+from os2bos_plone.interfaces import constraint_from
 
 #: Bounds of free text: names and titles, and notes and comments (characters).
 NAME_LENGTH = 200

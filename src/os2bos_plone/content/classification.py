@@ -21,11 +21,11 @@ from zope.interface import implementer
 from zope.interface import invariant
 
 from os2bos_plone import _
-from os2bos_plone.content.constraints import constraint_from
 from os2bos_plone.content.constraints import ensure_unique
 from os2bos_plone.engine.identifiers import validate_cvr
 from os2bos_plone.engine.identifiers import validate_service_id
 from os2bos_plone.engine.prices import parse_price_rows
+from os2bos_plone.interfaces import constraint_from
 
 SECTION_KEY = re.compile(r"^[A-ZÆØÅ]{2,4}-[0-9A-Za-z][0-9A-Za-z.\-]*$")
 

@@ -1,40 +1,12 @@
 """Validation helpers shared by forms and REST: Danish messages, one mechanism.
 
-zope.schema field constraints must raise a ValidationError subclass (plone.restapi turns those into
-400 field errors; anything else would be a 500), and its doc() is the message users see.
+The field error and the constraint adapter (``DanishValidationError``, ``constraint_from``) live in
+os2bos_plone.interfaces, below the settings that raise them too.
 """
 
 from plone import api
 from plone.uuid.interfaces import IUUID
 from zope.interface import Invalid
-from zope.schema.interfaces import ValidationError
-
-
-class DanishValidationError(ValidationError):
-    """A field error whose message is given at raise time."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def doc(self):
-        return self.message
-
-    def __str__(self):
-        return self.message
-
-
-def constraint_from(check):
-    """Turn a check(value) raising ValueError(message) into a zope.schema constraint."""
-
-    def constraint(value):
-        try:
-            check(value)
-        except ValueError as error:
-            raise DanishValidationError(str(error)) from error
-        return True
-
-    return constraint
 
 
 def context_of(data):

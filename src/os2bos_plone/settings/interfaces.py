@@ -4,28 +4,14 @@ import re
 
 from zope import schema
 from zope.interface import Interface
-from zope.schema.interfaces import ValidationError
 
 from os2bos_plone import _
 from os2bos_plone.engine.accounts import UNKNOWN_ACCOUNT
+from os2bos_plone.interfaces import DanishValidationError
 
 PREFIX = "os2bos_plone.settings"
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-class SettingsValidationError(ValidationError):
-    """A field error whose Danish message is given at raise time (doc() is what users see)."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def doc(self):
-        return self.message
-
-    def __str__(self):
-        return self.message
 
 
 def digits(count, what):
@@ -33,7 +19,7 @@ def digits(count, what):
 
     def constraint(value):
         if value and not (len(value) == count and value.isdigit()):
-            raise SettingsValidationError(f"{what} skal være præcis {count} cifre.")
+            raise DanishValidationError(f"{what} skal være præcis {count} cifre.")
         return True
 
     return constraint
@@ -41,19 +27,19 @@ def digits(count, what):
 
 def email(value):
     if value and not _EMAIL.match(value):
-        raise SettingsValidationError("Ugyldig e-mailadresse.")
+        raise DanishValidationError("Ugyldig e-mailadresse.")
     return True
 
 
 def phone(value):
     if value and not re.fullmatch(r"\+?[0-9 ]{8,15}", value):
-        raise SettingsValidationError("Telefonnummeret skal være 8 cifre (evt. med landekode).")
+        raise DanishValidationError("Telefonnummeret skal være 8 cifre (evt. med landekode).")
     return True
 
 
 def folder(value):
     if value and not value.startswith("/"):
-        raise SettingsValidationError("Angiv mappen som en absolut sti (begynder med /).")
+        raise DanishValidationError("Angiv mappen som en absolut sti (begynder med /).")
     return True
 
 
