@@ -21,9 +21,12 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from ZPublisher.Iterators import filestream_iterator
+
 from os2bos_plone.engine.cells import csv_text
 from os2bos_plone.reports.columns import CASE_COLUMNS
 from os2bos_plone.reports.columns import PAYMENT_COLUMNS
+from os2bos_plone.reports.rows import KINDS
 from os2bos_plone.reports.rows import Stats
 from os2bos_plone.reports.rows import case_rows
 from os2bos_plone.reports.rows import payment_rows
@@ -174,3 +177,43 @@ def write_folder(folder, today=None, names=NIGHTLY, fmt="csv"):
             final.unlink(missing_ok=True)
         counts[name] = stats.rows
     return counts
+
+
+#: The reports a user downloads (``@bos-report/<report>``, ``@@bos-report?report=``).
+DOWNLOADS = ("payments", "cases")
+MSG_REPORT = "Angiv »report« som payments eller cases."
+MSG_KIND = "Angiv »kind« som expected eller granted."
+MSG_FORMAT = "Angiv »format« som csv eller xlsx."
+
+
+def download_errors(report, kind, fmt):
+    """[(field, Danish message)] for a download asked for; empty when it can be written."""
+    errors = []
+    if report not in DOWNLOADS:
+        errors.append(("report", MSG_REPORT))
+    if report == "payments" and kind not in KINDS:
+        errors.append(("kind", MSG_KIND))
+    if fmt not in FORMATS:
+        errors.append(("format", MSG_FORMAT))
+    return errors
+
+
+def send(response, report, kind, fmt):
+    """Write the report to a temporary file and make it the response's body (the one way both
+    the screen and REST download it). Returns (body, Stats, file name); the caller audit-logs it.
+
+    The rows go to a file that is then sent in chunks: a body written with ``response.write``
+    would stay in memory until the request ends under WSGI, and a stream iterator may not read
+    the database.
+    """
+    name = report_name(report, kind)
+    path, stats = write_temporary(name, fmt)
+    filename = f"{name}.{fmt}"
+    response.setHeader("Content-Type", CONTENT_TYPES[fmt])
+    response.setHeader("Content-Disposition", f'attachment; filename="{filename}"')
+    response.setHeader("Cache-Control", "private, no-store")
+    body = filestream_iterator(str(path), "rb")
+    # The open file keeps its data; its name goes now, so nothing is left behind.
+    os.unlink(path)
+    response.setHeader("Content-Length", str(len(body)))
+    return body, stats, filename
