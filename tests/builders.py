@@ -439,9 +439,45 @@ def grant(session, appropriation_url, uids, level="teamleder", note="", expect=2
 
 
 def state_of(session, url):
-    response = session.get(url)
+    response = session.get(url, timeout=120)
     assert response.status_code == 200, response.text
     return response.json()["review_state"]
+
+
+def journal_of(session, case_url, action):
+    """The case's journal entries of ``action`` over REST."""
+    response = session.get(f"{case_url}/@bos-journal", timeout=120)
+    assert response.status_code == 200, response.text
+    return [item for item in response.json()["items"] if item["action"] == action]
+
+
+def letters_of(session, case_url):
+    """The case's letters (bos_letter items) over REST."""
+    response = session.get(case_url, timeout=120)
+    assert response.status_code == 200, response.text
+    return [item for item in response.json()["items"] if item["@type"] == "bos_letter"]
+
+
+def in_parallel(calls, timeout=180):
+    """Run the calls at the same moment, one thread each; their results (or errors) in order."""
+    import threading
+
+    results = [None] * len(calls)
+    start = threading.Barrier(len(calls))
+
+    def run(index, call):
+        start.wait()
+        try:
+            results[index] = call()
+        except Exception as error:  # the caller's assertions name it
+            results[index] = error
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return results
 
 
 def new_appropriation(session, section="BL-32-1.5"):

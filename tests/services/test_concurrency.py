@@ -5,8 +5,6 @@ Grants on different cases all succeed (nothing every grant writes is shared); gr
 appropriation: one wins, the others answer 409 in Danish in the product's error shape, and
 exactly one decision, journal entry and letter exist. Never a 500."""
 
-import threading
-
 import pytest
 import requests
 import transaction
@@ -16,10 +14,14 @@ from plone.app.testing import SITE_OWNER_PASSWORD
 from plone.uuid.interfaces import IUUID
 
 from os2bos_plone.security.users import create_user
+from tests.builders import in_parallel
+from tests.builders import journal_of
+from tests.builders import letters_of
 from tests.builders import main_fields
 from tests.builders import make_activity
 from tests.builders import make_appropriation
 from tests.builders import make_case
+from tests.builders import state_of
 
 pytestmark = pytest.mark.concurrency
 
@@ -54,46 +56,12 @@ def session_as(username=None, password="secret-pw-123"):
     return session
 
 
-def in_parallel(calls):
-    """Run the calls at the same moment, one thread each; their results in order."""
-    results = [None] * len(calls)
-    start = threading.Barrier(len(calls))
-
-    def run(index, call):
-        start.wait()
-        try:
-            results[index] = call()
-        except Exception as error:  # the assertion below names it
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 def post_grant(session, appropriation_url, uid):
     return session.post(
         f"{appropriation_url}/@bos-grant",
         json={"activities": [uid], "approval_level": "teamleder", "approval_note": "Samtidig"},
         timeout=60,
     )
-
-
-def decisions(session, case_url):
-    items = session.get(f"{case_url}/@bos-journal", timeout=30).json()["items"]
-    return [item for item in items if item["action"] == "activities_granted"]
-
-
-def letters(session, case_url):
-    items = session.get(f"{case_url}?expand=", timeout=30).json()["items"]
-    return [item for item in items if item["@type"] == "bos_letter"]
-
-
-def state(session, url):
-    return session.get(url, timeout=30).json()["review_state"]
 
 
 def test_parallel_grants_on_different_cases_all_succeed(functional_portal):
@@ -111,9 +79,9 @@ def test_parallel_grants_on_different_cases_all_succeed(functional_portal):
         assert response.json() == {"granted": [uid]}
     admin = session_as()
     for case_url, _url, _uid, activity_url in cases:
-        assert state(admin, activity_url) == "granted"
-        assert len(decisions(admin, case_url)) == 1
-        assert len(letters(admin, case_url)) == 1
+        assert state_of(admin, activity_url) == "granted"
+        assert len(journal_of(admin, case_url, "activities_granted")) == 1
+        assert len(letters_of(admin, case_url)) == 1
 
 
 def test_parallel_grants_on_one_appropriation_one_wins(functional_portal):
@@ -144,9 +112,9 @@ def test_parallel_grants_on_one_appropriation_one_wins(functional_portal):
         )
         assert body["errors"] == [{"field": "", "message": body["message"]}]
     admin = session_as()
-    assert state(admin, activity_url) == "granted"
-    assert len(decisions(admin, case_url)) == 1
-    assert len(letters(admin, case_url)) == 1
+    assert state_of(admin, activity_url) == "granted"
+    assert len(journal_of(admin, case_url, "activities_granted")) == 1
+    assert len(letters_of(admin, case_url)) == 1
 
 
 def test_a_conflict_that_outlives_the_retries_is_a_danish_409(functional_portal, monkeypatch):
@@ -174,5 +142,5 @@ def test_a_conflict_that_outlives_the_retries_is_a_danish_409(functional_portal,
     }
     monkeypatch.undo()
     admin = session_as()
-    assert state(admin, activity_url) == "draft"
-    assert decisions(admin, case_url) == []
+    assert state_of(admin, activity_url) == "draft"
+    assert journal_of(admin, case_url, "activities_granted") == []

@@ -12,29 +12,13 @@ import requests
 
 from tests.builders import create_activity
 from tests.builders import grant
+from tests.builders import in_parallel
+from tests.builders import journal_of
+from tests.builders import letters_of
 from tests.builders import monthly_main
 from tests.builders import new_appropriation
 from tests.builders import payments
-
-
-def in_parallel(calls):
-    """Run the calls at the same moment, one thread each; their results (or errors) in order."""
-    results = [None] * len(calls)
-    start = threading.Barrier(len(calls))
-
-    def run(index, call):
-        start.wait()
-        try:
-            results[index] = call()
-        except Exception as error:  # the assertions name it
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=180)
-    return results
+from tests.builders import state_of
 
 
 def draft_activity(session, **changes):
@@ -44,34 +28,16 @@ def draft_activity(session, **changes):
     return case["@id"], appropriation["@id"], activity["UID"], activity["@id"]
 
 
-def journal(session, case_url, action):
-    response = session.get(f"{case_url}/@bos-journal", timeout=60)
-    assert response.status_code == 200, response.text
-    return [item for item in response.json()["items"] if item["action"] == action]
-
-
-def letters(session, case_url):
-    response = session.get(case_url, timeout=60)
-    assert response.status_code == 200, response.text
-    return [item for item in response.json()["items"] if item["@type"] == "bos_letter"]
-
-
-def state(session, url):
-    response = session.get(url, timeout=60)
-    assert response.status_code == 200, response.text
-    return response.json()["review_state"]
-
-
 def test_what_one_instance_writes_the_other_serves(cluster):
     a, b = cluster.a.session(), cluster.b.session()
     case_url, appropriation_url, uid, activity_url = draft_activity(a)
     on_b = cluster.other(activity_url, cluster.b)
-    assert state(b, on_b) == "draft"
+    assert state_of(b, on_b) == "draft"
     assert grant(a, appropriation_url, [uid]) == {"granted": [uid]}
     # The decision through the other instance: state, journal, the letter and its PDF (a blob).
-    assert state(b, on_b) == "granted"
-    (decision,) = journal(b, cluster.other(case_url, cluster.b), "activities_granted")
-    (letter,) = letters(b, cluster.other(case_url, cluster.b))
+    assert state_of(b, on_b) == "granted"
+    (decision,) = journal_of(b, cluster.other(case_url, cluster.b), "activities_granted")
+    (letter,) = letters_of(b, cluster.other(case_url, cluster.b))
     pdfs = [
         session.get(f"{cluster.other(letter['@id'], instance)}/@@download/file", timeout=60)
         for session, instance in ((b, cluster.b), (a, cluster.a))
@@ -90,7 +56,7 @@ def test_what_one_instance_writes_the_other_serves(cluster):
     (paid,) = [p for p in payments(a, activity_url, 2027)["items"] if p["date"] == "2027-01-01"]
     assert (paid["paid"], paid["paid_amount"], paid["paid_date"]) == (True, "9800.00", "2027-01-04")
     assert paid["paid_by"] == "admin"
-    assert len(journal(a, case_url, "payment_paid")) == 1
+    assert len(journal_of(a, case_url, "payment_paid")) == 1
 
 
 def test_the_nightly_jobs_run_as_one_more_client_while_both_serve(cluster):
@@ -132,7 +98,7 @@ def test_the_nightly_jobs_run_as_one_more_client_while_both_serve(cluster):
     on_b = cluster.other(activity_url, cluster.b)
     (paid,) = [p for p in payments(b, on_b, 2027)["items"] if p["date"] == "2027-01-01"]
     assert paid["paid"] and paid["paid_amount"] == "10000.00"
-    assert len(journal(b, cluster.other(case_url, cluster.b), "payment_paid")) == 1
+    assert len(journal_of(b, cluster.other(case_url, cluster.b), "payment_paid")) == 1
 
 
 def test_twenty_parallel_grants_through_both_instances_all_succeed(cluster):
@@ -157,9 +123,11 @@ def test_twenty_parallel_grants_through_both_instances_all_succeed(cluster):
     for i, (case_url, _url, _uid, activity_url) in enumerate(built):
         instance = instances[(i + 1) % 2]  # read through the instance that did not grant it
         session = instance.session()
-        assert state(session, cluster.other(activity_url, instance)) == "granted"
-        assert len(journal(session, cluster.other(case_url, instance), "activities_granted")) == 1
-        assert len(letters(session, cluster.other(case_url, instance))) == 1
+        assert state_of(session, cluster.other(activity_url, instance)) == "granted"
+        assert (
+            len(journal_of(session, cluster.other(case_url, instance), "activities_granted")) == 1
+        )
+        assert len(letters_of(session, cluster.other(case_url, instance))) == 1
 
 
 def test_parallel_edits_of_one_activity_never_lose_an_update(cluster):
@@ -213,7 +181,7 @@ def test_parallel_edits_of_one_activity_never_lose_an_update(cluster):
     assert final in written and final == min(written)
     changes = [
         entry["data"]["changes"]["end_date"]
-        for entry in journal(a, case_url, "activity_plan_changed")
+        for entry in journal_of(a, case_url, "activity_plan_changed")
     ]
     assert len(changes) == len(written), changes
     before = "2027-12-31"
