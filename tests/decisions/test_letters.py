@@ -1,10 +1,12 @@
 """A grant decision stores an appropriation letter (PDF) in the case and journals it."""
 
 import hashlib
+import io
 from decimal import Decimal
 
 import pytest
 from plone import api
+from pypdf import PdfReader
 
 from os2bos_plone.decisions import letters
 from os2bos_plone.engine.formatting import format_money
@@ -12,14 +14,25 @@ from os2bos_plone.journal.storage import entries
 from os2bos_plone.payments.figures import activity_figures
 from tests.builders import CHILD_NAME
 from tests.builders import CPR
+from tests.builders import costs
+from tests.builders import create_activity
 from tests.builders import entries_with
+from tests.builders import grant
 from tests.builders import grant_decision
+from tests.builders import letters_of
 from tests.builders import main_fields
 from tests.builders import make_activity
 from tests.builders import make_appropriation
 from tests.builders import make_case
+from tests.builders import monthly_main
+from tests.builders import new_appropriation
 from tests.builders import pdf_text
 from tests.builders import supplementary_fields
+from tests.builders import view
+
+
+def appropriation_year(activity):
+    return activity.appropriation_date.year
 
 
 def _letters(case):
@@ -55,14 +68,17 @@ def test_grant_stores_a_letter_with_the_decision(manager):
         "Bevilget efter Barnets lov § 32, stk. 1, nr. 5",
         "Efter børnefaglig undersøgelse",
         "Det bevilges:",
-        "Familiebehandling (Hovedydelse) – Opdateret",
-        "Fritidsaktiviteter (Følgeydelse) – Opdateret",
+        "Familiebehandling (Hovedydelse) – Ny",
+        "Fritidsaktiviteter (Følgeydelse) – Ny",
         "Familiebehandling i hjemmet",
         "Månedligt den 1.",
         "Månedligt den 15.",
         "Faktura",
         "Intern afregning",
-        "Samlede omkostninger, indeværende år",
+        "Bevillingens samlede omkostninger",
+        f"I år ({appropriation_year(main)})",
+        f"Næste år ({appropriation_year(main) + 1})",
+        "I alt for perioden",
         "Side 1 af",
     ):
         assert expected in text, expected
@@ -73,6 +89,8 @@ def test_grant_stores_a_letter_with_the_decision(manager):
         assert format_money(Decimal(figures["total"])) in text
     total = sum(Decimal(activity_figures(a)["this_year"]) for a in (main, supplementary))
     assert format_money(total) in text
+    period = sum(Decimal(activity_figures(a)["total"]) for a in (main, supplementary))
+    assert f"I alt for perioden {format_money(period)}" in text
     # main activity first
     assert text.index("Familiebehandling (Hovedydelse)") < text.index("Fritidsaktiviteter (")
 
@@ -129,10 +147,11 @@ def test_second_decision_makes_a_second_letter(manager):
     first, second = sorted(_letters(case), key=lambda obj: obj.getId())
     assert first.getId().endswith("-1.pdf") and second.getId().endswith("-2.pdf")
     text = pdf_text(second.file.data)
-    # both are granted and current; only the just-granted one is marked as updated
-    assert "Fritidsaktiviteter (Følgeydelse) – Opdateret" in text
+    # both are granted and current; only the just-granted one is marked, as new
+    assert "Fritidsaktiviteter (Følgeydelse) – Ny" in text
     assert "Familiebehandling (Hovedydelse)" in text
-    assert "Familiebehandling (Hovedydelse) – Opdateret" not in text
+    assert "Familiebehandling (Hovedydelse) –" not in text
+    assert "Opdateret" not in text
     decisions = entries_with(case, "activities_granted")
     assert [entry.letter for entry in decisions] == [second.UID(), first.UID()]
 
@@ -207,7 +226,7 @@ def test_grant_through_the_workflow_makes_a_letter_too(manager):
     text = pdf_text(letter.file.data)
     figures = activity_figures(activity)
     assert format_money(Decimal(figures["this_year"])) in text
-    assert "Familiebehandling (Hovedydelse) – Opdateret" in text
+    assert "Familiebehandling (Hovedydelse) – Ny" in text
 
 
 def test_a_letter_is_changed_moved_or_deleted_by_no_one_not_even_manager(manager):
@@ -231,3 +250,109 @@ def test_a_letter_is_changed_moved_or_deleted_by_no_one_not_even_manager(manager
     with pytest.raises(Forbidden, match="kan ikke slettes"):
         case._delObject(letter.getId())
     assert case[letter.getId()].file.data == before
+
+
+def _label_overruns(pdf_bytes, data):
+    """Texts printed in the label column that run into the value column (pypdf positions)."""
+    reader = PdfReader(io.BytesIO(pdf_bytes))
+    measure = letters.LetterPDF(data)
+    measure.set_font(letters.FONT, "B", 10)
+    points = 72 / 25.4
+    left = measure.l_margin * points
+    value_column = (measure.l_margin + measure.LABEL_WIDTH) * points
+    found = []
+    for page in reader.pages:
+        texts = []
+
+        def visit(text, cm, tm, font, size, texts=texts):
+            texts.append((text.strip(), tm[4]))
+
+        page.extract_text(visitor_text=visit)
+        for text, x in texts:
+            if text and abs(x - left) < 1:
+                if x + measure.get_string_width(text) * points > value_column and len(text) < 60:
+                    found.append(text)
+    return found
+
+
+def test_no_label_runs_into_its_amount(manager):
+    """A label longer than its column wraps inside it ("Samlede omkostninger, indeværende år"
+    was printed over its amount)."""
+    case, appropriation, main, _supplementary = _granted_case(manager)
+    [letter] = _letters(case)
+    [entry] = entries_with(case, "activities_granted")
+    data = dict(entry.data, decision={**entry.data["decision"], "approval_note": "Bevilget"})
+    assert _label_overruns(letter.file.data, data) == []
+    # A longer label than any the letter has today wraps as well.
+    pdf = letters.LetterPDF(data)
+    pdf.add_page()
+    pdf.row("En meget lang ledetekst, der ikke kan stå på én linje i kolonnen", "1.234,50 kr.")
+    assert _label_overruns(bytes(pdf.output()), data) == []
+
+
+def test_a_grant_starting_next_year_shows_next_year_and_the_period(http):
+    """The letter of a measure that starts next year does not read 0,00 kr.: this year, next
+    year and the period, each equal to what @bos-costs answers."""
+    admin = http()
+    case, appropriation = new_appropriation(admin)
+    today = admin.get(f"{case['@id']}/@bos-costs").json()["year"]
+    main = create_activity(
+        admin,
+        appropriation["@id"],
+        **monthly_main(admin, start_date=f"{today + 1}-01-01", end_date=f"{today + 1}-12-31"),
+    )
+    grant(admin, appropriation["@id"], [main["UID"]])
+    [letter] = letters_of(admin, case["@id"])
+    pdf = admin.get(f"{letter['@id']}/@@download/file")
+    assert pdf.status_code == 200
+    text = pdf_text(pdf.content)
+    this_year = costs(admin, appropriation["@id"], today)
+    next_year = costs(admin, appropriation["@id"], today + 1)
+    assert Decimal(next_year["granted"]) > 0
+    assert f"I år ({today}) {format_money(Decimal(this_year['granted']))}" in text
+    assert f"Næste år ({today + 1}) {format_money(Decimal(next_year['granted']))}" in text
+    assert f"I alt for perioden {format_money(Decimal(next_year['total_cost']))}" in text
+    assert "– Ny" in text
+
+
+def test_an_adjustment_marks_what_it_changed_as_updated(http):
+    admin = http()
+    case, appropriation = new_appropriation(admin)
+    url = appropriation["@id"]
+    year = admin.get(f"{case['@id']}/@bos-costs").json()["year"] + 1
+    main = create_activity(
+        admin, url, **monthly_main(admin, start_date=f"{year}-01-01", end_date=f"{year}-12-31")
+    )
+    grant(admin, url, [main["UID"]])
+    adjusted = admin.post(
+        f"{main['@id']}/@bos-adjustment",
+        json={"start_date": f"{year}-07-01", "payment_amount": "12000.00"},
+    )
+    assert adjusted.status_code == 201, adjusted.text
+    grant(admin, url, [adjusted.json()["UID"]])
+    newest = max(letters_of(admin, case["@id"]), key=lambda item: item["@id"])
+    text = pdf_text(admin.get(f"{newest['@id']}/@@download/file").content)
+    assert "– Opdateret" in text
+    assert "– Ny" not in text
+
+
+def test_the_sender_is_the_municipality_of_the_settings(manager):
+    api.portal.set_registry_record("os2bos_plone.settings.municipality_name", "Testrup Kommune")
+    case, _appropriation, _main, _supplementary = _granted_case(manager)
+    [letter] = _letters(case)
+    assert pdf_text(letter.file.data).startswith("Testrup Kommune")
+
+
+def test_the_case_view_lists_the_letters_newest_first(manager):
+    case = make_case(manager)
+    appropriation = make_appropriation(case)
+    main = make_activity(appropriation, **main_fields())
+    grant_decision(appropriation, [main])
+    supplementary = make_activity(appropriation, **supplementary_fields())
+    grant_decision(appropriation, [supplementary])
+    html = view(manager, "bos-case-view", context=case)()
+    section = html[html.index('id="bos-letters-heading"') :]
+    assert "Bevillingsskrivelser" in section
+    first = section.index("-1.pdf/@@download/file")
+    second = section.index("-2.pdf/@@download/file")
+    assert second < first

@@ -166,7 +166,7 @@ def test_grant_over_rest_makes_a_letter(http):
     text = pdf_text(pdf.content)
     assert "Åse Ødegård" in text
     assert "Bevilget efter Barnets lov § 32, stk. 1, nr. 5" in text
-    assert "Familiebehandling (Hovedydelse) – Opdateret" in text
+    assert "Familiebehandling (Hovedydelse) – Ny" in text
     assert "9.700,00 kr." in text  # 10.000 kr. at the provider's VAT factor of 97 %
 
 

@@ -28,6 +28,7 @@ from os2bos_plone.browser.journal import local_time
 from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.classification.reader import list_rows
 from os2bos_plone.content.case import RELATIONS
+from os2bos_plone.content.letter import LETTER_TYPE
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_date_short
 from os2bos_plone.engine.money import format_money
@@ -158,6 +159,24 @@ class CaseView(BosView):
             path="/".join(self.context.getPhysicalPath()),
             sort_on="created",
         )
+
+    def letters(self):
+        """The case's appropriation letters, newest first: title, when, link to the PDF."""
+        catalog = api.portal.get_tool("portal_catalog")
+        brains = catalog.searchResults(
+            portal_type=LETTER_TYPE,
+            path={"query": "/".join(self.context.getPhysicalPath()), "depth": 1},
+        )
+        # The created index counts minutes; the metadata column holds the exact moment.
+        brains = sorted(brains, key=lambda brain: brain.created, reverse=True)
+        return [
+            {
+                "title": brain.Title,
+                "created": local_time(brain.created.asdatetime()),
+                "url": f"{brain.getURL()}/@@download/file",
+            }
+            for brain in brains
+        ]
 
     def activity_brains(self):
         """{appropriation uid: [activity brains]} of the case, one catalog query."""

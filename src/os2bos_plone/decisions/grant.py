@@ -239,6 +239,7 @@ def _apply_merges(appropriation, plan, by_uid):
             {
                 "adjustment": merge.adjustment,
                 "original": merge.original,
+                "modifies": merge.modifies,
                 "kind": merge.kind,
                 "deleted": list(merge.deleted),
             }

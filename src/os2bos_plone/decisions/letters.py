@@ -20,6 +20,7 @@ from decimal import Decimal
 
 import font_roboto
 from fpdf import FPDF
+from fpdf.enums import MethodReturnValue
 from fpdf.enums import XPos
 from fpdf.enums import YPos
 from plone import api
@@ -53,10 +54,13 @@ from os2bos_plone.journal.storage import plain
 from os2bos_plone.payments.sync import effective_start
 from os2bos_plone.payments.totals import total_cost_of
 from os2bos_plone.payments.totals import yearly_totals_of
+from os2bos_plone.settings import read as read_settings
 
 LETTER_COUNTER_KEY = "os2bos_plone.letter_counter"
-MUNICIPALITY_RECORD = "os2bos_plone.municipality_name"
-DATA_VERSION = 1
+#: 2: the change of each activity ("new"/"updated"), next year's and the period's totals.
+DATA_VERSION = 2
+#: What a decision did to an activity, as the letter marks it after the activity's title.
+CHANGE_TEXT = {"new": "Ny", "updated": "Opdateret"}
 
 COST_TYPE_TEXT = {"fixed": "Fast beløb", "per_unit": "Pris pr. enhed", "rate": "Takst"}
 PAYMENT_METHOD_TEXT = {
@@ -88,9 +92,10 @@ def _term_title(vocabulary_name, value, context):
 
 
 def municipality_name():
-    """The municipality issuing letters: the registry record ``os2bos_plone.municipality_name``
-    when an administrator has set one, else the site title."""
-    name = api.portal.get_registry_record(MUNICIPALITY_RECORD, default=None)
+    """The sender of letters: the settings' letter sender, else the municipality's name (both
+    in the control panel), else the site title."""
+    settings = read_settings()
+    name = getattr(settings, "letter_sender", "") or settings.municipality_name
     if name:
         return name
     return api.portal.get_registry_record("plone.site_title", default=None) or (
@@ -110,7 +115,7 @@ def _is_current(activity, today):
     return end is None or end >= today
 
 
-def _activity_data(activity, today, updated):
+def _activity_data(activity, today, change):
     plan = plan_of(activity, activity)
     start = plan.start_date
     reference = start if start is not None and start > today else today
@@ -134,7 +139,8 @@ def _activity_data(activity, today, updated):
         "uid": IUUID(activity),
         "title": activity.Title(),
         "activity_type": activity.activity_type,
-        "updated": updated,
+        "change": change,
+        "updated": bool(change),
         "appropriation_date": _iso(activity.appropriation_date),
         "approval_level": activity.approval_level or "",
         "approval_level_title": _level_title(activity.approval_level),
@@ -153,6 +159,7 @@ def _activity_data(activity, today, updated):
         "variable_amount": (not individual) and cost_type in ("per_unit", "rate"),
         "frequency": frequency,
         "this_year": format_machine(yearly.get(today.year, (Decimal("0"), Decimal("0")))[0]),
+        "next_year": format_machine(yearly.get(today.year + 1, (Decimal("0"), Decimal("0")))[0]),
         "total": format_machine(total_cost_of(activity)),
         "payment_method": PAYMENT_METHOD_TEXT.get(activity.payment_method, ""),
         "recipient_type": RECIPIENT_TYPE_TEXT.get(activity.recipient_type, ""),
@@ -204,15 +211,12 @@ def letter_data(appropriation, granted, decision):
             a.Title(),
         )
     )
-    items = [_activity_data(a, today, IUUID(a) in granted_uids) for a in shown]
-    total_this_year = sum(
-        (
-            yearly_totals_of(a).get(today.year, (Decimal("0"),))[0]
-            for a in activities_of(appropriation)
-            if status_of(a) == "granted"
-        ),
-        Decimal("0"),
-    )
+    changed = _changed_by(decision)
+    items = [_activity_data(a, today, _change(IUUID(a), granted_uids, changed)) for a in shown]
+    counted = [a for a in activities_of(appropriation) if status_of(a) == "granted"]
+    total_this_year = _sum_year(counted, today.year)
+    total_next_year = _sum_year(counted, today.year + 1)
+    total = sum((total_cost_of(a) for a in counted), Decimal("0"))
     decision_data = {
         key: value
         for key, value in plain(decision).items()
@@ -255,7 +259,37 @@ def letter_data(appropriation, granted, decision):
         "decision": decision_data,
         "activities": items,
         "total_this_year": format_machine(total_this_year),
+        "total_next_year": format_machine(total_next_year),
+        "total": format_machine(total),
     }
+
+
+def _sum_year(activities, year):
+    return sum(
+        (yearly_totals_of(a).get(year, (Decimal("0"),))[0] for a in activities), Decimal("0")
+    )
+
+
+def _changed_by(decision):
+    """UIDs of activities a decision changed without granting them for the first time: the
+    expected adjustments it granted, the activities they modify, and the supplementary
+    activities whose end date it moved."""
+    changed = set()
+    for merge in decision.get("merges") or []:
+        merge = merge if isinstance(merge, dict) else vars(merge)
+        changed.update(uid for uid in (merge.get("adjustment"), merge.get("modifies")) if uid)
+    changed.update(decision.get("end_date_changes") or {})
+    return changed
+
+
+def _change(uid, granted_uids, changed):
+    """ "updated" when the decision changed a measure already granted (an adjustment, a new end
+    date), "new" when it granted the activity for the first time, "" when it left it as it was."""
+    if uid in changed:
+        return "updated"
+    if uid in granted_uids:
+        return "new"
+    return ""
 
 
 # -- rendering ----------------------------------------------------------------------------------
@@ -274,6 +308,11 @@ def pdf_text(value):
     for old, new in _REPLACEMENTS.items():
         text = text.replace(old, new)
     return text
+
+
+def _year(data):
+    """The year the letter's "this year" is (the decision's year)."""
+    return data.get("year") or date.fromisoformat(data["date"]).year
 
 
 def _date(value):
@@ -345,17 +384,42 @@ class LetterPDF(FPDF):
         self.set_font(FONT, "", 10)
 
     def row(self, label, value):
+        """A label and its value side by side; a label longer than its column wraps inside it
+        (it never runs into the value), and the row starts on a new page when it does not fit."""
         if value in (None, ""):
             return
+        label, value = pdf_text(label), pdf_text(value)
+        label_width = self.LABEL_WIDTH - 2
+        value_width = self.w - self.r_margin - self.l_margin - self.LABEL_WIDTH
         self.set_font(FONT, "B", 10)
-        y = self.get_y()
-        if y + self.LINE > self.page_break_trigger:
+        label_height = self.multi_cell(
+            label_width, self.LINE, label, dry_run=True, output=MethodReturnValue.HEIGHT
+        )
+        self.set_font(FONT, "", 10)
+        value_height = self.multi_cell(
+            value_width, self.LINE, value, dry_run=True, output=MethodReturnValue.HEIGHT
+        )
+        height = max(label_height, value_height)
+        if height > self.page_break_trigger - self.t_margin - 30:
+            # Longer than a page (a long note): the label above, the value across pages.
+            self.set_font(FONT, "B", 10)
+            self.multi_cell(0, self.LINE, label, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.set_font(FONT, "", 10)
+            self.multi_cell(0, self.LINE, value, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            return
+        if self.get_y() + height > self.page_break_trigger:
             self.add_page()
-        self.cell(self.LABEL_WIDTH, self.LINE, pdf_text(label))
+        top = self.get_y()
+        self.set_font(FONT, "B", 10)
+        self.multi_cell(
+            label_width, self.LINE, label, align="L", new_x=XPos.LMARGIN, new_y=YPos.TOP
+        )
+        self.set_xy(self.l_margin + self.LABEL_WIDTH, top)
         self.set_font(FONT, "", 10)
         self.multi_cell(
-            0, self.LINE, pdf_text(value), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            value_width, self.LINE, value, align="L", new_x=XPos.LMARGIN, new_y=YPos.TOP
         )
+        self.set_xy(self.l_margin, top + height)
 
     def paragraph(self, text):
         if not text:
@@ -369,8 +433,10 @@ class LetterPDF(FPDF):
 def _activity_block(pdf, item):
     kind = "Hovedydelse" if item.get("activity_type") == "main" else "Følgeydelse"
     title = f"{item.get('title')} ({kind})"
-    if item.get("updated"):
-        title = f"{title} – Opdateret"
+    # Letters of data version 1 only knew "updated" (every activity the decision granted).
+    change = item.get("change", "updated" if item.get("updated") else "")
+    if change:
+        title = f"{title} – {CHANGE_TEXT[change]}"
     pdf.heading(title, size=11)
     pdf.row("Godkendelsesdato", _date(item.get("appropriation_date")))
     pdf.row("Bevillingsniveau", item.get("approval_level_title"))
@@ -398,8 +464,11 @@ def _activity_block(pdf, item):
         star = " *" if item.get("variable_amount") else ""
         pdf.row("Beløb pr. betaling", f"{display_money(item['per_payment'], empty='')}{star}")
     pdf.row("Betalingsfrekvens", item.get("frequency"))
-    pdf.row("Omkostninger, indeværende år", display_money(item.get("this_year"), empty=""))
-    pdf.row("Omkostninger, totalt", display_money(item.get("total"), empty=""))
+    year = _year(pdf.data)
+    pdf.row(f"Omkostninger {year}", display_money(item.get("this_year"), empty=""))
+    if item.get("next_year") is not None:
+        pdf.row(f"Omkostninger {year + 1}", display_money(item.get("next_year"), empty=""))
+    pdf.row("Omkostninger i alt for perioden", display_money(item.get("total"), empty=""))
     pdf.row("Betales via", item.get("payment_method"))
     recipient = ", ".join(
         part
@@ -468,9 +537,13 @@ def render_letter(data, compress=True):
     y = pdf.get_y()
     pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
     pdf.ln(2)
-    pdf.row(
-        "Samlede omkostninger, indeværende år", display_money(data.get("total_this_year"), empty="")
-    )
+    year = _year(data)
+    pdf.heading("Bevillingens samlede omkostninger", size=11)
+    pdf.row(f"I år ({year})", display_money(data.get("total_this_year"), empty=""))
+    if data.get("total_next_year") is not None:
+        pdf.row(f"Næste år ({year + 1})", display_money(data["total_next_year"], empty=""))
+    if data.get("total") is not None:
+        pdf.row("I alt for perioden", display_money(data["total"], empty=""))
     if any(item.get("variable_amount") for item in items):
         pdf.ln(2)
         pdf.set_font(FONT, "I", 9)
