@@ -46,7 +46,8 @@ from tests.setup.old_sites import without_checkpoints
 
 ARCHIVE = Path(__file__).parent.parent / "data" / "site-c0cfcd5.tar.gz"
 COMMIT = "c0cfcd592e05cd7024288546ecd69a0927c5343f"
-#: The add-on's profile version at that commit (the upgrade steps run from here).
+#: The add-on's profile version at that commit, where the upgrade steps start (the archive's:
+#: not bumped when a step is added).
 PROFILE_VERSION = "1007"
 PROFILE = "os2bos_plone:default"
 CASE_TYPE = "bos_case"
