@@ -13,35 +13,18 @@ Nothing is committed: each test opens a fresh copy and aborts.
 
 import hashlib
 import importlib
-import io
-import pickletools
-import tarfile
-from collections import Counter
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import transaction
-import ZODB
-import zodbpickle.pickle
-from AccessControl.SecurityManagement import getSecurityManager
-from AccessControl.SecurityManagement import newSecurityManager
-from AccessControl.SecurityManagement import setSecurityManager
 from Acquisition import aq_base
-from Testing.makerequest import makerequest
 from ZODB.broken import Broken
-from ZODB.FileStorage import FileStorage
 from ZODB.interfaces import IBroken
 from zope.component import getMultiAdapter
-from zope.component.hooks import getSite
-from zope.component.hooks import setSite
-from zope.interface import alsoProvides
-from zope.publisher.browser import IDefaultBrowserLayer
 
 from os2bos_plone.engine.money import format_money
 from os2bos_plone.engine.payments import Payment
-from os2bos_plone.interfaces import IOs2BosPloneLayer
 from os2bos_plone.journal.storage import AppendOnlyLog
 from os2bos_plone.journal.storage import JournalEntry
 from os2bos_plone.journal.storage import entries
@@ -51,6 +34,14 @@ from os2bos_plone.payments.store import stored_payments
 from os2bos_plone.payments.totals import appropriation_figures
 from os2bos_plone.payments.totals import total_cost_of
 from os2bos_plone.payments.totals import yearly_totals_of
+from tests.setup.old_sites import brains
+from tests.setup.old_sites import global_names
+from tests.setup.old_sites import open_storage
+from tests.setup.old_sites import opened_site
+from tests.setup.old_sites import records
+from tests.setup.old_sites import unimportable
+from tests.setup.old_sites import unpack
+from tests.setup.old_sites import unpickle_every_record
 
 ARCHIVE = Path(__file__).parent.parent / "data" / "site-9b47680.tar.gz"
 SITE_ID = "Plone"
@@ -72,71 +63,15 @@ MOVED = {
 @pytest.fixture(scope="module")
 def unpacked(tmp_path_factory):
     """The archive, unpacked once per module; tests copy nothing and commit nothing."""
-    target = tmp_path_factory.mktemp("site-9b47680")
-    with tarfile.open(ARCHIVE) as archive:
-        archive.extractall(target, filter="data")
-    return target
-
-
-def open_storage(root, read_only=True):
-    return FileStorage(
-        str(root / "filestorage" / "Data.fs"),
-        blob_dir=str(root / "blobstorage"),
-        read_only=read_only,
-    )
+    return unpack(ARCHIVE, tmp_path_factory.mktemp("site-9b47680"))
 
 
 # -- every record, without Zope ----------------------------------------------------------------
 
 
-class _Resolving(zodbpickle.pickle.Unpickler):
-    """Unpickles a record's two pickles (class and state) with the code as it is now: a class
-    path that no longer imports raises instead of becoming a ``Broken`` stand-in."""
-
-    def __init__(self, data, seen):
-        super().__init__(io.BytesIO(data), encoding="ASCII", errors="bytes")
-        self.seen = seen
-
-    def find_class(self, module, name):
-        self.seen[f"{module}.{name}"] += 1
-        return getattr(importlib.import_module(module), name)
-
-    def persistent_load(self, reference):
-        return reference  # another record: checked on its own
-
-
-def _records(storage):
-    for transaction_record in storage.iterator():
-        for record in transaction_record:
-            if record.data is not None:  # None: an undone creation
-                yield record
-
-
-def _global_names(data):
-    """The GLOBAL opcodes of both pickles of a record (no import, no unpickling)."""
-    stream = io.BytesIO(data)
-    names = set()
-    for _pickle in range(2):
-        for opcode, argument, _position in pickletools.genops(stream):
-            if opcode.name == "GLOBAL":
-                names.add(argument.replace(" ", "."))
-            assert opcode.name != "STACK_GLOBAL", "ZODB pickles (protocol 3) name classes by GLOBAL"
-    return names
-
-
 def test_every_record_of_the_old_file_unpickles_with_todays_code(unpacked):
-    storage = open_storage(unpacked)
-    seen = Counter()
-    records = 0
-    try:
-        for record in _records(storage):
-            records += 1
-            unpickler = _Resolving(record.data, seen)
-            unpickler.load()  # the class
-            unpickler.load()  # the state
-    finally:
-        storage.close()
-    assert records > 10_000  # the whole history, not only current records
+    records_read, seen = unpickle_every_record(unpacked)
+    assert records_read > 10_000  # the whole history, not only current records
     ours = {name for name in seen if name.startswith("os2bos_plone.")}
     # The file does hold the pre-move paths and the content classes.
     assert set(MOVED) <= ours
@@ -152,18 +87,12 @@ def test_the_class_scan_agrees_with_the_unpickler(unpacked):
     """A second, independent reading: the class paths named in the raw pickles all import."""
     storage = open_storage(unpacked)
     try:
-        names = set().union(*(_global_names(record.data) for record in _records(storage)))
+        names = set().union(*(global_names(record.data) for record in records(storage)))
     finally:
         storage.close()
     ours = sorted(name for name in names if name.startswith("os2bos_plone."))
     assert len(ours) >= 15
-    missing = []
-    for name in ours:
-        module, _dot, attribute = name.rpartition(".")
-        try:
-            getattr(importlib.import_module(module), attribute)
-        except (ImportError, AttributeError):
-            missing.append(name)
+    missing = unimportable(ours)
     assert missing == []
 
 
@@ -175,31 +104,8 @@ def old_site(portal, unpacked):
     """The old Plone site, opened from the unpacked file in the layer's Zope configuration (the
     add-on's ZCML is loaded), as the site hook and with a Manager of the old site logged in.
     Everything is aborted afterwards and the layer's site comes back."""
-    db = ZODB.DB(open_storage(unpacked, read_only=False))
-    connection = db.open()
-    layer_site = getSite()
-    security = getSecurityManager()
-    app = makerequest(connection.root()["Application"])
-    site = app[SITE_ID]
-    request = app.REQUEST
-    alsoProvides(request, IDefaultBrowserLayer, IOs2BosPloneLayer)
-    setSite(site)
-    try:
-        manager = app.acl_users.getUser("admin")
-        assert manager is not None, "the demo site's Zope admin"
-        newSecurityManager(request, manager.__of__(app.acl_users))
+    with opened_site(unpacked, SITE_ID, "admin") as site:
         yield site
-    finally:
-        transaction.abort()
-        setSecurityManager(security)
-        setSite(layer_site)
-        connection.close()
-        db.close()
-
-
-def brains(site, portal_type, **query):
-    catalog = site.portal_catalog
-    return catalog.unrestrictedSearchResults(portal_type=portal_type, **query)
 
 
 def test_every_current_object_loads_unbroken(old_site):
