@@ -128,9 +128,20 @@ format: install ## Format and fix imports
 bench: install ## Build the synthetic municipality in var/bench and measure it (BENCH_CASES=2000)
 	$(BIN)/python -m benchmarks.run
 
+# Backups (scripts/backup.py) read the same settings as every target: BACKUP_DIR (VAR_DIR/backups),
+# BACKUP_KEEP (full backups kept; empty: all). FileStorage and the ZEO server's FileStorage: repozo
+# plus a snapshot of the blobs; RelStorage: pg_dump/pg_restore. See the README, "Backup and restore".
 .PHONY: backup
-backup: install ## Back up Data.fs with repozo into var/backups (blobs: copy var/blobstorage)
-	$(BIN)/repozo -B -r var/backups -f var/filestorage/Data.fs -z
+backup: install ## Back up the storage into BACKUP_DIR: repozo + blobs, or pg_dump (FULL=1: a full backup)
+	FULL="$(FULL)" $(RUN) $(BIN)/python scripts/backup.py backup
+
+.PHONY: restore
+restore: install ## Restore the newest backup into the configured storage (FROM=dir, DATE=ÅÅÅÅ-MM-DD[-TT-MM-SS] UTC, TARGET=dir|DSN, FORCE=1 over data)
+	FROM="$(FROM)" DATE="$(DATE)" TARGET="$(TARGET)" FORCE="$(FORCE)" $(RUN) $(BIN)/python scripts/backup.py restore
+
+.PHONY: pack
+pack: install ## Pack the storage: history older than DAYS (7) and unreferenced objects and blobs
+	DAYS="$(DAYS)" $(RUN) $(BIN)/python scripts/backup.py pack
 
 .PHONY: i18n
 i18n: install ## Rebuild the .pot and sync the Danish .po files

@@ -74,14 +74,15 @@ _SETTINGS = (
 class ZeoServer:
     """runzeo over a temp FileStorage with blobs (the config 'make zeoserver' uses)."""
 
-    def __init__(self, tmp):
-        self.dir = tmp / "zeo"
+    def __init__(self, tmp, name="zeo"):
+        # ``name``: another directory, e.g. one a backup was restored into (serves its Data.fs).
+        self.dir = tmp / name
         self.port = free_port()
         self.address = f"127.0.0.1:{self.port}"
         conf = self.dir / "zeo.conf"
-        self.dir.mkdir(parents=True)
+        self.dir.mkdir(parents=True, exist_ok=True)
         for sub in ("filestorage", "blobstorage"):
-            (self.dir / sub).mkdir()
+            (self.dir / sub).mkdir(exist_ok=True)
         conf.write_text(
             _make_instance_module().ZEO_CONF.format(address=self.address, var_dir=self.dir)
         )
