@@ -14,7 +14,14 @@ DEPLOY = ROOT / "deploy"
 SCRIPT = ROOT / "scripts" / "make_instance.py"
 CHECKOUT = "/srv/bos"
 #: Settings the product reads besides make_instance.py's own (see README, Configuration).
-READ_ELSEWHERE = {"ADMIN_PASSWORD", "DEMO", "SECURE_COOKIES", "BOS_AUDIT_DIR"}
+READ_ELSEWHERE = {
+    "ADMIN_PASSWORD",
+    "DEMO",
+    "SECURE_COOKIES",
+    "BOS_AUDIT_DIR",
+    "BACKUP_DIR",
+    "BACKUP_KEEP",
+}
 
 
 def make_instance_keys():
@@ -41,7 +48,7 @@ def env_file(path):
     )
 
 
-UNITS = ["bos-zeo.service", "bos-instance@.service", "bos-jobs.service"]
+UNITS = ["bos-zeo.service", "bos-instance@.service", "bos-jobs.service", "bos-backup.service"]
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in (DEPLOY / "env").glob("*.env")))
@@ -67,6 +74,7 @@ def test_each_unit_runs_programs_of_this_checkout(name):
         ("bos-zeo.service", "zeo.env"),
         ("bos-instance@.service", "instance-1.env"),
         ("bos-jobs.service", "jobs.env"),
+        ("bos-backup.service", "zeo.env"),
     ],
 )
 def test_a_units_command_runs_with_its_settings_file(tmp_path, name, env_name):
@@ -97,15 +105,19 @@ def test_a_units_command_runs_with_its_settings_file(tmp_path, name, env_name):
     for word in ran.stdout.split():
         if "/etc/" in word and word.startswith(str(tmp_path)):
             assert Path(word).is_file(), word
-    assert str(etc) in ran.stdout
+    if "{etc}" in unit(name)["Service"]["ExecStart"]:
+        assert str(etc) in ran.stdout
     if name.startswith("bos-instance"):
         ini = (etc / "zope.ini").read_text()
         assert f"listen = 127.0.0.1:{settings['PORT']}" in ini
         assert f"threads = {settings['THREADS']}" in ini
 
 
-def test_the_timer_starts_the_jobs_nightly():
+@pytest.mark.parametrize(
+    "name,when", [("bos-jobs.timer", "*-*-* 00:10:00"), ("bos-backup.timer", "*-*-* 02:30:00")]
+)
+def test_the_timers_run_nightly(name, when):
     timer = configparser.ConfigParser(interpolation=None)
-    timer.read(DEPLOY / "systemd" / "bos-jobs.timer")
-    assert timer["Timer"]["OnCalendar"] == "*-*-* 00:10:00"
+    timer.read(DEPLOY / "systemd" / name)
+    assert timer["Timer"]["OnCalendar"] == when
     assert timer["Timer"]["Persistent"] == "true"
