@@ -2,10 +2,14 @@
 
 from datetime import date
 
+import pytest
+
 from os2bos_plone.engine import activity_rules as rules
 from os2bos_plone.engine.activity_rules import Placement
 from os2bos_plone.engine.activity_rules import ServiceEntry
+from os2bos_plone.engine.validation import ActivityInput
 from os2bos_plone.engine.validation import FieldError
+from os2bos_plone.engine.validation import validate_activity
 
 TODAY = date(2026, 12, 2)
 
@@ -172,3 +176,88 @@ def test_what_may_change_on_a_granted_activity():
         FieldError("start_date", rules.MSG_GRANTED_CHANGE),
         FieldError("payment_amount", rules.MSG_GRANTED_CHANGE),
     ]
+
+
+# -- which plan fields a plan uses (the activity form shows only these) ------------------------
+
+FILLED = {
+    "payment_frequency": "weekly",
+    "payment_day_of_month": 1,
+    "payment_date": date(2027, 3, 1),
+    "payment_amount": "100.00",
+    "payment_units": "2",
+    "payment_rate": "some-rate-uid",
+    "payment_prices": [{"amount": "10.00", "valid_from": "2027-01-01"}],
+}
+
+
+@pytest.mark.parametrize(
+    "payment_type,cost_type,frequency,expected",
+    [
+        ("", "", "", {"payment_type"}),
+        ("individual", "fixed", "", {"payment_type", "individual_payments"}),
+        (
+            "running",
+            "fixed",
+            "monthly",
+            {
+                "payment_type",
+                "payment_frequency",
+                "payment_day_of_month",
+                "payment_cost_type",
+                "payment_amount",
+            },
+        ),
+        (
+            "running",
+            "rate",
+            "daily",
+            {
+                "payment_type",
+                "payment_frequency",
+                "payment_cost_type",
+                "payment_units",
+                "payment_rate",
+            },
+        ),
+        (
+            "one_time",
+            "per_unit",
+            "",
+            {
+                "payment_type",
+                "payment_date",
+                "payment_cost_type",
+                "payment_units",
+                "payment_prices",
+            },
+        ),
+        ("one_time", "", "", {"payment_type", "payment_date", "payment_cost_type"}),
+    ],
+)
+def test_plan_fields_in_use(payment_type, cost_type, frequency, expected):
+    assert rules.plan_fields_in_use(payment_type, cost_type, frequency) == expected
+
+
+@pytest.mark.parametrize("payment_type", ["running", "one_time", "individual"])
+@pytest.mark.parametrize("cost_type", ["fixed", "per_unit", "rate"])
+def test_a_field_not_in_use_is_one_validation_refuses(payment_type, cost_type):
+    """The form hides exactly what the rules refuse to hold a value: each hidden field, filled
+    alone on an otherwise empty plan of this kind, is an error at that field."""
+    frequency = "monthly" if payment_type == "running" else None
+    in_use = rules.plan_fields_in_use(payment_type, cost_type, frequency)
+    assert in_use <= set(rules.PAYMENT_PLAN_FIELDS)
+    for name, value in FILLED.items():
+        if name in in_use or (name == "payment_frequency" and payment_type == "running"):
+            continue
+        fields = {
+            "payment_type": payment_type,
+            "payment_cost_type": None if payment_type == "individual" else cost_type,
+            "payment_frequency": frequency,
+            "start_date": date(2027, 1, 1),
+            "end_date": date(2027, 12, 31),
+            "today": date(2026, 6, 1),
+        }
+        data = ActivityInput(**{**fields, name: value})
+        refused = {error.field for error in validate_activity(data)}
+        assert name in refused, (payment_type, cost_type, name)

@@ -30,6 +30,9 @@ from datetime import date
 from typing import Any
 from typing import Protocol
 
+from os2bos_plone.engine.payments import CostType
+from os2bos_plone.engine.payments import Frequency
+from os2bos_plone.engine.payments import PaymentType
 from os2bos_plone.engine.validation import FieldError
 
 MAIN = "main"
@@ -429,3 +432,33 @@ def section_change_errors(
     if any(status in (GRANTED, "expected") for status in statuses):
         return [FieldError("section", MSG_SECTION_DECIDED)]
     return []
+
+
+def plan_fields_in_use(payment_type, cost_type=None, frequency=None):
+    """The payment plan fields a plan of this type, cost type and frequency uses (the forms
+    show only these); every other plan field must stay empty, as engine.validation checks.
+
+    An individual plan is its hand-entered payments; the others have a cost type and, by cost
+    type, an amount (fixed), units and prices (per unit) or units and a central rate (rate); a
+    running plan has a frequency, and a monthly one its day of the month; a one-time plan its
+    payment date."""
+    fields = {"payment_type"}
+    if payment_type in (None, ""):
+        return frozenset(fields)
+    if payment_type == PaymentType.INDIVIDUAL:
+        return frozenset(fields | {"individual_payments"})
+    fields.add("payment_cost_type")
+    if payment_type == PaymentType.RUNNING:
+        fields.add("payment_frequency")
+        if frequency == Frequency.MONTHLY:
+            fields.add("payment_day_of_month")
+    elif payment_type == PaymentType.ONE_TIME:
+        fields.add("payment_date")
+    fields.update(
+        {
+            CostType.FIXED: ("payment_amount",),
+            CostType.PER_UNIT: ("payment_units", "payment_prices"),
+            CostType.RATE: ("payment_units", "payment_rate"),
+        }.get(cost_type, ())
+    )
+    return frozenset(fields)
