@@ -48,6 +48,35 @@ def measure_annual_cost(appropriation, deciding=(), when=None):
     return peak_twelve_months(payments)
 
 
+def planned_annual_cost(appropriation, plan, modifies=None, when=None):
+    """:func:`measure_annual_cost` with an unsaved plan as the activity being decided (the live
+    preview): the appropriation's running activities and the plan together; the activity the
+    plan adjusts (``modifies``) counts no more."""
+    when = when or clock.today()
+    payments = list(measure_payments(plan, when))
+    for activity in activities_of(appropriation):
+        uid = activity.UID()
+        if status_of(activity) not in ("granted", "expected") or uid == modifies:
+            continue
+        if not _is_replaced(activity, appropriation):
+            payments.extend(measure_payments(plan_of(activity, activity), when))
+    return peak_twelve_months(payments)
+
+
+def planned_level(appropriation, service_uid, plan, modifies=None, when=None):
+    """``(match, cost)``: the level an unsaved plan under ``appropriation`` will need and why
+    (engine.approval.explain_required_level), and the measure's annual cost it was given."""
+    section = by_uid(getattr(appropriation, "section", None))
+    section_key = section.key if section is not None else None
+    service = by_uid(service_uid) if service_uid else None
+    service_id = service.service_id if service is not None else ""
+    cost = planned_annual_cost(appropriation, plan, modifies=modifies, when=when)
+    match = explain_required_level(
+        approval_rules(), approval_levels(), section_key, service_id, cost
+    )
+    return match, cost
+
+
 def _is_replaced(activity, appropriation):
     """A granted activity already replaced by a granted adjustment no longer runs."""
     uid = activity.UID()

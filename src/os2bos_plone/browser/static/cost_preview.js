@@ -206,10 +206,41 @@
         }
         dd.textContent = text;
       });
+      showExtra("approval_level", texts.level || "Bevillingsniveau", levelText(answer.approval_level, answer.approval_rule));
+      showExtra("vat", texts.vat || "Momsfaktor", answer.vat ? answer.vat.text : null);
       errorList.hidden = true;
       errorList.textContent = "";
       figures.hidden = false;
       setStatus("");
+    }
+
+    // The approval level the measure will need and the VAT factor when it changes the typed
+    // amount: texts the server wrote (@bos-cost-preview), shown as further rows of the figures.
+    function levelText(level, rule) {
+      if (!level) {
+        return null;
+      }
+      return rule ? level.title + " (" + rule + ")" : level.title;
+    }
+
+    function showExtra(name, label, text) {
+      var dt = figures.querySelector('dt[data-extra="' + name + '"]');
+      var dd = figures.querySelector('dd[data-extra="' + name + '"]');
+      if (!text) {
+        if (dt) { dt.remove(); }
+        if (dd) { dd.remove(); }
+        return;
+      }
+      if (!dt) {
+        dt = document.createElement("dt");
+        dt.setAttribute("data-extra", name);
+        dd = document.createElement("dd");
+        dd.setAttribute("data-extra", name);
+        figures.appendChild(dt);
+        figures.appendChild(dd);
+      }
+      dt.textContent = label;
+      dd.textContent = text;
     }
 
     function labelOf(field) {
