@@ -150,7 +150,10 @@ def test_the_leader_sees_what_the_decision_costs_and_grants_it(page_as, screen, 
 def test_the_live_preview_names_the_level_and_the_vat_factor(page_as, screen, submitted):
     from playwright.sync_api import expect
 
-    worker, _leader, appropriation, _activity = submitted
+    worker, _leader, submitted_grant, _activity = submitted
+    with api.env.adopt_roles(["Manager"]):
+        appropriation = make_appropriation(submitted_grant.__parent__)
+    transaction.commit()
     page = page_as(worker, roles=["BOSCaseWorker"])
     page.goto(f"{appropriation.absolute_url()}/++add++bos_activity")
     page.get_by_label("Ydelse", exact=True).select_option(label="Familiebehandling")
@@ -173,7 +176,7 @@ def test_the_live_preview_names_the_level_and_the_vat_factor(page_as, screen, su
     expect(panel.locator('dd[data-figure="per_payment_amount"]')).to_have_text("6.305,00 kr.")
     expect(panel.locator('dt[data-extra="vat"]')).to_have_text("Momsfaktor")
     expect(panel.locator('dd[data-extra="vat"]')).to_have_text("6.500,00 kr. × 97 % = 6.305,00 kr.")
-    # With the submitted 72.000 kr. the measure costs 147.660 kr. a year: the team leader.
+    # 12 x 6.305 kr. = 75.660 kr. a year: from 50.000 kr. the team leader decides.
     expect(panel.locator('dt[data-extra="approval_level"]')).to_have_text("Kræver bevillingsniveau")
     expect(panel.locator('dd[data-extra="approval_level"]')).to_contain_text("Teamleder")
     screen(page, "decision-preview-level-vat")
