@@ -174,9 +174,16 @@ def test_the_live_preview_names_the_level_and_the_vat_factor(page_as, screen, su
 
     panel = page.locator("#bos-cost-preview")
     expect(panel.locator('dd[data-figure="per_payment_amount"]')).to_have_text("6.305,00 kr.")
-    expect(panel.locator('dt[data-extra="vat"]')).to_have_text("Momsfaktor")
-    expect(panel.locator('dd[data-extra="vat"]')).to_have_text("6.500,00 kr. × 97 % = 6.305,00 kr.")
+    vat = panel.locator('[data-extra="vat"]')
+    expect(vat.locator(".bos-extra-label")).to_have_text("Momsfaktor:")
+    expect(vat.locator(".bos-extra-text")).to_have_text("6.500,00 kr. × 97 % = 6.305,00 kr.")
     # 12 x 6.305 kr. = 75.660 kr. a year: from 50.000 kr. the team leader decides.
-    expect(panel.locator('dt[data-extra="approval_level"]')).to_have_text("Kræver bevillingsniveau")
-    expect(panel.locator('dd[data-extra="approval_level"]')).to_contain_text("Teamleder")
+    level = panel.locator('[data-extra="approval_level"]')
+    expect(level.locator(".bos-extra-label")).to_have_text("Kræver bevillingsniveau:")
+    expect(level.locator(".bos-extra-text")).to_have_text(
+        "Teamleder (alle paragraffer · alle ydelser · årlig udgift fra 50.000,00 kr.)"
+    )
+    # Cheaper, the case worker's own competence; without the provider, no VAT factor.
+    page.fill("#form-widgets-payment_amount", "1.000")
+    expect(level.locator(".bos-extra-text")).to_have_text("Egenkompetence")
     screen(page, "decision-preview-level-vat")

@@ -215,7 +215,13 @@
     }
 
     // The approval level the measure will need and the VAT factor when it changes the typed
-    // amount: texts the server wrote (@bos-cost-preview), shown as further rows of the figures.
+    // amount: texts the server wrote (@bos-cost-preview), shown as lines under the figures (they
+    // are longer than a figure).
+    var extras = document.createElement("div");
+    extras.className = "bos-cost-preview-extras";
+    extras.hidden = true;
+    figures.parentNode.insertBefore(extras, figures.nextSibling);
+
     function levelText(level, rule) {
       if (!level) {
         return null;
@@ -224,23 +230,29 @@
     }
 
     function showExtra(name, label, text) {
-      var dt = figures.querySelector('dt[data-extra="' + name + '"]');
-      var dd = figures.querySelector('dd[data-extra="' + name + '"]');
+      var line = extras.querySelector('[data-extra="' + name + '"]');
       if (!text) {
-        if (dt) { dt.remove(); }
-        if (dd) { dd.remove(); }
+        if (line) {
+          line.remove();
+        }
+        extras.hidden = !extras.children.length;
         return;
       }
-      if (!dt) {
-        dt = document.createElement("dt");
-        dt.setAttribute("data-extra", name);
-        dd = document.createElement("dd");
-        dd.setAttribute("data-extra", name);
-        figures.appendChild(dt);
-        figures.appendChild(dd);
+      if (!line) {
+        line = document.createElement("p");
+        line.setAttribute("data-extra", name);
+        var strong = document.createElement("strong");
+        strong.className = "bos-extra-label";
+        var span = document.createElement("span");
+        span.className = "bos-extra-text";
+        line.appendChild(strong);
+        line.appendChild(document.createTextNode(" "));
+        line.appendChild(span);
+        extras.appendChild(line);
       }
-      dt.textContent = label;
-      dd.textContent = text;
+      line.querySelector(".bos-extra-label").textContent = label + ":";
+      line.querySelector(".bos-extra-text").textContent = text;
+      extras.hidden = false;
     }
 
     function labelOf(field) {
@@ -276,12 +288,14 @@
         errorList.appendChild(item);
       });
       figures.hidden = true;
+      extras.hidden = true;
       errorList.hidden = errors.length === 0;
       setStatus(texts.invalid);
     }
 
     function fail() {
       figures.hidden = true;
+      extras.hidden = true;
       errorList.hidden = true;
       setStatus(texts.failed);
     }
