@@ -6,6 +6,13 @@ The form posts back to the view. "Grant selected", "Submit selected" and "Reject
 ``decisions.grant``, ``decisions.submit`` and ``decisions.reject``: the operations behind
 @bos-grant, @bos-submit and @workflow, so the same rules apply.
 Every broken rule is shown as a status message and nothing changes then.
+
+Above the buttons the decision form shows what the decision is about, whatever the year
+selector says: its cost this year, next year and over the period (the stored figures GET
+@bos-costs reports, and the same engine function for the grant before and after), the measure's
+annual cost the approval rules are given, the matched rule (engine.approval.explain_required_level),
+the case worker's submission note and the budget lines of each year the measure runs, forecast
+before and after (management.budget.budget_lines, the overview's own matching).
 """
 
 import dataclasses
