@@ -84,7 +84,34 @@ def shown(row):
     ]
 
 
-def test_the_leader_sees_what_the_decision_costs_and_grants_it(page_as, screen, submitted):
+@pytest.fixture
+def next_year_budget(functional_portal):
+    """A budget for next year whose line of the grant's section (BL-32-1.5) the measure
+    overruns; removed afterwards (the functional site is shared)."""
+    from plone.dexterity.utils import createContentInContainer
+
+    from os2bos_plone.management.budget import budget_for
+
+    if budget_for(NEXT) is not None:
+        pytest.skip(f"a budget for {NEXT} exists already")
+    with api.env.adopt_roles(["Manager"]):
+        budget = createContentInContainer(
+            functional_portal["budget"],
+            "bos_budget",
+            year=NEXT,
+            lines=[{"section": "BL-32-1.5", "amount": Decimal("50000"), "note": ""}],
+        )
+    transaction.commit()
+    yield budget
+    transaction.begin()
+    with api.env.adopt_roles(["Manager"]):
+        api.content.delete(obj=budget, check_linkintegrity=False)
+    transaction.commit()
+
+
+def test_the_leader_sees_what_the_decision_costs_and_grants_it(
+    page_as, screen, submitted, next_year_budget
+):
     from playwright.sync_api import expect
 
     _worker, leader, appropriation, activity = submitted
@@ -130,6 +157,14 @@ def test_the_leader_sees_what_the_decision_costs_and_grants_it(page_as, screen, 
     submission = boss.locator(".bos-submissions")
     expect(submission).to_contain_text("indstillet af Gitte Sagsbehandler")
     expect(submission).to_contain_text(NOTE)
+
+    # The budget line the decision falls on, before and after; 72.000 kr. more overruns it.
+    budget = boss.locator(".bos-budget-effect")
+    expect(budget.locator("caption")).to_have_text(f"Budget {NEXT}")
+    line = budget.locator("tbody tr").first
+    expect(line.locator("th")).to_contain_text("Barnets lov § 32, stk. 1, nr. 5")
+    expect(line).to_contain_text("50.000,00 kr.")
+    expect(line.locator(".bos-overrun")).to_contain_text("Overskridelse")
 
     boss.get_by_label("Vælg Familiebehandling").check()
     selected = boss.locator("tr.bos-cost-selected")
