@@ -45,6 +45,9 @@ DATE_SENSITIVE = (
     "tests/content/test_activity_invariant.py",
     "tests/journal/test_changes.py",
     "tests/jobs/test_nightly.py",
+    "tests/browser/test_decision_screen_views.py",
+    "tests/browser/test_my_approvals_views.py",
+    "tests/services/test_cost_preview_level.py",
 )
 
 

@@ -327,6 +327,11 @@ def test_cost_preview_with_a_cookie_session(functional_portal):
         "total_cost": "58200.00",
         # Six months: the measure's annual cost is its total (issue 12: most expensive 12 months).
         "annual_cost": "58200.00",
+        # The VAT factor named, and the level the measure will need (from 50.000 kr.: team leader).
+        "vat": {"factor": "97.00", "text": "10.000,00 kr. × 97 % = 9.700,00 kr."},
+        "approval_level": {"token": "teamleder", "title": "Teamleder", "committee": False},
+        "approval_rule": "alle paragraffer · alle ydelser · årlig udgift fra 50.000,00 kr.",
+        "measure_annual_cost": "58200.00",
     }
     plain = session.post(url, json=body, headers=headers)
     assert plain.status_code == 200, "a preview writes nothing: no token needed"

@@ -143,6 +143,14 @@ def test_cost_preview_prices_an_unsaved_activity(http):
         "next_year": by_year.get(this_year + 1, "0.00"),
         "total_cost": "17460.00",
         "annual_cost": "11640.00",
+        "vat": {"factor": "97.00", "text": "1.000,00 kr. × 97 % = 970,00 kr."},
+        "approval_level": {
+            "token": "egenkompetence",
+            "title": "Egenkompetence",
+            "committee": False,
+        },
+        "approval_rule": "",
+        "measure_annual_cost": "11640.00",
     }
 
     # A central rate, priced on each payment's date: 2 x 216.00 a day in January 2027.
@@ -162,6 +170,7 @@ def test_cost_preview_prices_an_unsaved_activity(http):
     preview = response.json()
     assert (preview["per_payment_amount"], preview["payments_count"]) == ("432.00", 31)
     assert preview["total_cost"] == "13392.00"
+    assert preview["vat"] is None  # Lindely has no VAT factor (100 %)
 
     refused = admin.post(url, json={**fields, "start_date": "2029-01-01"})
     assert field_errors(refused) == {

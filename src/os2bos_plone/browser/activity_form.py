@@ -76,6 +76,8 @@ PREVIEW_TEXTS = {
     "individual": _("preview_individual", default="Individual payments"),
     "currency": _("preview_currency", default="kr."),
     "preferred": _("preferred provider"),
+    "level": _("preview_level", default="Approval level needed"),
+    "vat": _("preview_vat", default="VAT factor"),
 }
 
 

@@ -6,11 +6,21 @@ The form posts back to the view. "Grant selected", "Submit selected" and "Reject
 ``decisions.grant``, ``decisions.submit`` and ``decisions.reject``: the operations behind
 @bos-grant, @bos-submit and @workflow, so the same rules apply.
 Every broken rule is shown as a status message and nothing changes then.
+
+Above the buttons the decision form shows what the decision is about, whatever the year
+selector says: its cost this year, next year and over the period (the stored figures GET
+@bos-costs reports, and the same engine function for the grant before and after), the measure's
+annual cost the approval rules are given, the matched rule (engine.approval.explain_required_level),
+the case worker's submission note and the budget lines of each year the measure runs, forecast
+before and after (management.budget.budget_lines, the overview's own matching).
 """
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
+from Acquisition import aq_base
 from Acquisition import aq_inner
 from Acquisition import aq_parent
 from plone import api
@@ -31,6 +41,10 @@ from os2bos_plone.browser.base import requested_year
 from os2bos_plone.classification.reader import approval_levels
 from os2bos_plone.classification.reader import by_key
 from os2bos_plone.classification.reader import by_uid
+from os2bos_plone.classification.reader import list_rows
+from os2bos_plone.decisions.competence import activity_annual_cost
+from os2bos_plone.decisions.competence import level_reason
+from os2bos_plone.decisions.competence import measure_annual_cost
 from os2bos_plone.decisions.competence import required_level
 from os2bos_plone.decisions.competence import user_levels
 from os2bos_plone.decisions.grant import grant
@@ -38,13 +52,22 @@ from os2bos_plone.decisions.parameters import read_parameters
 from os2bos_plone.decisions.reject import reject
 from os2bos_plone.decisions.submit import submit
 from os2bos_plone.engine import clock
+from os2bos_plone.engine import costs as engine_costs
 from os2bos_plone.engine.approval import UnknownApprovalLevel
 from os2bos_plone.engine.approval import deciding_level
+from os2bos_plone.engine.approval import describe_rule
 from os2bos_plone.engine.formatting import describe_plan
 from os2bos_plone.engine.formatting import format_date
 from os2bos_plone.engine.formatting import section_label
+from os2bos_plone.engine.money import format_machine
 from os2bos_plone.engine.money import format_money
+from os2bos_plone.management.budget import budget_for
+from os2bos_plone.management.budget import budget_lines
+from os2bos_plone.management.figures import classification_titles
+from os2bos_plone.management.figures import collect
+from os2bos_plone.payments import figures
 from os2bos_plone.payments.sync import effective_start
+from os2bos_plone.payments.totals import cost_input
 from os2bos_plone.payments.totals import monthly_totals_of
 from os2bos_plone.payments.totals import yearly_totals_of
 
@@ -129,15 +152,81 @@ def active_levels():
     return levels
 
 
+def submission_of(activity):
+    """(actor id, DateTime, comment) of the activity's last ``submit`` in its workflow history,
+    or None: where the case worker's note of the submission is kept (decisions.submit passes
+    it to the transition)."""
+    histories = getattr(aq_base(activity), "workflow_history", None) or {}
+    found = None
+    for history in histories.values():
+        for entry in history or ():
+            if entry.get("action") == "submit" and (
+                found is None or entry.get("time") >= found.get("time")
+            ):
+                found = entry
+    if found is None:
+        return None
+    return found.get("actor"), found.get("time"), found.get("comments") or ""
+
+
+def full_name(user_id):
+    """The user's full name, else the id (a deleted user is still named)."""
+    if not user_id:
+        return ""
+    user = api.user.get(userid=user_id)
+    name = user.getProperty("fullname", "") if user is not None else ""
+    return name or user_id
+
+
+def format_moment(value):
+    """ "7. december 2026 kl. 05.40" from a Zope DateTime (local time)."""
+    if value is None:
+        return ""
+    moment = value.asdatetime()
+    return f"{format_date(moment.date())} kl. {moment:%H.%M}"
+
+
+def money_figures(this_year, next_year, total):
+    return {
+        "this_year": format_money(this_year),
+        "next_year": format_money(next_year),
+        "total": format_money(total),
+        "this_year_value": format_machine(this_year),
+        "next_year_value": format_machine(next_year),
+        "total_value": format_machine(total),
+    }
+
+
+def expected_by_uid(inputs):
+    """{uid: {year: expected}} under engine.costs.yearly_totals, the function whose results
+    are stored as the figures @bos-costs reports."""
+    return {
+        uid: {year: totals.expected for year, totals in years.items()}
+        for uid, years in engine_costs.yearly_totals(inputs).items()
+    }
+
+
 class AppropriationView(BrowserView):
     """Default view of bos_appropriation."""
 
     def __init__(self, context, request):
         super().__init__(context, request)
         self.today = clock.today()
-        self.year = requested_year(request, self.today)
         self._user = None
         self._rows = None
+        self._scenarios = None
+        self.year = requested_year(request, date(self.default_year(), 1, 1))
+
+    def default_year(self):
+        """This year, unless the grant costs nothing this year and something later: then its
+        first year with a cost (a grant starting next year must not open on 0,00 kr.)."""
+        years = set()
+        for obj in activities_of(self.context):
+            years.update(monthly_totals_of(obj))
+        if self.today.year in years or not years:
+            return self.today.year
+        later = sorted(year for year in years if year > self.today.year)
+        return later[0] if later else self.today.year
 
     def __call__(self):
         actions = ("form.buttons.grant", "form.buttons.submit", "form.buttons.reject")
@@ -313,6 +402,293 @@ class AppropriationView(BrowserView):
         for obj in activities_of(self.context):
             years.update(yearly_totals_of(obj))
         return [{"value": year, "selected": year == self.year} for year in sorted(years)]
+
+    # -- what the decision costs -------------------------------------------------------------
+
+    def undecided(self):
+        return [
+            obj for obj in activities_of(self.context) if status_of(obj) in ("draft", "expected")
+        ]
+
+    def _scenarios_by_uid(self):
+        """Expected cost per activity and year: ``now`` (the stored figures, what @bos-costs
+        reports), ``before`` (the undecided activities left out: the grant as it stood) and
+        ``after`` (the undecided activities granted). Computed by the same engine function."""
+        if self._scenarios is None:
+            objs = activities_of(self.context)
+            inputs = [cost_input(obj) for obj in objs]
+            undecided = {IUUID(obj) for obj in objs if status_of(obj) in ("draft", "expected")}
+            before = [data for data in inputs if data.uid not in undecided]
+            after = [
+                dataclasses.replace(data, status=engine_costs.ActivityStatus.GRANTED)
+                if data.uid in undecided
+                else data
+                for data in inputs
+            ]
+            self._scenarios = {
+                "objs": objs,
+                "undecided": undecided,
+                "now": expected_by_uid(inputs),
+                "before": expected_by_uid(before),
+                "after": expected_by_uid(after),
+            }
+        return self._scenarios
+
+    def cost_years(self):
+        return self.today.year, self.today.year + 1
+
+    def decision_costs(self):
+        """What the decision costs, whatever the year selector says: this year, next year and
+        the total over the period, for the undecided activities (each as GET
+        <activity>/@bos-costs reports it: its own applicable payments) and for the whole grant
+        (``now`` is GET <appropriation>/@bos-costs; ``before``/``after`` the grant without the
+        undecided activities and with them granted), and the measure's annual cost the approval
+        rule was given. None when nothing awaits a decision."""
+        undecided = self.undecided()
+        if not undecided:
+            return None
+        this, following = self.cost_years()
+        rows = []
+        sums = [ZERO, ZERO, ZERO]
+        for obj in undecided:
+            months = monthly_totals_of(obj)
+            values = (
+                sum((Decimal(a) for a in months.get(this) or ()), ZERO),
+                sum((Decimal(a) for a in months.get(following) or ()), ZERO),
+                figures.total_cost_of(obj),
+            )
+            for index, value in enumerate(values):
+                sums[index] += value
+            rows.append({"uid": IUUID(obj), "title": obj.Title(), **money_figures(*values)})
+        now_this = figures.costs_for(self.context, this)
+        now_next = figures.costs_for(self.context, following)
+        scenarios = self._scenarios_by_uid()
+
+        def grant_sum(name):
+            per_uid = scenarios[name]
+            return (
+                sum((years.get(this, ZERO) for years in per_uid.values()), ZERO),
+                sum((years.get(following, ZERO) for years in per_uid.values()), ZERO),
+                sum((sum(years.values(), ZERO) for years in per_uid.values()), ZERO),
+            )
+
+        try:
+            annual = measure_annual_cost(self.context, deciding=undecided, when=self.today)
+        except Exception:  # noqa: BLE001 - an incomplete plan has no annual cost; the page shows
+            annual = None
+        return {
+            "this_year": this,
+            "next_year": following,
+            "rows": rows,
+            "selected": money_figures(*sums),
+            "annual": format_money(annual) if annual is not None else "–",
+            "grant_now": money_figures(
+                Decimal(now_this["expected"]),
+                Decimal(now_next["expected"]),
+                Decimal(now_this["total_cost"]),
+            ),
+            "grant_before": money_figures(*grant_sum("before")),
+            "grant_after": money_figures(*grant_sum("after")),
+            "adjustments": self.adjustments(undecided),
+        }
+
+    def adjustments(self, undecided):
+        """An undecided adjustment before and after: the activity it replaces against itself
+        (annual cost, and its cost this year and next)."""
+        this, following = self.cost_years()
+        by_uid = {IUUID(obj): obj for obj in activities_of(self.context)}
+        scenarios = self._scenarios_by_uid()
+        result = []
+        for obj in undecided:
+            original = by_uid.get(obj.modifies) if obj.modifies else None
+            if original is None:
+                continue
+            try:
+                before_annual = activity_annual_cost(original, self.today)
+                after_annual = activity_annual_cost(obj, self.today)
+            except Exception:  # noqa: BLE001 - an incomplete plan has no annual cost
+                before_annual = after_annual = None
+            chain = [IUUID(original), IUUID(obj)]
+
+            def year_sum(name, year, chain=chain):
+                return sum((scenarios[name].get(uid, {}).get(year, ZERO) for uid in chain), ZERO)
+
+            result.append(
+                {
+                    "title": obj.Title(),
+                    "original": original.Title(),
+                    "before_annual": format_money(before_annual)
+                    if before_annual is not None
+                    else "–",
+                    "after_annual": format_money(after_annual) if after_annual is not None else "–",
+                    "before_this": format_money(year_sum("before", this)),
+                    "after_this": format_money(year_sum("after", this)),
+                    "before_next": format_money(year_sum("before", following)),
+                    "after_next": format_money(year_sum("after", following)),
+                }
+            )
+        return result
+
+    def level_reason(self):
+        """Why the level is required: the matched rule (engine.approval.explain_required_level
+        via decisions.competence.level_reason), its note and the annual cost it was given."""
+        undecided = self.undecided()
+        if not undecided:
+            return None
+        try:
+            match, cost, _activity = level_reason(undecided, when=self.today)
+        except UnknownApprovalLevel:
+            return None
+        if match.rule is None:
+            text = self.t(
+                _(
+                    "reason_no_rule",
+                    default="No approval rule matches; the lowest level applies: ${level}.",
+                    mapping={"level": match.level.title},
+                )
+            )
+            return {
+                "level": match.level.title,
+                "rule": text,
+                "note": "",
+                "annual": format_money(cost),
+            }
+        rule = match.rule
+        section_text = service_text = None
+        if rule.section:
+            section_text = f"§ {rule.section}"
+            section = by_key("bos_section", rule.section)
+            if section is not None:
+                section_text = section_title(IUUID(section))
+        if rule.service:
+            service = next(
+                (
+                    by_uid(obj.service)
+                    for obj in undecided
+                    if by_uid(obj.service) is not None
+                    and by_uid(obj.service).service_id == rule.service
+                ),
+                None,
+            )
+            if service is not None:
+                service_text = f"{service.title} ({rule.service})"
+        rows = list_rows("approval_rules")
+        note = ""
+        if match.index is not None and match.index < len(rows):
+            note = rows[match.index].get("note") or ""
+        return {
+            "level": match.level.title,
+            "rule": describe_rule(rule, section_text, service_text),
+            "number": (match.index or 0) + 1,
+            "note": note,
+            "annual": format_money(cost),
+        }
+
+    def submissions(self):
+        """The case worker's notes of the submission of each expected activity: who (full
+        name), when and the note."""
+        result = []
+        for obj in self.undecided():
+            if status_of(obj) != "expected":
+                continue
+            found = submission_of(obj)
+            if found is None:
+                continue
+            actor, moment, comment = found
+            result.append(
+                {
+                    "title": obj.Title(),
+                    "who": full_name(actor),
+                    "when": format_moment(moment),
+                    "note": comment,
+                }
+            )
+        return result
+
+    # -- the budget the decision falls on ----------------------------------------------------
+
+    def budget_effect(self):
+        """Per year the undecided activities run: the budget line(s) of the grant (the
+        management overview's own matching, management.budget.budget_lines) with the forecast
+        before and after this decision and what is left. None when nothing awaits a decision."""
+        scenarios = self._scenarios_by_uid()
+        undecided = scenarios["undecided"]
+        if not undecided:
+            return None
+        section_uid = getattr(self.context, "section", None)
+        groups = {}
+        for obj in scenarios["objs"]:
+            groups[IUUID(obj)] = (section_uid, obj.service, obj.activity_type)
+        years = sorted(
+            {
+                year
+                for uid in undecided
+                for year, value in scenarios["after"].get(uid, {}).items()
+                if value
+            }
+        )
+        if not years:
+            return []
+        section_keys = {
+            uid: key for uid, (key, _title) in classification_titles("bos_section").items()
+        }
+        result = []
+        for year in years:
+            result.append(self._budget_year(year, groups, scenarios, section_keys))
+        return result
+
+    def _budget_year(self, year, groups, scenarios, section_keys):
+        budget = budget_for(year)
+        entry = {"year": year, "has_budget": budget is not None, "lines": [], "unbudgeted": None}
+
+        def deltas(name):
+            per_group = {}
+            for uid, group in groups.items():
+                value = scenarios[name].get(uid, {}).get(year, ZERO) - scenarios["now"].get(
+                    uid, {}
+                ).get(year, ZERO)
+                # The granted slot marks which lines the grant touches at all.
+                mark = per_group.setdefault(group, [Decimal(1), ZERO])
+                mark[1] += value
+            return SimpleNamespace(groups=per_group)
+
+        before_lines, before_unbudgeted = budget_lines(budget, deltas("before"), section_keys)
+        after_lines, after_unbudgeted = budget_lines(budget, deltas("after"), section_keys)
+        if budget is None:
+            before = sum((scenarios["before"].get(uid, {}).get(year, ZERO) for uid in groups), ZERO)
+            after = sum((scenarios["after"].get(uid, {}).get(year, ZERO) for uid in groups), ZERO)
+            entry["grant"] = {"before": format_money(before), "after": format_money(after)}
+            return entry
+        current, _unbudgeted = budget_lines(budget, collect(year, self.today), section_keys)
+        for line, before, after in zip(current, before_lines, after_lines, strict=True):
+            if not before["granted"]:
+                continue
+            forecast_before = line["expected"] + before["expected"]
+            forecast_after = line["expected"] + after["expected"]
+            left = line["budget"] - forecast_after
+            entry["lines"].append(
+                {
+                    "title": self._line_title(line),
+                    "budget": format_money(line["budget"]),
+                    "before": format_money(forecast_before),
+                    "after": format_money(forecast_after),
+                    "change": format_money(forecast_after - forecast_before),
+                    "left": format_money(left),
+                    "over": left < 0,
+                    "over_before": forecast_before > line["budget"],
+                }
+            )
+        if after_unbudgeted[0]:
+            entry["unbudgeted"] = format_money(after_unbudgeted[1] - before_unbudgeted[1])
+        return entry
+
+    def _line_title(self, line):
+        if line["account"]:
+            return self.t(_("Account ${account}", mapping={"account": line["account"]}))
+        section = by_key("bos_section", line["section"])
+        if section is not None:
+            return section_label(section.key, section.title, getattr(section, "law_name", None))
+        return line["section"] or ""
 
     # -- the decision form -------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from os2bos_plone.adapters.lookup import appropriation_of
 from os2bos_plone.adapters.lookup import status_of
 from os2bos_plone.adapters.plans import plan_of
 from os2bos_plone.classification.reader import approval_levels
+from os2bos_plone.classification.reader import approval_rules
 from os2bos_plone.classification.reader import by_key as classification_item
 from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.classification.reader import list_rows
@@ -19,6 +20,7 @@ from os2bos_plone.classification.reader import required_level as level_for_measu
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.approval import GrantRule
 from os2bos_plone.engine.approval import committee_decision_errors
+from os2bos_plone.engine.approval import explain_required_level
 from os2bos_plone.engine.approval import levels_for_roles
 from os2bos_plone.engine.costs import annual_cost
 from os2bos_plone.engine.costs import measure_payments
@@ -46,6 +48,35 @@ def measure_annual_cost(appropriation, deciding=(), when=None):
     return peak_twelve_months(payments)
 
 
+def planned_annual_cost(appropriation, plan, modifies=None, when=None):
+    """:func:`measure_annual_cost` with an unsaved plan as the activity being decided (the live
+    preview): the appropriation's running activities and the plan together; the activity the
+    plan adjusts (``modifies``) counts no more."""
+    when = when or clock.today()
+    payments = list(measure_payments(plan, when))
+    for activity in activities_of(appropriation):
+        uid = activity.UID()
+        if status_of(activity) not in ("granted", "expected") or uid == modifies:
+            continue
+        if not _is_replaced(activity, appropriation):
+            payments.extend(measure_payments(plan_of(activity, activity), when))
+    return peak_twelve_months(payments)
+
+
+def planned_level(appropriation, service_uid, plan, modifies=None, when=None):
+    """``(match, cost)``: the level an unsaved plan under ``appropriation`` will need and why
+    (engine.approval.explain_required_level), and the measure's annual cost it was given."""
+    section = by_uid(getattr(appropriation, "section", None))
+    section_key = section.key if section is not None else None
+    service = by_uid(service_uid) if service_uid else None
+    service_id = service.service_id if service is not None else ""
+    cost = planned_annual_cost(appropriation, plan, modifies=modifies, when=when)
+    match = explain_required_level(
+        approval_rules(), approval_levels(), section_key, service_id, cost
+    )
+    return match, cost
+
+
 def _is_replaced(activity, appropriation):
     """A granted activity already replaced by a granted adjustment no longer runs."""
     uid = activity.UID()
@@ -69,6 +100,27 @@ def required_level(activities, when=None):
         service_id = service.service_id if service is not None else ""
         levels.append(level_for_measure(section_key, service_id, cost))
     return max(levels, key=lambda level: level.rank)
+
+
+def level_reason(activities, when=None):
+    """Why a decision on these activities needs :func:`required_level`: ``(match, cost,
+    activity)`` with the engine's RuleMatch (level, matched rule, its row index) of the activity
+    whose level is the highest (the first among equals, as in :func:`required_level`), the
+    measure's annual cost the rules were given and that activity."""
+    activities = list(activities)
+    appropriation = appropriation_of(activities[0])
+    section = by_uid(getattr(appropriation, "section", None))
+    section_key = section.key if section is not None else None
+    cost = measure_annual_cost(appropriation, deciding=activities, when=when)
+    rules, levels = approval_rules(), approval_levels()
+    best = None
+    for activity in activities:
+        service = by_uid(activity.service)
+        service_id = service.service_id if service is not None else ""
+        match = explain_required_level(rules, levels, section_key, service_id, cost)
+        if best is None or match.level.rank > best[0].level.rank:
+            best = (match, activity)
+    return best[0], cost, best[1]
 
 
 def user_levels(user, context):

@@ -48,7 +48,10 @@ __all__ = [
     "SubmitRule",
     "UnknownApprovalLevel",
     "committee_decision_errors",
+    "RuleMatch",
     "deciding_level",
+    "describe_rule",
+    "explain_required_level",
     "highest_level",
     "levels_for_roles",
     "lowest_level",
@@ -225,6 +228,73 @@ def required_level(
         if level.rank > result.rank:
             result = level
     return result
+
+
+@dataclass(frozen=True)
+class RuleMatch:
+    """Why a measure needs its level: the level, the rule that set it and that rule's position
+    in the rule list (0-based); ``rule`` and ``index`` are None when no rule matched and the
+    least senior level applies."""
+
+    level: ApprovalLevel
+    rule: ApprovalRule | None = None
+    index: int | None = None
+
+
+def explain_required_level(
+    rules: Iterable[ApprovalRule],
+    levels: Sequence[ApprovalLevel],
+    section_key: str | None,
+    service_id: str | None,
+    annual_cost: Decimal,
+) -> RuleMatch:
+    """:func:`required_level` with its reason: the matching rule that demands the level.
+
+    Among matching rules of the winning rank the first one in the list is named, so the answer
+    is the level :func:`required_level` gives (same order, same ``>`` comparison). A matching
+    rule of the least senior level is named too (it is still the rule that applies). Raises as
+    :func:`required_level` does."""
+    base = lowest_level(levels)
+    by_key = {}
+    for level in levels:
+        by_key.setdefault(level.key, level)
+    cost = _as_decimal(annual_cost)
+    result = RuleMatch(base)
+    for index, rule in enumerate(rules):
+        if not rule.matches(section_key, service_id, cost):
+            continue
+        level = by_key.get(rule.level)
+        if level is None:
+            raise UnknownApprovalLevel(rule.level)
+        if level.rank > result.level.rank or (
+            result.rule is None and level.rank == result.level.rank
+        ):
+            result = RuleMatch(level, rule, index)
+    return result
+
+
+def describe_rule(
+    rule: ApprovalRule, section_text: str | None = None, service_text: str | None = None
+) -> str:
+    """The rule in Danish words: "§ BL-46 · alle ydelser · årlig udgift fra 50.000,00 kr.".
+
+    ``section_text``/``service_text`` replace the bare key/id when the caller knows titles."""
+    section = (rule.section or "").strip()
+    service = (rule.service or "").strip()
+    parts = [
+        (section_text or f"§ {section}") if section else "alle paragraffer",
+        (service_text or f"ydelse {service}") if service else "alle ydelser",
+    ]
+    low, high = rule.min_annual_cost, rule.max_annual_cost
+    if low is not None and high is not None:
+        parts.append(f"årlig udgift fra {format_money(low)} til under {format_money(high)}")
+    elif low is not None:
+        parts.append(f"årlig udgift fra {format_money(low)}")
+    elif high is not None:
+        parts.append(f"årlig udgift under {format_money(high)}")
+    else:
+        parts.append("alle beløb")
+    return " · ".join(parts)
 
 
 def validate_levels(levels: Sequence[ApprovalLevel]) -> list[str]:

@@ -24,6 +24,8 @@ from os2bos_plone.engine import clock
 from os2bos_plone.engine import costs as engine_costs
 from os2bos_plone.engine import payments as engine_payments
 from os2bos_plone.engine.money import format_machine
+from os2bos_plone.engine.money import format_money
+from os2bos_plone.engine.money import format_number
 from os2bos_plone.payments.accounts import activity_account
 from os2bos_plone.payments.accounts import payment_account
 from os2bos_plone.payments.paid import paid_registrations
@@ -171,12 +173,37 @@ def costs_for(obj, year):
 # -- preview -----------------------------------------------------------------------------------
 
 
-def cost_preview(appropriation, fields, today=None):
+def vat_figures(plan, today):
+    """The VAT factor when it changes the typed amount: ``{"factor": "97.00", "text": "6.500,00
+    kr. × 97 % = 6.305,00 kr."}`` (the typed amount, or units times the price, on the date the
+    preview prices a payment); None with a factor of 100 %."""
+    factor = plan.vat_factor
+    if factor is None or factor == engine_payments.HUNDRED:
+        return None
+    percent = format_number(factor, 0 if factor == factor.to_integral_value() else 2)
+    if plan.payment_type is engine_payments.PaymentType.INDIVIDUAL:
+        text = f"De indtastede beløb × {percent} %"
+    else:
+        if plan.payment_type is engine_payments.PaymentType.ONE_TIME:
+            on = plan.payment_date or today
+        else:
+            on = plan.start_date if plan.start_date and plan.start_date > today else today
+        typed = engine_payments.per_payment_amount(
+            plan.replace(vat_factor=engine_payments.HUNDRED), on
+        )
+        priced = engine_payments.per_payment_amount(plan, on)
+        text = f"{format_money(typed)} × {percent} % = {format_money(priced)}"
+    return {"factor": format_machine(factor), "text": text}
+
+
+def cost_preview(appropriation, fields, today=None, level=None):
     """The @bos-cost-preview payload: the price of an unsaved activity under ``appropriation``.
 
     ``fields`` are REST activity fields (strings as sent in JSON). They are validated like a
     save; ``activities.InvalidFields`` (with field errors) is raised on bad input. Nothing is
-    written and no object is created.
+    written and no object is created. ``vat`` names the provider's VAT factor when it changes
+    the typed amount (:func:`vat_figures`). ``level(appropriation, data, plan, today)``, given by
+    the service (the approval rules live in a layer above), adds the approval level's keys.
     """
     today = today or clock.today()
     data = fields_from_json(fields)
@@ -196,6 +223,8 @@ def cost_preview(appropriation, fields, today=None):
         "next_year": format_machine(preview["next_year"]),
         "total_cost": format_machine(preview["total_cost"]),
         "annual_cost": format_machine(preview["annual_cost"]),
+        "vat": vat_figures(plan, today),
+        **(level(appropriation, data, plan, today) if level is not None else {}),
     }
 
 

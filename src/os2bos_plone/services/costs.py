@@ -1,13 +1,18 @@
 """@bos-costs and @bos-cost-preview: thin wrappers around os2bos_plone.payments.figures.
 
 GET  <activity|appropriation|case>/@bos-costs?year=YYYY  -> figures.costs_for
-POST <appropriation>/@bos-cost-preview  {activity fields}  -> figures.cost_preview
+POST <appropriation>/@bos-cost-preview  {activity fields}  -> figures.cost_preview, plus the
+     approval level the measure will need (decisions.competence.planned_level)
 """
 
 from plone.restapi.services import Service
 from zope.interface import implementer
 
+from os2bos_plone.decisions.competence import planned_level
 from os2bos_plone.engine import clock
+from os2bos_plone.engine.approval import UnknownApprovalLevel
+from os2bos_plone.engine.approval import describe_rule
+from os2bos_plone.engine.money import format_machine
 from os2bos_plone.payments import figures
 from os2bos_plone.services.common import read_json
 from os2bos_plone.services.csrf import IReadOnlyService
@@ -33,6 +38,25 @@ def year_param(request, default=None):
     return year, []
 
 
+def preview_level(appropriation, data, plan, today):
+    """The approval keys of the preview: ``approval_level`` ({token, title, committee} or None
+    when the rules name an unknown level), ``approval_rule`` (the matched rule in words, "" when
+    none matched) and ``measure_annual_cost`` (what the rules were given: the measure as a
+    whole, this plan included)."""
+    try:
+        match, cost = planned_level(
+            appropriation, data.service, plan, modifies=data.modifies or None, when=today
+        )
+    except (UnknownApprovalLevel, ValueError):
+        return {"approval_level": None, "approval_rule": "", "measure_annual_cost": None}
+    level = match.level
+    return {
+        "approval_level": {"token": level.key, "title": level.title, "committee": level.committee},
+        "approval_rule": describe_rule(match.rule) if match.rule is not None else "",
+        "measure_annual_cost": format_machine(cost),
+    }
+
+
 class CostsGet(Service):
     def reply(self):
         year, errors = year_param(self.request, clock.today().year)
@@ -54,6 +78,6 @@ class CostPreviewPost(Service):
         if data is None:
             return bad_json(self.request)
         try:
-            return figures.cost_preview(self.context, data)
+            return figures.cost_preview(self.context, data, level=preview_level)
         except InvalidFields as error:
             return validation_error(self.request, error.errors)

@@ -206,10 +206,53 @@
         }
         dd.textContent = text;
       });
+      showExtra("approval_level", texts.level || "Bevillingsniveau", levelText(answer.approval_level, answer.approval_rule));
+      showExtra("vat", texts.vat || "Momsfaktor", answer.vat ? answer.vat.text : null);
       errorList.hidden = true;
       errorList.textContent = "";
       figures.hidden = false;
       setStatus("");
+    }
+
+    // The approval level the measure will need and the VAT factor when it changes the typed
+    // amount: texts the server wrote (@bos-cost-preview), shown as lines under the figures (they
+    // are longer than a figure).
+    var extras = document.createElement("div");
+    extras.className = "bos-cost-preview-extras";
+    extras.hidden = true;
+    figures.parentNode.insertBefore(extras, figures.nextSibling);
+
+    function levelText(level, rule) {
+      if (!level) {
+        return null;
+      }
+      return rule ? level.title + " (" + rule + ")" : level.title;
+    }
+
+    function showExtra(name, label, text) {
+      var line = extras.querySelector('[data-extra="' + name + '"]');
+      if (!text) {
+        if (line) {
+          line.remove();
+        }
+        extras.hidden = !extras.children.length;
+        return;
+      }
+      if (!line) {
+        line = document.createElement("p");
+        line.setAttribute("data-extra", name);
+        var strong = document.createElement("strong");
+        strong.className = "bos-extra-label";
+        var span = document.createElement("span");
+        span.className = "bos-extra-text";
+        line.appendChild(strong);
+        line.appendChild(document.createTextNode(" "));
+        line.appendChild(span);
+        extras.appendChild(line);
+      }
+      line.querySelector(".bos-extra-label").textContent = label + ":";
+      line.querySelector(".bos-extra-text").textContent = text;
+      extras.hidden = false;
     }
 
     function labelOf(field) {
@@ -245,12 +288,14 @@
         errorList.appendChild(item);
       });
       figures.hidden = true;
+      extras.hidden = true;
       errorList.hidden = errors.length === 0;
       setStatus(texts.invalid);
     }
 
     function fail() {
       figures.hidden = true;
+      extras.hidden = true;
       errorList.hidden = true;
       setStatus(texts.failed);
     }
