@@ -118,7 +118,9 @@ def test_case_worker_adds_an_activity_with_the_live_preview(page_as, screen, wor
     activity = [obj for obj in appropriation.objectValues() if obj.portal_type == "bos_activity"]
     assert len(activity) == 1
     activity = activity[0]
-    assert page.url.startswith(activity.absolute_url())
+    # Gem leads back to the grant, where the decision is made.
+    assert page.url.rstrip("/") == appropriation.absolute_url()
+    page.goto(activity.absolute_url())
     costs = page.locator(".bos-grant")
     expect(costs).to_contain_text("11.640,00 kr.")
     expect(costs).to_contain_text("69.840,00 kr.")
@@ -145,3 +147,121 @@ def test_supplementary_type_offers_other_services(page_as, worker_appropriation)
     expect(family).to_be_disabled()
     leisure = page.locator("#form-widgets-service option", has_text="Fritidsaktiviteter")
     expect(leisure).to_be_enabled()
+
+
+def test_the_form_shows_the_plan_fields_fills_the_recipient_and_returns_to_the_grant(
+    page_as, screen, worker_appropriation
+):
+    """Only the fields of the chosen payment type, cost type and frequency show; the grant's
+    first activity is its main activity; a provider fills in the recipient; from the first
+    field to Gem the keyboard stops only at the fields of a monthly fixed plan, each with a
+    visible focus."""
+    from playwright.sync_api import expect
+
+    worker, appropriation = worker_appropriation
+    page = page_as(worker, roles=["BOSCaseWorker"])
+    page.goto(f"{appropriation.absolute_url()}/++add++bos_activity")
+    expect(page.locator("#form-widgets-activity_type")).to_have_value("main")
+
+    def shown(*names):
+        for name in names:
+            expect(page.locator(f"#formfield-form-widgets-{name}")).to_be_visible()
+
+    def hidden(*names):
+        for name in names:
+            expect(page.locator(f"#formfield-form-widgets-{name}")).to_be_hidden()
+
+    plan = ("payment_frequency", "payment_day_of_month", "payment_date", "payment_cost_type")
+    costs = ("payment_amount", "payment_units", "payment_rate", "payment_prices")
+    # The payment type starts as one-time (the widget's first choice): its date and cost type.
+    expect(page.locator("#form-widgets-payment_type")).to_have_value("one_time")
+    shown("payment_date", "payment_cost_type")
+    hidden("payment_frequency", "payment_day_of_month", "individual_payments")
+    page.select_option("#form-widgets-payment_type", "running")
+    shown("payment_frequency", "payment_cost_type")
+    hidden("payment_day_of_month", "payment_date", *costs)
+    page.select_option("#form-widgets-payment_frequency", "monthly")
+    shown("payment_day_of_month")
+    page.select_option("#form-widgets-payment_cost_type", "rate")
+    shown("payment_units", "payment_rate")
+    hidden("payment_amount", "payment_prices")
+    page.select_option("#form-widgets-payment_type", "individual")
+    shown("individual_payments")
+    hidden(*plan, *costs)
+    page.select_option("#form-widgets-payment_type", "one_time")
+    shown("payment_date", "payment_cost_type", "payment_units", "payment_rate")
+    hidden("payment_frequency", "payment_day_of_month")
+
+    page.select_option("#form-widgets-payment_type", "running")
+    page.select_option("#form-widgets-payment_cost_type", "fixed")
+    shown("payment_amount", "payment_day_of_month")
+    hidden("payment_units", "payment_rate", "payment_prices")
+    screen(page, "activity-add-monthly-fixed")
+
+    page.get_by_label("Ydelse", exact=True).select_option(label="Familiebehandling")
+    page.fill("#form-widgets-start_date", f"{YEAR}-12-01")
+    page.fill("#form-widgets-end_date", f"{YEAR + 1}-05-31")
+    page.fill("#form-widgets-payment_day_of_month", "1")
+    page.fill("#form-widgets-payment_amount", "10.000")
+    page.locator("#form-widgets-service_provider").select_option(label=PROVIDER)
+    expect(page.locator("#form-widgets-recipient_type")).to_have_value("company")
+    expect(page.locator("#form-widgets-recipient_id")).to_have_value(PROVIDER_CVR)
+    expect(page.locator("#form-widgets-recipient_name")).to_have_value(PROVIDER)
+    expect(page.locator("#form-widgets-payment_method")).to_have_value("invoice")
+
+    # The keyboard: from the first field to Gem, every stop with a visible focus.
+    page.bring_to_front()
+    page.locator("#form-widgets-service").focus()
+    stops, seen = 0, []
+    while stops < 40:
+        focused = page.evaluate(
+            """() => {
+                const element = document.activeElement;
+                const style = getComputedStyle(element);
+                return {
+                    id: element.id,
+                    visible: style.outlineStyle !== "none" || style.boxShadow !== "none",
+                    outline: style.outlineStyle + " " + style.outlineWidth,
+                    focus: element.matches(":focus, :focus-within"),
+                    doc: document.hasFocus(),
+                };
+            }"""
+        )
+        seen.append(focused)
+        assert focused["visible"], seen
+        if focused["id"] == "form-buttons-save":
+            break
+        page.keyboard.press("Tab")
+        stops += 1
+    # Every stop is a field this plan uses, in the form's order; nothing hidden takes a stop.
+    # (The two native date fields take four stops each: day, month, year and the calendar.)
+    order = list(dict.fromkeys(stop["id"].removeprefix("form-widgets-") for stop in seen))
+    assert order == [
+        "service",
+        "activity_type",
+        "start_date",
+        "end_date",
+        "note",
+        "payment_type",
+        "payment_frequency",
+        "payment_day_of_month",
+        "payment_cost_type",
+        "payment_amount",
+        "fictive-0",
+        "service_provider",
+        "recipient_type",
+        "recipient_id",
+        "recipient_name",
+        "payment_method",
+        "form-buttons-save",
+    ], " ".join(order)
+    assert page.locator('a[href$="#content"]').count() >= 1  # the skip link
+
+    page.get_by_role("button", name="Gem").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.rstrip("/") == appropriation.absolute_url()
+    transaction.begin()
+    [activity] = [obj for obj in appropriation.objectValues() if obj.portal_type == "bos_activity"]
+    assert activity.activity_type == "main"
+    assert (activity.recipient_id, activity.payment_method) == (PROVIDER_CVR, "invoice")
+    assert activity.payment_units is None and activity.payment_rate in (None, "")

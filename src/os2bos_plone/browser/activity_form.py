@@ -44,7 +44,11 @@ from os2bos_plone.engine import clock
 from os2bos_plone.engine.activity_rules import ACTIVITY_FIELDS
 from os2bos_plone.engine.activity_rules import PAYMENT_PLAN_FIELDS
 from os2bos_plone.engine.activity_rules import RECIPIENT_FIELDS
+from os2bos_plone.engine.activity_rules import plan_fields_in_use
 from os2bos_plone.engine.formatting import MONTH_NAMES
+from os2bos_plone.engine.payments import CostType
+from os2bos_plone.engine.payments import Frequency
+from os2bos_plone.engine.payments import PaymentType
 from os2bos_plone.validation.activity import IValidatesWholeActivity
 from os2bos_plone.validation.activity import field_errors
 from os2bos_plone.vocabularies.classification import ClassificationVocabulary
@@ -63,6 +67,9 @@ FIELDSETS = (
 )
 #: Set by the system: not shown on the add form.
 SYSTEM_FIELDSET = "approval"
+#: Not the case worker's to fill in: the journal records every change of an activity, so the
+#: versioning behaviour's change note and its "Versioning enabled" box are left out of the forms.
+OMITTED_FIELDS = ("IVersionable.changeNote", "IVersionable.versioning_enabled")
 
 #: The preview panel's texts (msgid, default), translated into its data-texts attribute.
 PREVIEW_TEXTS = {
@@ -166,6 +173,7 @@ class ActivityFormMixin:
         behaviours') stay where they were, system fields are left out of the add form."""
         by_name = {field.__name__: field for field in self._all_fields()}
         placed = {name for _name, _label, names in FIELDSETS for name in names}
+        placed.update(OMITTED_FIELDS)
         groups = []
         for name, label, names in FIELDSETS:
             chosen = [by_name[field_name] for field_name in names if field_name in by_name]
@@ -306,6 +314,12 @@ def _lookup_of(schema_field, context):
     return getattr(vocabulary, "_lookup", None)
 
 
+def grant_url(context):
+    """Where Gem and Annullér lead: the grant (appropriation), where the decision is made."""
+    appropriation = appropriation_for(context)
+    return appropriation.absolute_url() if appropriation is not None else None
+
+
 class ActivityAddForm(ActivityFormMixin, DefaultAddForm):
     portal_type = ACTIVITY_TYPE
     omit_fieldsets = (SYSTEM_FIELDSET,)
@@ -314,13 +328,18 @@ class ActivityAddForm(ActivityFormMixin, DefaultAddForm):
         super().updateWidgets(prefix)
         widget = self.widgets.get("activity_type")
         if widget is not None and f"{self.prefix}widgets.activity_type" not in self.request.form:
-            # The appropriation has its main activity: the next one is supplementary.
-            if main_activity_of(self.context) is not None:
-                widget.value = ["supplementary"]
+            # The grant's first activity is its main activity; once it has one, the next one
+            # is supplementary.
+            has_main = main_activity_of(self.context) is not None
+            widget.value = ["supplementary" if has_main else "main"]
+
+    def nextURL(self):
+        return grant_url(self.context) or super().nextURL()
 
 
 class ActivityEditForm(ActivityFormMixin, DefaultEditForm):
-    pass
+    def nextURL(self):
+        return grant_url(self.context) or super().nextURL()
 
 
 class PreviewPanelMixin:
@@ -406,6 +425,27 @@ class PreviewPanelMixin:
                 result[brain.UID] = {"providers": providers, "only": only}
         return json.dumps(result)
 
+    def plan_fields(self):
+        """{"<payment type>|<cost type>|<frequency>": [plan fields in use]} for every choice
+        (engine.activity_rules.plan_fields_in_use): the script shows only these."""
+        table = {}
+        for payment_type in ("", *PaymentType):
+            for cost_type in ("", *CostType):
+                for frequency in ("", *Frequency):
+                    key = f"{payment_type}|{cost_type}|{frequency}"
+                    fields = plan_fields_in_use(payment_type, cost_type, frequency)
+                    table[key] = sorted(fields)
+        return json.dumps(table)
+
+    def providers(self):
+        """{provider UID: {"name", "cvr"}}: choosing a provider fills in the recipient."""
+        brains = find_classification("bos_service_provider", active_only=True)
+        result = {}
+        for brain in brains:
+            provider = brain.getObject()
+            result[brain.UID] = {"name": provider.title or "", "cvr": provider.cvr or ""}
+        return json.dumps(result, ensure_ascii=False)
+
     def number_symbols(self):
         """The decimal and grouping symbols z3c.form parses amounts with (the request locale)."""
         symbols = self.request.locale.numbers.symbols
@@ -414,8 +454,10 @@ class PreviewPanelMixin:
 
 class ActivityAddView(PreviewPanelMixin, DefaultAddView):
     form = ActivityAddForm
+    new_activity = "1"
 
 
 @implementer(IDexterityEditForm)
 class ActivityEditView(PreviewPanelMixin, layout.FormWrapper):
     form = ActivityEditForm
+    new_activity = "0"
