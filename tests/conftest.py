@@ -45,6 +45,7 @@ DATE_SENSITIVE = (
     "tests/content/test_activity_invariant.py",
     "tests/journal/test_changes.py",
     "tests/jobs/test_nightly.py",
+    "tests/browser/test_payment_views.py",
 )
 
 
