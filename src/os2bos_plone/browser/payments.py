@@ -16,6 +16,13 @@ and the team leader who decide a measure do not register its payments (segregati
 non-fictive activities. A paid payment is never changed: a second registration of the same
 payment is refused ("Betalingen er allerede markeret betalt"), for everyone. Every text is an
 English msgid of the os2bos_plone domain, translated to Danish.
+
+The table is one form (issue 15): the officer selects several payments and registers them in
+one POST with one paid date (``RegisterPaymentView.register_selected``). Each goes through
+``mark_paid`` inside a savepoint, all or nothing: when one is refused nothing is written and the
+message names each refused payment and why. Payments not due yet need the ``confirm`` flag (the
+screen's script, static/payments.js, asks the question). Overdue payments (due before the
+product's today, unpaid) are marked; the headers sort in the browser (aria-sort).
 """
 
 import re
