@@ -48,6 +48,7 @@ DATE_SENSITIVE = (
     "tests/browser/test_decision_screen_views.py",
     "tests/browser/test_my_approvals_views.py",
     "tests/services/test_cost_preview_level.py",
+    "tests/browser/test_payment_views.py",
 )
 
 

@@ -427,9 +427,12 @@ def test_unpaid_invoice_and_internal_rows_have_the_register_form(office):
         IUUID(office["internal"]): True,
         IUUID(office["sd"]): False,
     }
-    assert html.count('name="_authenticator"') == 2
+    # One form around the table (issue 15: select several, register them in one action): one
+    # token, one action, and a selection checkbox for each of the two markable rows.
+    assert html.count('name="_authenticator"') == 1
     register_url = f"{office['portal'].absolute_url()}/@@bos-payments-register"
-    assert html.count(f'action="{register_url}"') == 2
+    assert html.count(f'action="{register_url}"') == 1
+    assert html.count('name="selected:list"') == 2
     assert 'value="9.700,00"' in html and 'value="500,00"' in html
     assert f'value="{TODAY.isoformat()}"' in html  # the paid date defaults to today
     assert 'name="search" value="period=this_month"' in html
@@ -568,3 +571,196 @@ def test_case_team_member_without_the_permission_is_refused(office):
     with pytest.raises(Forbidden):
         _register(office, office["invoice"], date(YEAR, 6, 1), user="ps-reader")
     assert not payment_on(office["invoice"], date(YEAR, 6, 1)).settled
+
+
+# -- registering several payments in one action (issue 15) ---------------------------------------
+
+
+def post_selected(portal, selected, user=OFFICER, token=True, **form):
+    """POST the table's form: ``selected`` ["<uid>:<date>", ...], one paid date; (messages,
+    redirect location)."""
+    login(portal, user)
+    form.setdefault("paid_date", f"{YEAR}-06-02")
+    form.setdefault("search", "period=this_month&page=1")
+    form["register_selected"] = "1"
+    if token:
+        form["_authenticator"] = createToken()
+    request = _request(portal, method="POST", **form)
+    request.form["selected"] = list(selected)
+    request.set("selected", list(selected))
+    IStatusMessage(request).show()
+    api.content.get_view(name="bos-payments-register", context=portal, request=request)()
+    messages = [message.message for message in IStatusMessage(request).show()]
+    return messages, request.response.getHeader("location")
+
+
+def key(activity, day):
+    return f"{IUUID(activity)}:{day.isoformat()}"
+
+
+def amount_field(activity, day):
+    return f"amount-{IUUID(activity)}-{day.isoformat()}"
+
+
+@pytest.fixture
+def june_tenth(office, frozen_today):
+    """The product's today is the screen's today (10 June) for the register view too."""
+    frozen_today(TODAY)
+    return office
+
+
+def test_several_payments_are_registered_with_one_date(june_tenth):
+    office = june_tenth
+    invoice, internal = office["invoice"], office["internal"]
+    chosen = [
+        (invoice, date(YEAR, 5, 1)),
+        (invoice, date(YEAR, 6, 1)),
+        (internal, date(YEAR, 5, 15)),
+    ]
+    messages, location = post_selected(
+        office["portal"],
+        [key(activity, day) for activity, day in chosen],
+        note="Bunke 7",
+        **{amount_field(invoice, date(YEAR, 6, 1)): "9.500,00"},
+    )
+    assert messages == [
+        f"3 betalinger er registreret som betalt den 2. juni {YEAR}: 19.700,00 kr. i alt."
+    ]
+    assert urlparse(location).path.endswith("/@@bos-payments")
+    for activity, day in chosen:
+        payment = payment_on(activity, day)
+        assert payment.paid and payment.paid_date == date(YEAR, 6, 2)
+        assert payment.note == "Bunke 7"
+        assert paid_registrations(activity)[day]["user"] == OFFICER
+    assert payment_on(invoice, date(YEAR, 6, 1)).paid_amount == Decimal("9500.00")
+    assert payment_on(invoice, date(YEAR, 5, 1)).paid_amount == Decimal("9700.00")
+    assert payment_on(internal, date(YEAR, 5, 15)).paid_amount == Decimal("500.00")
+
+
+def test_one_refused_payment_writes_nothing_and_says_which_and_why(june_tenth):
+    office = june_tenth
+    invoice, internal, sd = office["invoice"], office["internal"], office["sd"]
+    mark_paid(internal, date(YEAR, 4, 15), "500.00", date(YEAR, 4, 16))
+    chosen = [
+        (invoice, date(YEAR, 6, 1)),
+        (sd, date(YEAR, 6, 1)),
+        (internal, date(YEAR, 5, 15)),
+        (internal, date(YEAR, 4, 15)),
+    ]
+    before = {IUUID(a): list(stored_payments(a)) for a in (invoice, internal, sd)}
+    history = {IUUID(a): paid_history(a) for a in (invoice, internal, sd)}
+    messages, location = post_selected(
+        office["portal"],
+        [key(activity, day) for activity, day in chosen],
+        **{amount_field(invoice, date(YEAR, 6, 1)): "-5,00"},
+    )
+    assert messages[0] == (
+        "Ingen betalinger blev registreret som betalt: 3 af de 4 valgte betalinger blev "
+        "afvist. Ret dem eller fravælg dem, og registrér igen."
+    )
+    carl = office["carl"]
+    alma = office["alma"]
+    assert (
+        f"Betalingen den 1. juni {YEAR} (1.000,00 kr.) til Carl Carlsens mor, Carl Carlsen "
+        f"({carl.sbsys_id}): Kun betalinger med betalingsmåden faktura eller intern afregning "
+        "kan markeres betalt manuelt" in messages
+    )
+    assert (
+        f"Betalingen den 1. juni {YEAR} (9.700,00 kr.) til Kompasrosen, Alma Andersen "
+        f"({alma.sbsys_id}): Det betalte beløb må ikke være negativt." in messages
+    )
+    assert any(
+        message.startswith(f"Betalingen den 15. april {YEAR} (500,00 kr.)")
+        and message.endswith("Betalingen er allerede markeret betalt")
+        for message in messages
+    )
+    assert len(messages) == 4
+    assert "/@@bos-payments?" in location
+    # all or nothing: the one that could be registered is not written either
+    assert not payment_on(internal, date(YEAR, 5, 15)).settled
+    for activity in (invoice, internal, sd):
+        assert stored_payments(activity) == before[IUUID(activity)]
+        assert paid_history(activity) == history[IUUID(activity)]
+
+
+def test_a_refusal_by_the_rules_after_written_ones_rolls_them_back(june_tenth):
+    """The rules refuse inside mark_paid (not in the screen's own checks) after two payments
+    were written: the savepoint takes them back."""
+    office = june_tenth
+    invoice, sd = office["invoice"], office["sd"]
+    messages, _location = post_selected(
+        office["portal"],
+        [key(invoice, date(YEAR, 5, 1)), key(invoice, date(YEAR, 6, 1)), key(sd, date(YEAR, 6, 1))],
+    )
+    assert messages[0].startswith("Ingen betalinger blev registreret som betalt: 1 af de 3")
+    assert not payment_on(invoice, date(YEAR, 5, 1)).settled
+    assert not payment_on(invoice, date(YEAR, 6, 1)).settled
+    assert paid_history(invoice) == []
+
+
+def test_registering_before_the_due_date_asks_for_confirmation(june_tenth):
+    office = june_tenth
+    internal = office["internal"]
+    selected = [key(internal, date(YEAR, 6, 15)), key(internal, date(YEAR, 5, 15))]
+    messages, _location = post_selected(office["portal"], selected, paid_date=TODAY.isoformat())
+    assert messages == [
+        "Intet blev registreret: 1 af de valgte betalinger er endnu ikke forfaldne "
+        f"(15. juni {YEAR}). Bekræft, at de skal registreres som betalt før forfaldsdatoen."
+    ]
+    assert not payment_on(internal, date(YEAR, 6, 15)).settled
+    assert not payment_on(internal, date(YEAR, 5, 15)).settled
+    # a paid date before the due date asks too, even when the due date has passed
+    messages, _location = post_selected(
+        office["portal"], [key(internal, date(YEAR, 5, 15))], paid_date=f"{YEAR}-05-14"
+    )
+    assert messages[0].startswith("Intet blev registreret: 1 af de valgte")
+    assert not payment_on(internal, date(YEAR, 5, 15)).settled
+    # confirmed: registered
+    messages, _location = post_selected(
+        office["portal"], selected, paid_date=TODAY.isoformat(), confirm="1"
+    )
+    assert messages == [
+        f"2 betalinger er registreret som betalt den 10. juni {YEAR}: 1.000,00 kr. i alt."
+    ]
+    assert payment_on(internal, date(YEAR, 6, 15)).paid_date == TODAY
+
+
+def test_register_selected_needs_the_token_a_selection_and_a_date(june_tenth):
+    office = june_tenth
+    invoice = office["invoice"]
+    with pytest.raises(Forbidden):
+        post_selected(office["portal"], [key(invoice, date(YEAR, 6, 1))], token=False)
+    messages, _location = post_selected(office["portal"], [])
+    assert "Vælg mindst én betaling, der skal registreres." in messages
+    messages, _location = post_selected(
+        office["portal"], [key(invoice, date(YEAR, 6, 1))], paid_date="1. juni"
+    )
+    assert "Angiv betalingsdatoen som ÅÅÅÅ-MM-DD." in messages
+    assert not payment_on(invoice, date(YEAR, 6, 1)).settled
+
+
+def test_a_user_without_the_permission_on_one_activity_registers_nothing(june_tenth):
+    office = june_tenth
+    _user("ps-reader2", ["BOSManagement"])
+    messages, _location = post_selected(
+        office["portal"], [key(office["invoice"], date(YEAR, 6, 1))], user="ps-reader2"
+    )
+    assert messages[0].startswith("Ingen betalinger blev registreret som betalt")
+    assert any("Du har ikke adgang til at registrere betalinger" in message for message in messages)
+    assert not payment_on(office["invoice"], date(YEAR, 6, 1)).settled
+
+
+def test_overdue_payments_are_marked_and_the_case_is_the_childs_name(office):
+    mark_paid(office["invoice"], date(YEAR, 6, 1), "9700.00", date(YEAR, 6, 2))
+    page, html = search(office["portal"], period="this_month")
+    rows = {(row["activity_uid"], row["iso_date"]): row for row in page.rows()}
+    invoice = rows[(IUUID(office["invoice"]), f"{YEAR}-06-01")]
+    sd = rows[(IUUID(office["sd"]), f"{YEAR}-06-01")]
+    internal = rows[(IUUID(office["internal"]), f"{YEAR}-06-15")]
+    assert (invoice["overdue"], sd["overdue"], internal["overdue"]) == (False, True, False)
+    assert internal["early"] is True
+    assert html.count("bos-unpaid bos-overdue") == 1
+    assert "Forfalden" in text_of(html)
+    assert invoice["child_name"] == "Alma Andersen"
+    assert "Alma Andersen" in html and office["alma"].sbsys_id in html
+    assert 'aria-sort="ascending"' in html

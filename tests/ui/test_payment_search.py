@@ -70,9 +70,11 @@ def test_payment_officer_registers_a_payment_as_paid(page_as, screen, site_url, 
 
     amount = row.get_by_label("Betalt beløb")
     assert amount.input_value() == "1.940,00"  # 2.000 kr. at the provider's VAT factor of 97
-    assert row.get_by_label("Betalingsdato").input_value() == clock.today().isoformat()
-    row.get_by_label("Bemærkning").fill("Faktura 2024-118")
-    row.get_by_role("button", name="Registrér som betalt").click()
+    # One paid date and one note for the selected payments (issue 15), above the table.
+    assert page.get_by_label("Betalingsdato").input_value() == clock.today().isoformat()
+    page.get_by_label("Bemærkning").fill("Faktura 2024-118")
+    row.get_by_role("checkbox").check()
+    page.get_by_role("button", name="Registrér som betalt").click()
     page.wait_for_load_state("networkidle")
 
     message = page.locator("#global_statusmessage").inner_text()
@@ -85,6 +87,7 @@ def test_payment_officer_registers_a_payment_as_paid(page_as, screen, site_url, 
     assert "Betalt" in text and "Ubetalt" not in text
     assert "Faktura 2024-118" in text
     assert row.locator("form").count() == 0
+    assert row.locator("input").count() == 0  # a paid payment is not registered again
     screen(page, "payments-registered")
 
     transaction.begin()  # see what the server thread committed

@@ -78,7 +78,9 @@ def _open(chart_id, title, desc, width, height, css_class):
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bos-chart {_e(css_class)}" '
         f'id="{_e(chart_id)}" role="img" viewBox="0 0 {width} {height}" '
-        f'width="100%" preserveAspectRatio="xMinYMin meet" style="max-width: {width}px" '
+        # Full width of the column, never narrower than drawn: a label of 12 (viewBox units)
+        # is at least 12 CSS px on the screen (the figure scrolls on a narrow screen).
+        f'width="100%" preserveAspectRatio="xMinYMin meet" style="min-width: {width}px" '
         f'aria-labelledby="{_e(chart_id)}-title {_e(chart_id)}-desc">',
         f'<title id="{_e(chart_id)}-title">{_e(title)}</title>',
         f'<desc id="{_e(chart_id)}-desc">{_e(desc)}</desc>',

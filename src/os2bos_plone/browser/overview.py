@@ -41,12 +41,14 @@ from os2bos_plone.management.budget import budget_for
 from os2bos_plone.management.budget import budget_lines
 from os2bos_plone.management.budget import budget_status
 from os2bos_plone.management.budget import deviation
+from os2bos_plone.management.budget import headline_status
 from os2bos_plone.management.effect import as_step
 from os2bos_plone.management.effect import step_movements
 from os2bos_plone.management.effect import steps_now
 from os2bos_plone.management.figures import classification_titles
 from os2bos_plone.management.figures import collect
 from os2bos_plone.management.figures import list_titles
+from os2bos_plone.management.order import section_sort_key
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -99,6 +101,8 @@ class Table:
     intro: str = ""
     chart: str = ""
     empty: str = ""
+    #: The statuses of the budget lines (the budget table only): the headline's rule reads them.
+    line_statuses: list = field(default_factory=list)
 
     def column_keys(self):
         return [column.key for column in self.columns]
@@ -271,7 +275,8 @@ class ReportBuilder:
     def _sort_key(self, name, key, row):
         if name == "section":
             found = self.sections.get(key)
-            return (key is None, found[0] if found else "~", row["title"])
+            # Numerically by law section (§ 30 before § 114), unknown sections last.
+            return (key is None, found is None, section_sort_key(found[0] if found else None))
         if name == "effort_step":
             step = as_step(key)
             return (step is None, step or 0, row["title"])
@@ -283,7 +288,16 @@ class ReportBuilder:
         section_keys = {uid: key for uid, (key, _title) in self.sections.items()}
         lines, unbudgeted = budget_lines(budget, self.overview, section_keys)
         rows = []
-        for line in lines:
+        # Section lines in law order (§ 30 before § 114), then the account lines.
+        ordered = sorted(
+            lines,
+            key=lambda line: (
+                line["account"] is not None,
+                section_sort_key(line["section"]),
+                line["account"] or "",
+            ),
+        )
+        for line in ordered:
             if line["account"]:
                 title = self.t(_("Account ${account}"), account=line["account"])
             else:
@@ -325,7 +339,7 @@ class ReportBuilder:
                     "decided, also early in the year."
                 )
             )
-        return Table(
+        table = Table(
             name="budget",
             title=self.t(_("Budget and forecast ${year}"), year=self.year),
             columns=[
@@ -344,6 +358,25 @@ class ReportBuilder:
             intro=intro,
             empty=self.t(_("The budget has no lines.")),
         )
+        table.line_statuses = [row["status"] for row in rows if row["budget"] is not None]
+        if self.with_charts and budget is not None and lines:
+            charted = [row for row in rows if row["budget"] is not None]
+            table.chart = charts.bar_chart(
+                "bos-chart-budget",
+                self.t(_("Budget against forecast per budget line ${year}"), year=self.year),
+                self.t(
+                    _(
+                        "The budget and the forecast (expected cost) of each budget line; all "
+                        "figures are in the table."
+                    )
+                ),
+                [row["title"] for row in charted],
+                [
+                    (self.t(_("Budget")), "budget", _col(charted, "budget")),
+                    (self.t(_("Forecast (expected)")), "expected", _col(charted, "expected")),
+                ],
+            )
+        return table
 
     def budget_row(self, title, note, budget, figures):
         expected = figures["expected"]
@@ -586,7 +619,8 @@ class ReportBuilder:
         ]
         if budget is not None:
             total = budget_table.total
-            status = total["status"]
+            # Over budget when any line is, even if the total is not (issue 15).
+            status = headline_status(total["status"], budget_table.line_statuses)
             figures.append(
                 {
                     "label": self.t(_("Budget ${year}"), year=self.year),
@@ -598,10 +632,26 @@ class ReportBuilder:
                     ),
                     "status": status,
                     "status_text": self.t(STATUS_TITLES[status]),
+                    "lines_detail": self.lines_detail(budget_table.line_statuses),
                     "symbol": STATUS_SYMBOLS[status],
                 }
             )
         return figures
+
+    def lines_detail(self, statuses):
+        """How many budget lines stand over the budget (the reason of an overrun headline)."""
+        over = statuses.count("over")
+        if not over:
+            return ""
+        if over == 1:
+            return self.t(_("overview_lines_over_one", default="1 budget line over the budget"))
+        return self.t(
+            _(
+                "overview_lines_over",
+                default="${count} budget lines over the budget",
+                mapping={"count": over},
+            )
+        )
 
 
 def section_title(key, title):

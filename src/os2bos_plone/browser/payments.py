@@ -16,6 +16,13 @@ and the team leader who decide a measure do not register its payments (segregati
 non-fictive activities. A paid payment is never changed: a second registration of the same
 payment is refused ("Betalingen er allerede markeret betalt"), for everyone. Every text is an
 English msgid of the os2bos_plone domain, translated to Danish.
+
+The table is one form (issue 15): the officer selects several payments and registers them in
+one POST with one paid date (``RegisterPaymentView.register_selected``). Each goes through
+``mark_paid`` inside a savepoint, all or nothing: when one is refused nothing is written and the
+message names each refused payment and why. Payments not due yet need the ``confirm`` flag (the
+screen's script, static/payments.js, asks the question). Overdue payments (due before the
+product's today, unpaid) are marked; the headers sort in the browser (aria-sort).
 """
 
 import re
@@ -25,6 +32,7 @@ from decimal import Decimal
 from urllib.parse import parse_qsl
 from urllib.parse import urlencode
 
+import transaction
 from plone import api
 from plone.protect import CheckAuthenticator
 from Products.statusmessages.interfaces import IStatusMessage
@@ -153,6 +161,18 @@ def recipient_matches(activity, text):
     return False
 
 
+def is_overdue(activity, payment, today):
+    """Is the payment past its due date and still unpaid (the office's backlog)? A fictive
+    activity's payments are never paid, so they are never overdue."""
+    return not payment.settled and payment.date < today and not activity.fictive
+
+
+def is_early(payment, paid_date, today):
+    """Would registering the payment paid on ``paid_date`` be before its due date? (The date it
+    is due comes after the day it is said to be paid, or after today.)"""
+    return payment.date > min(paid_date, today)
+
+
 def is_markable(activity, payment):
     """May the payment office register this payment as paid (the rules of mark_paid for an
     ordinary user)? The user's permission is checked separately."""
@@ -182,6 +202,7 @@ class PaymentSearchView(PagedView):
 
     def update(self):
         self.filters = {name: self.param(name) for name in FILTERS}
+        self._rows = None
         self.errors = []
         self.too_many = None
         self.rows_found = []
@@ -420,13 +441,20 @@ class PaymentSearchView(PagedView):
         return {"planned": format_money(planned), "paid": format_money(paid)}
 
     def rows(self):
+        """The rows of the page, computed once per request (the template asks twice)."""
+        if self.__dict__.get("_rows") is None:
+            self._rows = self.compute_rows()
+        return self._rows
+
+    def compute_rows(self):
         services = {}
         permitted = {}
         accounts = {}
         # One settings read and one alias table for the page, not one per row.
         current_settings = read_settings()
         aliases = alias_table()
-        today = self.today().isoformat()
+        today_date = self.today()
+        today = today_date.isoformat()
         result = []
         for number, (payment, activity) in enumerate(self.page_rows):
             case = case_of(activity)
@@ -455,6 +483,13 @@ class PaymentSearchView(PagedView):
                     "recipient_id": activity.recipient_id or "",
                     "cpr": format_cpr((getattr(case, "cpr_number", "") or "").replace("-", "")),
                     "sbsys_id": getattr(case, "sbsys_id", "") or "",
+                    # The case is shown by the child's name (the case's title) and SBSYS id.
+                    "child_name": case.Title() if case is not None else "",
+                    "overdue": is_overdue(activity, payment, today_date),
+                    "early": payment.date > today_date,
+                    "amount_value": f"{payment.amount:f}",
+                    "select_value": f"{uid}:{payment.date.isoformat()}",
+                    "amount_name": f"amount-{uid}-{payment.date.isoformat()}",
                     "case_url": case.absolute_url() if case is not None else "",
                     "service": services[service_uid] or activity.Title(),
                     "activity_url": activity.absolute_url(),
@@ -473,6 +508,10 @@ class PaymentSearchView(PagedView):
     def authenticator(self):
         return api.content.get_view("authenticator", self.context, self.request).token()
 
+    def any_markable(self):
+        """Does the page have a payment the user may register (then the register bar shows)?"""
+        return any(row["markable"] for row in self.rows())
+
 
 class RegisterPaymentView(BosView):
     """POST: register one payment as paid, then back to the search it was made from."""
@@ -482,6 +521,8 @@ class RegisterPaymentView(BosView):
             raise BadRequest("POST only")
         CheckAuthenticator(self.request)
         form = self.request.form
+        if "selected" in form or "register_selected" in form:
+            return self.register_selected()
         messages = IStatusMessage(self.request)
         activity = self.find_activity(form.get("activity"))
         if activity is None or not may_register_payments(activity):
@@ -573,6 +614,236 @@ class RegisterPaymentView(BosView):
             )
         self.request.response.redirect(self.back_url(form.get("search")))
         return ""
+
+    # -- several payments in one action -------------------------------------------------------
+
+    def register_selected(self):
+        """Register the selected payments paid on one date: all or nothing.
+
+        Each goes through ``mark_paid`` (the one door and its rules) inside a savepoint; when
+        one is refused the savepoint is rolled back, so nothing is written, and the message
+        names every refused payment and why. Payments not due yet are registered only with the
+        ``confirm`` flag (the screen's script asks the question; without it the server does).
+        """
+        form = self.request.form
+        messages = IStatusMessage(self.request)
+        back = self.back_url(form.get("search"))
+        selected = form.get("selected") or []
+        if isinstance(selected, str):
+            selected = [selected]
+        selected = list(dict.fromkeys(value for value in selected if isinstance(value, str)))
+        paid_date = self.parse_day(form.get("paid_date"))
+        errors = []
+        if not selected:
+            errors.append(
+                self.t(
+                    _(
+                        "payments_error_none_selected",
+                        default="Select at least one payment to register.",
+                    )
+                )
+            )
+        if paid_date is None:
+            errors.append(
+                self.t(
+                    _("payments_error_bad_paid_date", default="Give the paid date as YYYY-MM-DD.")
+                )
+            )
+        if errors:
+            return self.refuse(messages, errors, back)
+        items = []
+        refused = []
+        for value in selected:
+            item = self.selected_item(value, form)
+            if item.get("error"):
+                refused.append(item)
+            else:
+                items.append(item)
+        today = clock.today()
+        early = [item for item in items if is_early(item["payment"], paid_date, today)]
+        if early and not refused and form.get("confirm") not in ("1", "on", "true"):
+            messages.add(
+                self.t(
+                    _(
+                        "payments_confirm_early",
+                        default="Nothing was registered: ${count} of the selected payments are "
+                        "not due yet (${dates}). Confirm that they are to be registered as paid "
+                        "before their due date.",
+                        mapping={
+                            "count": len(early),
+                            "dates": ", ".join(format_date(item["day"]) for item in early),
+                        },
+                    )
+                ),
+                "warning",
+            )
+            self.request.response.redirect(back)
+            return ""
+        user = api.user.get_current()
+        user_id = user.getId() or user.getUserName()
+        note = (form.get("note") or "").strip() if isinstance(form.get("note"), str) else ""
+        savepoint = transaction.savepoint()
+        registered = []
+        for item in items:
+            try:
+                mark_paid(
+                    item["activity"],
+                    item["day"],
+                    item["amount"],
+                    paid_date.isoformat(),
+                    note=note,
+                    user_id=user_id,
+                    privileged=False,
+                )
+            except KeyError:
+                item["error"] = [self.t(_("payments_error_no_payment", default="No such payment."))]
+                refused.append(item)
+            except InvalidFields as error:
+                item["error"] = list(dict.fromkeys(entry.message for entry in error.errors))
+                refused.append(item)
+            else:
+                registered.append(item)
+        if refused:
+            savepoint.rollback()  # all or nothing: not one of them is written
+            messages.add(
+                self.t(
+                    _(
+                        "payments_none_registered",
+                        default="No payment was registered as paid: ${refused} of the "
+                        "${count} selected payments were refused. Correct them or leave them "
+                        "out, and register again.",
+                        mapping={"refused": len(refused), "count": len(selected)},
+                    )
+                ),
+                "error",
+            )
+            for item in refused:
+                messages.add(f"{item['label']}: {' '.join(item['error'])}", "error")
+            self.request.response.redirect(back)
+            return ""
+        total = sum((item["amount"] for item in registered), ZERO)
+        messages.add(
+            self.t(
+                _(
+                    "payments_registered_many",
+                    default="${count} payments are registered as paid on ${paid_date}: "
+                    "${total} in all.",
+                    mapping={
+                        "count": len(registered),
+                        "paid_date": format_date(paid_date),
+                        "total": format_money(total),
+                    },
+                )
+            )
+            if len(registered) > 1
+            else self.t(
+                _(
+                    "payments_registered",
+                    default="The payment of ${date} (${amount}) is registered as paid: "
+                    "${paid_amount} on ${paid_date}.",
+                    mapping={
+                        "date": format_date(registered[0]["day"]),
+                        "amount": format_money(registered[0]["payment"].amount),
+                        "paid_amount": format_money(registered[0]["amount"]),
+                        "paid_date": format_date(paid_date),
+                    },
+                )
+            ),
+            "info",
+        )
+        self.request.response.redirect(back)
+        return ""
+
+    def refuse(self, messages, errors, back):
+        messages.add(
+            self.t(_("payments_not_registered", default="The payment was not registered as paid:")),
+            "error",
+        )
+        for error in dict.fromkeys(errors):
+            messages.add(error, "error")
+        self.request.response.redirect(back)
+        return ""
+
+    def selected_item(self, value, form):
+        """{activity, day, payment, amount, label} of a selected "<activity uid>:<date>", or
+        with ``error`` (a list of reasons) when it cannot be registered as it stands."""
+        uid, _sep, iso = value.partition(":")
+        day = self.parse_day(iso)
+        activity = self.find_activity(uid) if UID.match(uid or "") else None
+        item = {"activity": activity, "day": day, "payment": None, "amount": None}
+        payment = find_payment(activity, day) if activity is not None and day else None
+        item["label"] = self.item_label(activity, day, payment)
+        if activity is None or payment is None:
+            item["error"] = [self.t(_("payments_error_no_payment", default="No such payment."))]
+            return item
+        item["payment"] = payment
+        if not may_register_payments(activity):
+            item["error"] = [
+                self.t(
+                    _(
+                        "payments_forbidden",
+                        default="You may not register payments of this activity.",
+                    )
+                )
+            ]
+            return item
+        typed = form.get(f"amount-{uid}-{iso}")
+        if typed is None:
+            item["amount"] = payment.amount  # the planned amount, as the screen proposes
+            return item
+        try:
+            amount = parse_danish(typed if isinstance(typed, str) else "")
+        except ValueError as error:
+            explained = getattr(error, "kind", "unreadable") != "unreadable"
+            item["error"] = [
+                str(error)
+                if explained
+                else self.t(
+                    _(
+                        "payments_error_bad_amount",
+                        default="Give the paid amount as an amount, e.g. 1.234,50.",
+                    )
+                )
+            ]
+            return item
+        if amount is None:
+            item["error"] = [
+                self.t(
+                    _(
+                        "payments_error_bad_amount",
+                        default="Give the paid amount as an amount, e.g. 1.234,50.",
+                    )
+                )
+            ]
+        elif amount < ZERO:
+            item["error"] = [
+                self.t(
+                    _("payments_error_negative", default="The paid amount must not be negative.")
+                )
+            ]
+        item["amount"] = amount
+        return item
+
+    def item_label(self, activity, day, payment):
+        """ "Betalingen den 1. juni 2026 (9.700,00 kr.) til Kompasrosen, Alma Andersen
+        (27.24.00-G01-1)": which payment a message is about."""
+        if activity is None or day is None:
+            return self.t(_("payments_item_unknown", default="A selected payment"))
+        case = case_of(activity)
+        return self.t(
+            _(
+                "payments_item",
+                default="The payment of ${date} (${amount}) to ${recipient}, ${child} "
+                "(${sbsys_id})",
+                mapping={
+                    "date": format_date(day),
+                    "amount": format_money(payment.amount) if payment is not None else "–",
+                    "recipient": activity.recipient_name or activity.recipient_id or "",
+                    "child": case.Title() if case is not None else "",
+                    "sbsys_id": getattr(case, "sbsys_id", "") or "",
+                },
+            )
+        )
 
     @staticmethod
     def parse_day(value):

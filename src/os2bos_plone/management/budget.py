@@ -109,3 +109,19 @@ def budget_lines(budget, overview, section_keys):
             line["granted"] += granted
             line["expected"] += expected
     return lines, unbudgeted
+
+
+#: The worst status first: the headline shows the worst line's status.
+_SEVERITY = {"over": 3, "near": 2, "under": 1, "none": 0}
+
+
+def headline_status(total_status, line_statuses):
+    """The status of the budget's headline: the worse of the total's and every line's status.
+
+    A budget whose total is within the budget while one line stands far above its own amount
+    is not "within budget": the headline is over budget if any line is, close to the budget if
+    any line is (and none over). Lines without a budget ("none") do not lower it.
+    """
+    statuses = [total_status, *line_statuses]
+    worst = max(statuses, key=lambda status: _SEVERITY.get(status, 0), default="none")
+    return worst if worst in _SEVERITY else "none"
