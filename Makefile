@@ -128,6 +128,10 @@ format: install ## Format and fix imports
 bench: install ## Build the synthetic municipality in var/bench and measure it (BENCH_CASES=2000)
 	$(BIN)/python -m benchmarks.run
 
+.PHONY: load
+load: install ## Load run: 20 locust users for 60 s against two instances on a fresh ZEO server, localhost (LOAD_USERS, LOAD_SECONDS, LOAD_CASES=200)
+	$(BIN)/python -m benchmarks.load
+
 .PHONY: backup
 backup: install ## Back up Data.fs with repozo into var/backups (blobs: copy var/blobstorage)
 	$(BIN)/repozo -B -r var/backups -f var/filestorage/Data.fs -z
