@@ -84,11 +84,13 @@ def server_errors(failures):
     return sum(item["occurrences"] for item in failures if SERVER_ERROR.match(item["error"]))
 
 
-def table(rows):
-    """The per-page figures as a Markdown table (the aggregated row last, in bold)."""
+def table(rows, alone=None):
+    """The per-page figures as a Markdown table (the aggregated row last, in bold); ``alone``:
+    the ms of one request alone on a warm instance per page, where measured."""
+    alone = alone or {}
     lines = [
-        "| page | requests | failures | p50 ms | p95 ms | max ms | requests/s |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| page | requests | failures | p50 ms | p95 ms | max ms | requests/s | alone ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in sorted(rows, key=lambda r: (r["name"] == "Aggregated", r["name"])):
         name = row["name"] if row["name"] == "Aggregated" else f"{row['method']} {row['name']}"
@@ -100,6 +102,7 @@ def table(rows):
             row["p95"],
             row["max"],
             row["rps"],
+            alone.get(name),
         ]
         text = " | ".join(_cell(cell) for cell in cells)
         if row["name"] == "Aggregated":
@@ -154,26 +157,46 @@ def _checked(result, what):
 
 
 def _warm_up(instances, targets):
-    """Each page once per instance, as the admin (not counted)."""
-    site = targets["site"]
-    worker = next(iter(targets["case_workers"].values()))
-    year = targets["year"]
+    """Each GET page twice per instance as the user the run logs in as (not counted): the first
+    fills the caches, the second is timed, one request alone on the instance. Returns the
+    median of those times over the instances per page (locust's names)."""
+    import statistics
+
+    import requests
+
+    site, year = targets["site"], targets["year"]
+    worker_name, worker = sorted(targets["case_workers"].items())[0]
+    approver = targets["approvers"]["teamleder"]
+    worker_auth = (worker_name, worker["password"])
     pages = [
-        f"{site}/sager",
-        worker["cases"][0],
-        worker["appropriations"][0],
-        f"{site}/@@bos-my-approvals",
-        f"{site}/@@bos-overview?year={year}",
-        f"{site}/@@bos-overview-export?table=months&format=csv&year={year}",
+        ("GET Sager (sagsliste)", f"{site}/sager", worker_auth),
+        ("GET Sag", worker["cases"][0], worker_auth),
+        ("GET Bevilling", worker["appropriations"][0], worker_auth),
+        ("GET Til godkendelse", f"{site}/@@bos-my-approvals", ("teamleder", approver["password"])),
+        (
+            "GET Bevilling (afgørelse)",
+            approver["appropriations"][0],
+            ("teamleder", approver["password"]),
+        ),
+        ("GET Overblik", f"{site}/@@bos-overview?year={year}", ("ledelse", "bosdemo2026")),
+        (
+            "GET Overblik, CSV",
+            f"{site}/@@bos-overview-export?table=months&format=csv&year={year}",
+            ("ledelse", "bosdemo2026"),
+        ),
     ]
+    alone = {}
     for instance in instances:
-        session = instance.session()
-        session.headers.pop("Accept")
         root = instance.base.rsplit("/", 1)[0]
-        for page in pages:
-            status = session.get(root + page, timeout=300).status_code
-            if status != 200:
-                raise RuntimeError(f"opvarmning: {page} svarede {status}")
+        for name, page, auth in pages:
+            for timed in (False, True):
+                started = time.perf_counter()
+                status = requests.get(root + page, auth=auth, timeout=300).status_code
+                if status != 200:
+                    raise RuntimeError(f"opvarmning: {page} svarede {status}")
+                if timed:
+                    alone.setdefault(name, []).append((time.perf_counter() - started) * 1000)
+    return {name: round(statistics.median(times)) for name, times in alone.items()}
 
 
 def run():
@@ -209,7 +232,7 @@ def run():
         targets = json.loads(target_file.read_text())
         for instance in instances:
             instance.serve()
-        _warm_up(instances, targets)
+        alone = _warm_up(instances, targets)
         setup_seconds = round(time.perf_counter() - started)
         roots = [instance.base.rsplit("/", 1)[0] for instance in instances]
         prefix = RESULTS_DIR / "locust"
@@ -261,6 +284,7 @@ def run():
         "load_average_before": [round(value, 2) for value in load_before],
         "load_average_after": [round(value, 2) for value in load_after],
         "locust_exit": locust.returncode,
+        "alone_ms": alone,
         "pages": rows,
         "failures": failures,
         "server_errors": server_errors(failures),
@@ -268,7 +292,7 @@ def run():
     }
     (RESULTS_DIR / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
     print()
-    print(table(rows))
+    print(table(rows, alone))
     print()
     for item in failures:
         print(f"FEJL {item['occurrences']} x {item['method']} {item['name']}: {item['error']}")

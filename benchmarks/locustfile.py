@@ -136,7 +136,7 @@ class Approver(BosUser):
     def decision_view(self):
         self.call("GET", random.choice(self.account["appropriations"]), "Bevilling (afgørelse)")
 
-    @task(1)
+    @task(2)
     def grant(self):
         pool = grant_pool(self.username)
         if not pool:
