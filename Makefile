@@ -128,6 +128,10 @@ format: install ## Format and fix imports
 bench: install ## Build the synthetic municipality in var/bench and measure it (BENCH_CASES=2000)
 	$(BIN)/python -m benchmarks.run
 
+.PHONY: load
+load: install ## Load run: 20 locust users for 60 s against two instances on a fresh ZEO server, localhost (LOAD_USERS, LOAD_SECONDS, LOAD_CASES=200)
+	$(BIN)/python -m benchmarks.load
+
 # Backups (scripts/backup.py) read the same settings as every target: BACKUP_DIR (VAR_DIR/backups),
 # BACKUP_KEEP (full backups kept; empty: all). FileStorage and the ZEO server's FileStorage: repozo
 # plus a snapshot of the blobs; RelStorage: pg_dump/pg_restore. See the README, "Backup and restore".
