@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from benchmarks import zope_env
-from benchmarks.run import emit
+from benchmarks.results import emit
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
 

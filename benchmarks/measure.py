@@ -30,7 +30,7 @@ import transaction
 
 from benchmarks import municipality
 from benchmarks import zope_env
-from benchmarks.run import emit
+from benchmarks.results import emit
 from os2bos_plone.adapters.lookup import activities_of
 from os2bos_plone.classification.reader import by_key
 from os2bos_plone.decisions.competence import required_level
@@ -215,7 +215,7 @@ def remember_upgrade(results, keys=UPGRADE_KEYS):
     upgraded already and report the figures of the run that upgraded it."""
     import json
 
-    from benchmarks.run import STATE
+    from benchmarks.results import STATE
 
     state = json.loads(STATE.read_text())
     state.update({key: results[key] for key in keys})

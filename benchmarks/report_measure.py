@@ -9,7 +9,7 @@ import os
 import time
 
 from benchmarks import zope_env
-from benchmarks.run import emit
+from benchmarks.results import emit
 
 REPORTS = (
     ("expected_payments_3", "csv"),

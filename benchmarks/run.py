@@ -24,14 +24,10 @@ import time
 from datetime import date
 
 from benchmarks import zope_env
-
-RESULT_PREFIX = "BENCH-RESULT "
-STATE = zope_env.BENCH_DIR / "build.json"
-RESULTS = zope_env.BENCH_DIR / "results.json"
-
-
-def emit(result):
-    print(RESULT_PREFIX + json.dumps(result, default=str), flush=True)
+from benchmarks.results import RESULT_PREFIX
+from benchmarks.results import RESULTS
+from benchmarks.results import STATE
+from benchmarks.results import emit
 
 
 def phase_build():
