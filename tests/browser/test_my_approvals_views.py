@@ -79,6 +79,12 @@ def test_an_item_appears_once_for_a_user_with_several_levels(team):  # noqa: F81
     assert [i["url"] for i in items].count(activity.absolute_url()) == 1
     html = render(portal, portal, "bos-my-approvals", LEADER)
     assert html.count(f'href="{activity.absolute_url()}"') == 1
+    # The same at the REST door (GET @bos-my-approvals builds its items with approval_items).
+    from os2bos_plone.services.approvals import approval_items
+
+    login(portal, LEADER)
+    rest = [item["UID"] for item in approval_items(api.user.get_current())]
+    assert rest.count(IUUID(activity)) == 1
 
 
 def test_a_submission_reaches_the_leaders_of_the_cases_team_only(team):  # noqa: F811

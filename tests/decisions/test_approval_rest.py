@@ -60,6 +60,11 @@ def test_team_leader_measure_is_submitted_and_granted_by_the_leader(http):
     waiting = leader.get(f"{leader.base}/@bos-my-approvals").json()
     assert [item["UID"] for item in waiting["items"]] == [activity["UID"]]
     assert waiting["items"][0]["required_level"]["token"] == "teamleder"
+    item = waiting["items"][0]
+    assert item["note"] == "Bør bevilges"
+    assert item["submitted_by_name"] and item["submitted"]
+    assert item["case_sbsys_id"] and item["child"] and item["service"]
+    assert item["total_cost"] == "120000.00"  # monthly_main: 10.000 kr. a month in 2027
     assert other_leader.get(f"{leader.base}/@bos-my-approvals").json()["items_total"] == 0
     assert worker.get(f"{worker.base}/@bos-my-approvals").json()["items_total"] == 0
 

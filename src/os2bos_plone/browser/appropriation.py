@@ -20,7 +20,6 @@ from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
-from Acquisition import aq_base
 from Acquisition import aq_inner
 from Acquisition import aq_parent
 from plone import api
@@ -37,6 +36,7 @@ from os2bos_plone.adapters.lookup import activities_of
 from os2bos_plone.adapters.lookup import appropriation_status
 from os2bos_plone.adapters.lookup import granted_period
 from os2bos_plone.adapters.lookup import status_of
+from os2bos_plone.adapters.lookup import user_name
 from os2bos_plone.browser.base import requested_year
 from os2bos_plone.classification.reader import approval_levels
 from os2bos_plone.classification.reader import by_key
@@ -50,6 +50,7 @@ from os2bos_plone.decisions.competence import user_levels
 from os2bos_plone.decisions.grant import grant
 from os2bos_plone.decisions.parameters import read_parameters
 from os2bos_plone.decisions.reject import reject
+from os2bos_plone.decisions.submit import submission_of
 from os2bos_plone.decisions.submit import submit
 from os2bos_plone.engine import clock
 from os2bos_plone.engine import costs as engine_costs
@@ -150,32 +151,6 @@ def active_levels():
         if obj is None or getattr(obj, "active", True):
             levels.append(level)
     return levels
-
-
-def submission_of(activity):
-    """(actor id, DateTime, comment) of the activity's last ``submit`` in its workflow history,
-    or None: where the case worker's note of the submission is kept (decisions.submit passes
-    it to the transition)."""
-    histories = getattr(aq_base(activity), "workflow_history", None) or {}
-    found = None
-    for history in histories.values():
-        for entry in history or ():
-            if entry.get("action") == "submit" and (
-                found is None or entry.get("time") >= found.get("time")
-            ):
-                found = entry
-    if found is None:
-        return None
-    return found.get("actor"), found.get("time"), found.get("comments") or ""
-
-
-def full_name(user_id):
-    """The user's full name, else the id (a deleted user is still named)."""
-    if not user_id:
-        return ""
-    user = api.user.get(userid=user_id)
-    name = user.getProperty("fullname", "") if user is not None else ""
-    return name or user_id
 
 
 def format_moment(value):
@@ -598,7 +573,7 @@ class AppropriationView(BrowserView):
             result.append(
                 {
                     "title": obj.Title(),
-                    "who": full_name(actor),
+                    "who": user_name(actor),
                     "when": format_moment(moment),
                     "note": comment,
                 }

@@ -4,6 +4,7 @@
 script) is completed by the workflow dispatcher with the same two phases.
 """
 
+from Acquisition import aq_base
 from plone import api
 from plone.uuid.interfaces import IUUID
 from zope.event import notify
@@ -61,3 +62,20 @@ def submit(appropriation, uids, comment="", user=None, today=None):
     if errors:
         return errors, None
     return [], apply_submit(appropriation, objs, comment, today)
+
+
+def submission_of(activity):
+    """(actor id, DateTime, comment) of the activity's last ``submit`` in its workflow history,
+    or None: where the case worker's note of the submission is kept (decisions.submit passes
+    it to the transition)."""
+    histories = getattr(aq_base(activity), "workflow_history", None) or {}
+    found = None
+    for history in histories.values():
+        for entry in history or ():
+            if entry.get("action") == "submit" and (
+                found is None or entry.get("time") >= found.get("time")
+            ):
+                found = entry
+    if found is None:
+        return None
+    return found.get("actor"), found.get("time"), found.get("comments") or ""
