@@ -40,6 +40,9 @@ def post_install(context):
     ensure_groups()
     ensure_containers(portal)
     load_classification_seed()
+    from os2bos_plone.browser.chrome import apply_chrome  # the start page and site title
+
+    apply_chrome(portal)
 
 
 def uninstall(context):
