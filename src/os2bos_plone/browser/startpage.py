@@ -17,10 +17,11 @@ case or activity is woken. Anonymous gets a login prompt and nothing of the prod
 
 The last visit is kept per user in one OOBTree in the site's annotations (a small bucket entry,
 written at most every ``TOUCH_EVERY`` and never by another user's visit): an entry is
-(last seen, the visit before this one). A gap of ``NEW_VISIT_AFTER`` starts a new visit, so
+(last seen, the visit before this one), as POSIX seconds. A gap of ``NEW_VISIT_AFTER`` starts a new visit, so
 reloading the page keeps showing what happened since the previous visit.
 """
 
+from datetime import datetime
 from datetime import timedelta
 from decimal import Decimal
 
@@ -93,6 +94,13 @@ STATUS_TITLES = {
 }
 
 
+def _signed(amount):
+    """ "+1.000,00 kr." for an overrun, "-1.000,00 kr." below the budget; "" for None."""
+    if amount is None:
+        return ""
+    return f"+{format_money(amount)}" if amount > 0 else format_money(amount)
+
+
 # -- the last visit ---------------------------------------------------------------------------
 
 
@@ -105,12 +113,31 @@ def visits(portal, create=False):
     return tree
 
 
+def _stamp(moment):
+    """A moment as stored: POSIX seconds (a datetime's zone does not pickle in the ZODB)."""
+    return None if moment is None else moment.timestamp()
+
+
+def _moment(stamp):
+    return None if stamp is None else datetime.fromtimestamp(stamp, clock.LOCAL_TIMEZONE)
+
+
+def last_visit(portal, user_id):
+    """(last seen, the previous visit) of ``user_id`` as datetimes; (None, None) if never."""
+    tree = visits(portal)
+    last_seen, previous = (tree.get(user_id) if tree is not None else None) or (None, None)
+    return _moment(last_seen), _moment(previous)
+
+
+def set_last_visit(portal, user_id, last_seen, previous=None):
+    visits(portal, create=True)[user_id] = (_stamp(last_seen), _stamp(previous))
+
+
 def record_visit(portal, user_id, request=None, now=None):
     """Record that ``user_id`` sees the start page now; returns the moment of the previous
     visit (None on the first)."""
     now = now or clock.now()
-    tree = visits(portal, create=True)
-    last_seen, previous = tree.get(user_id) or (None, None)
+    last_seen, previous = last_visit(portal, user_id)
     if last_seen is None:
         entry = (now, None)
     elif now - last_seen >= NEW_VISIT_AFTER:
@@ -120,9 +147,10 @@ def record_visit(portal, user_id, request=None, now=None):
         entry = (now, previous)
     else:
         return previous
-    tree[user_id] = entry
+    set_last_visit(portal, user_id, *entry)
     if request is not None:
         # A write on GET: only the visits tree and its buckets, so plone.protect lets it pass.
+        tree = visits(portal)
         safeWrite(tree, request)
         jar = getattr(tree, "_p_jar", None)
         for obj in list(getattr(jar, "_registered_objects", None) or ()):
@@ -362,7 +390,7 @@ class StartPageView(BosView):
             "granted": format_money(granted),
             "expected": format_money(expected),
             "budget": format_money(total_budget) if total_budget is not None else "",
-            "difference": format_money(difference) if difference is not None else "",
+            "difference": _signed(difference),
             "usage": f"{usage:.0f} %" if usage is not None else "",
             "status": status,
             "status_text": self.t(STATUS_TITLES[status]),
