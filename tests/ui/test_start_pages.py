@@ -94,6 +94,7 @@ def test_each_role_lands_on_its_start_page_and_reaches_its_work(
     chrome = page.locator("body").inner_text()
     assert "Powered by Plone" not in chrome
     assert "Sidst opdateret" not in chrome
+    assert "You are now logged in" not in chrome  # Plone's message after login, in Danish
     screen(page, f"start-{username}")
 
     target = page.locator(link)
@@ -126,10 +127,17 @@ def test_the_tabs_lead_to_the_work(page_as, site_url, work):
 
 
 def test_anonymous_sees_only_a_login_prompt(chromium, site_url, screen, work):
+    from os2bos_plone.settings.reader import write
+
+    write(municipality_name="Demo Kommune")  # the site's title and logo follow it
+    transaction.commit()
     context = chromium.new_context(locale="da-DK", viewport={"width": 1400, "height": 1000})
     try:
         page = context.new_page()
         page.goto(site_url)
+        assert "Demo Kommune" in page.title()
+        assert page.locator("#portal-logo img").get_attribute("alt") == "Demo Kommune"
+        assert "Plone" not in page.title()
         content = page.locator("#content").inner_text()
         assert "Log ind" in content
         assert "Start Sidesen" not in content

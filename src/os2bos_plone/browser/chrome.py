@@ -30,7 +30,7 @@ MUNICIPALITY_RECORD = f"{PREFIX}.municipality_name"
 
 def logo_svg(name):
     """An SVG logo showing ``name`` (dark blue text, at least 4.5:1 against white)."""
-    width = max(120, 14 * len(name) + 16)
+    width = max(120, 17 * len(name) + 16)  # bold 24 px: wide letters fit too
     text = escape(name)
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" '

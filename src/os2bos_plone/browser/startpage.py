@@ -17,8 +17,8 @@ case or activity is woken. Anonymous gets a login prompt and nothing of the prod
 
 The last visit is kept per user in one OOBTree in the site's annotations (a small bucket entry,
 written at most every ``TOUCH_EVERY`` and never by another user's visit): an entry is
-(last seen, the visit before this one), as POSIX seconds. A gap of ``NEW_VISIT_AFTER`` starts a new visit, so
-reloading the page keeps showing what happened since the previous visit.
+(last seen, the visit before this one), as POSIX seconds. A gap of ``NEW_VISIT_AFTER`` starts
+a new visit, so reloading the page keeps showing what happened since the previous visit.
 """
 
 from datetime import datetime
