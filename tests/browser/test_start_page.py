@@ -5,6 +5,7 @@ byline. Rendered as given users in-process (integration layer)."""
 
 from datetime import date
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from plone import api
@@ -23,6 +24,7 @@ from os2bos_plone.browser import startpage
 from os2bos_plone.engine import clock
 from tests.builders import add_activity
 from tests.builders import ensure_user
+from tests.builders import internal_main_fields
 from tests.builders import main_fields
 from tests.builders import make_activity
 from tests.builders import make_appropriation
@@ -297,13 +299,30 @@ def test_the_payment_office_sees_this_weeks_and_overdue_payments(users, frozen_t
         **main_fields(payment_day_of_month=20),
     )
     api.content.transition(obj=on_the_20th, transition="grant")
+    internal = make_activity(
+        make_appropriation(case), **internal_main_fields(payment_amount=Decimal("500.00"))
+    )
+    api.content.transition(obj=internal, transition="grant")
+    paid_by_sd = make_activity(
+        make_appropriation(case),
+        **main_fields(
+            service_provider=None,
+            recipient_type="person",
+            recipient_id="0301201234",
+            recipient_name="Carls mor",
+            payment_method="sd",
+        ),
+    )
+    api.content.transition(obj=paid_by_sd, transition="grant")
     login(portal, "sp-finance")
     page, html = render(portal)
     figures = page.payments()
-    # 1 June is due this week; 20 May is overdue; both 9.700,00 kr. at the provider's VAT factor.
-    assert figures["week_count"] == 1
+    # 1 June is due this week: the invoice (9.700,00 kr. at the provider's VAT factor) and the
+    # internal settlement; the SD payment is paid by the system. 20 May is overdue.
+    assert figures["week_count"] == 2
+    assert figures["week_sum"] == "10.200,00 kr."
     assert figures["overdue_count"] == 1
-    assert figures["week_sum"] == figures["overdue_sum"] == "9.700,00 kr."
+    assert figures["overdue_sum"] == "9.700,00 kr."
     assert "period=this_week&amp;paid=unpaid" in html
     overdue_from = (today - timedelta(days=startpage.OVERDUE_DAYS)).isoformat()
     assert f"date_from={overdue_from}" in figures["overdue_url"]

@@ -36,6 +36,7 @@ from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
 from os2bos_plone.adapters.lookup import CASE_TYPE
 from os2bos_plone.browser.base import BosView
 from os2bos_plone.browser.containers import case_totals
+from os2bos_plone.browser.payments import MANUAL_METHODS
 from os2bos_plone.browser.payments import PaymentSearchView
 from os2bos_plone.browser.payments import is_markable
 from os2bos_plone.classification.reader import approval_levels
@@ -329,17 +330,22 @@ class StartPageView(BosView):
     # -- payment office -----------------------------------------------------------------------
 
     def _payments(self, **params):
-        """The payments the payment office registers by hand that the payment search finds
-        with ``params`` (unpaid): (count, sum)."""
-        search = PaymentSearchView(self.portal, self.request)
-        values = {"paid": "unpaid", **params}
-        # The search reads its filters with ``param``: given here instead of the request.
-        search.param = lambda name: values.get(name, "")
-        search.update()
-        if not search.has_result():
-            return None
-        rows = [(p, a) for p, a in search.rows_found if is_markable(a, p)]
-        return len(rows), sum((payment.amount for payment, _a in rows), ZERO)
+        """The unpaid payments the payment office registers by hand (invoice and internal) that
+        the payment search finds with ``params``: (count, sum), None when the search is too
+        large. One search per method, so the catalog leaves out SD and cash activities."""
+        count, total = 0, ZERO
+        for method in MANUAL_METHODS:
+            search = PaymentSearchView(self.portal, self.request)
+            values = {"paid": "unpaid", "payment_method": method, **params}
+            # The search reads its filters with ``param``: given here instead of the request.
+            search.param = lambda name, values=values: values.get(name, "")
+            search.update()
+            if not search.has_result():
+                return None
+            rows = [(p, a) for p, a in search.rows_found if is_markable(a, p)]
+            count += len(rows)
+            total += sum((payment.amount for payment, _a in rows), ZERO)
+        return count, total
 
     def payments(self):
         base = f"{self.portal.absolute_url()}/@@bos-payments"
