@@ -48,6 +48,8 @@ def post_install(context):
 def uninstall(context):
     """Removes what install added, except content."""
     portal = api.portal.get()
+    if portal.getLayout() == "bos-start":  # the start page goes with the add-on's layer
+        portal.setLayout(portal.getTypeInfo().default_view)
     for role in PRODUCT_ROLES:
         if api.group.get(groupname=role.group_id) is not None:
             api.group.delete(groupname=role.group_id)
