@@ -292,6 +292,7 @@ def test_the_upgrades_run_on_the_old_site(old_site, monkeypatch):
     )
     assert "bos_status" not in catalog.schema()
     assert "bos_payment_rate" in catalog.indexes()  # 1007
+    assert old_site.getLayout() == "bos-start"  # 1008
     # The catalog answers as before, from the brains' remaining columns.
     cases = brains(old_site, CASE_TYPE)
     assert cases and all(brain.bos_sbsys_id for brain in cases)

@@ -50,3 +50,9 @@ class TestSetupUninstall:
     def test_content_kept(self, uninstalled_addon):
         assert "sager" in uninstalled_addon.objectIds()
         assert "regelmotor" in uninstalled_addon.objectIds()
+
+
+def test_the_start_page_and_the_tabs_go(uninstalled_addon):
+    assert uninstalled_addon.getLayout() != "bos-start"
+    tabs = api.portal.get_tool("portal_actions").portal_tabs.objectIds()
+    assert not [tab for tab in tabs if tab.startswith("bos_")]

@@ -34,6 +34,7 @@ def test_the_step_is_registered(manager):
         (("1004",), ("1005",)),
         (("1005",), ("1006",)),
         (("1006",), ("1007",)),
+        (("1007",), ("1008",)),
     ]
 
 
@@ -83,7 +84,7 @@ def test_upgrade_adds_and_fills_the_column(manager, monkeypatch):
     monkeypatch.setattr(v1005, "checkpoint", lambda: None)  # on through 1005: no commit
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1007",)  # and on through 1007
+    assert setup.getLastVersionForProfile(PROFILE) == ("1008",)  # and on through 1008
     assert COLUMN in catalog.schema()
     assert checkpoints
     assert any("sager" in message for message in messages)

@@ -23,8 +23,9 @@ def test_the_step_is_registered(manager):
         (("1004",), ("1005",)),
         (("1005",), ("1006",)),
         (("1006",), ("1007",)),
+        (("1007",), ("1008",)),
     ]
-    assert setup.getVersionForProfile(PROFILE) == "1007"
+    assert setup.getVersionForProfile(PROFILE) == "1008"
 
 
 def _as_1004_left_it(portal):
@@ -89,7 +90,7 @@ def test_upgrade_scopes_the_readers(manager, monkeypatch):
     setup.setLastVersionForProfile(PROFILE, "1004")
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1007",)  # and on to 1007
+    assert setup.getLastVersionForProfile(PROFILE) == ("1008",)  # and on to 1008
     assert READER in portal.valid_roles()
     workflows = api.portal.get_tool("portal_workflow")
     for workflow_id in v1005.WORKFLOWS:

@@ -18,8 +18,9 @@ def test_the_step_is_registered(manager):
     assert [(step["source"], step["dest"]) for step in steps] == [
         (("1005",), ("1006",)),
         (("1006",), ("1007",)),
+        (("1007",), ("1008",)),
     ]
-    assert setup.getVersionForProfile(PROFILE) == "1007"
+    assert setup.getVersionForProfile(PROFILE) == "1008"
 
 
 def test_upgrade_registers_the_records_and_the_configlet(manager):
@@ -34,7 +35,7 @@ def test_upgrade_registers_the_records_and_the_configlet(manager):
 
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1007",)  # and on to 1007
+    assert setup.getLastVersionForProfile(PROFILE) == ("1008",)  # and on to 1008
     assert all(f"{PREFIX}.{name}" in registry.records for name in FIELD_NAMES)
     assert registry[f"{PREFIX}.account_unknown"] == "UKENDT"
     assert "bos-settings" in [action.getId() for action in panel.listActions()]

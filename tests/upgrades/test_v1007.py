@@ -19,8 +19,11 @@ PROFILE = "os2bos_plone:default"
 def test_the_step_is_registered(manager):
     setup = api.portal.get_tool("portal_setup")
     steps = listUpgradeSteps(setup, PROFILE, "1006")
-    assert [(step["source"], step["dest"]) for step in steps] == [(("1006",), ("1007",))]
-    assert setup.getVersionForProfile(PROFILE) == "1007"
+    assert [(step["source"], step["dest"]) for step in steps] == [
+        (("1006",), ("1007",)),
+        (("1007",), ("1008",)),
+    ]
+    assert setup.getVersionForProfile(PROFILE) == "1008"
 
 
 def test_the_index_is_added_and_filled(manager, monkeypatch):
@@ -45,7 +48,7 @@ def test_the_index_is_added_and_filled(manager, monkeypatch):
 
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1007",)
+    assert setup.getLastVersionForProfile(PROFILE) == ("1008",)  # and on to 1008
     found = catalog.unrestrictedSearchResults(bos_payment_rate=rate.UID)
     assert [brain.UID for brain in found] == [priced.UID()]
     assert fixed.UID() not in [brain.UID for brain in found]

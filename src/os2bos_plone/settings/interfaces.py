@@ -64,6 +64,17 @@ class IBosSettings(Interface):
         digits(3, "Kommunenummeret"),
     )
 
+    letter_sender = schema.Text(
+        title=_("The letters' sender"),
+        description=_(
+            "Printed as the sender of grant letters: the municipality, the department and its "
+            "address, one line each."
+        ),
+        required=False,
+        default="",
+        missing_value="",
+    )
+
     prisme_org_unit = _line(
         _("PRISME organisation unit"),
         _("Four digits; field 02 of the payment file."),

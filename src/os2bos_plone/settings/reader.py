@@ -20,6 +20,7 @@ FIELD_NAMES = tuple(name for name, _field in getFieldsInOrder(IBosSettings))
 class Settings:
     municipality_name: str = ""
     municipality_number: str = ""
+    letter_sender: str = ""
     prisme_org_unit: str = ""
     prisme_machine_number: str = ""
     account_department: str = ""

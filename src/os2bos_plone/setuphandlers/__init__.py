@@ -40,11 +40,16 @@ def post_install(context):
     ensure_groups()
     ensure_containers(portal)
     load_classification_seed()
+    from os2bos_plone.browser.chrome import apply_chrome  # the start page and site title
+
+    apply_chrome(portal)
 
 
 def uninstall(context):
     """Removes what install added, except content."""
     portal = api.portal.get()
+    if portal.getLayout() == "bos-start":  # the start page goes with the add-on's layer
+        portal.setLayout(portal.getTypeInfo().default_view)
     for role in PRODUCT_ROLES:
         if api.group.get(groupname=role.group_id) is not None:
             api.group.delete(groupname=role.group_id)
