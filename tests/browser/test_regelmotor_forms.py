@@ -133,6 +133,9 @@ def test_the_form_shows_one_list(admin):
     assert "form.widgets.approval_rules" not in html
     assert "Tilføj række" in html and "Slet række" in html
     assert "Add row" not in text_of(html)
+    # Each cell is named by its column and row (the column headings are no label of the cells).
+    assert 'title="Nøgle, række 1"' in html
+    assert 'title="Afsnit, række 2"' in html
 
 
 def test_unknown_list_is_not_found(admin):
