@@ -121,6 +121,22 @@ def test_the_full_edit_form_loads_the_teams_too(manager):
     assert fields["form.widgets.teams.0.widgets.key"] == manager["regelmotor"].teams[0]["key"]
 
 
+def test_the_full_edit_form_saves_a_rule_without_retyping_the_teams(admin):
+    """The symptom: saving an approval rule on the full edit form failed on every team row."""
+    regelmotor = admin["regelmotor"]
+    teams = [(row["key"], row["title"], row.get("unit")) for row in regelmotor.teams]
+    request = _request(admin)
+    fields = submitted_fields(api.content.get_view("edit", regelmotor, request)(), prefix="form.")
+    fields["form.widgets.approval_rules.1.widgets.min_annual_cost"] = "260.000,00"
+    request = _request(admin, {**fields, "form.buttons.save": "Gem"}, method="POST")
+    page = api.content.get_view("edit", regelmotor, request)
+    page()
+    assert not page.form_instance.widgets.errors
+    assert not any(group.widgets.errors for group in page.form_instance.groups)
+    assert regelmotor.approval_rules[1]["min_annual_cost"] == Decimal("260000")
+    assert [(row["key"], row["title"], row.get("unit")) for row in regelmotor.teams] == teams
+
+
 # -- one list saved alone ------------------------------------------------------------------------
 
 
