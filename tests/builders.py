@@ -645,3 +645,44 @@ def text_of(html):
     text = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
     text = re.sub(r"<[^>]+>", " ", text)
     return re.sub(r"\s+", " ", text)
+
+
+def submitted_fields(html, prefix="form."):
+    """What a browser submits from the form fields named ``prefix...`` in ``html``, in the shape
+    request.form has after ZPublisher (``:list`` names as lists, unchecked boxes absent; a data
+    grid's hidden template row ``.TT.`` is submitted too, as the browser does)."""
+    from html.parser import HTMLParser
+
+    fields = {}
+
+    def put(name, value):
+        if name.endswith(":list"):
+            fields.setdefault(name[: -len(":list")], []).append(value)
+        else:
+            fields[name] = value
+
+    class Parser(HTMLParser):
+        select = None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            name = attrs.get("name") or ""
+            if tag == "select" and name.startswith(prefix):
+                self.select = name
+                if name.endswith(":list"):
+                    fields.setdefault(name[: -len(":list")], [])
+            elif tag == "option" and self.select and "selected" in attrs:
+                put(self.select, attrs.get("value", ""))
+            elif tag in ("input", "textarea") and name.startswith(prefix):
+                kind = attrs.get("type", "text")
+                if kind in ("checkbox", "radio") and "checked" not in attrs:
+                    return
+                if kind not in ("submit", "button"):
+                    put(name, attrs.get("value", ""))
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.select = None
+
+    Parser().feed(html)
+    return fields

@@ -30,6 +30,15 @@ LISTS = (
     ("payment_date_exclusions", _("Extra non-payment dates"), "payment_lists"),
 )
 
+# Each list is edited on its own form (regelmotor_forms.py), which keeps the other lists as
+# they are; the full edit form stays reachable (it also holds the payment plan limits).
+LIST_FORM_VIEW = "bos-regelmotor-edit"
+
+
+def list_form_url(context, name):
+    """The address of the form that edits the list ``name`` alone."""
+    return f"{context.absolute_url()}/@@{LIST_FORM_VIEW}?list={name}"
+
 
 class RegelmotorOverviewView(BrowserView):
     def current_kind(self):
@@ -38,6 +47,9 @@ class RegelmotorOverviewView(BrowserView):
 
     def can_edit(self):
         return api.user.has_permission("Modify portal content", obj=self.context)
+
+    def full_edit_url(self):
+        return f"{self.context.absolute_url()}/edit"
 
     def can_add(self):
         return api.user.has_permission("os2bos_plone: Add Classification", obj=self.context)
@@ -62,9 +74,9 @@ class RegelmotorOverviewView(BrowserView):
                 "name": name,
                 "title": title,
                 "count": len(list_rows(name)),
-                "edit_url": f"{self.context.absolute_url()}/edit#autotoc-item-autotoc-{fieldset}",
+                "edit_url": list_form_url(self.context, name),
             }
-            for name, title, fieldset in LISTS
+            for name, title, _fieldset in LISTS
         ]
 
     def rows(self):

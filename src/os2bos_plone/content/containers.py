@@ -82,13 +82,24 @@ class IKeyTitleRow(Interface):
     active = schema.Bool(title=_("Active"), default=True, required=False)
 
 
-class IUnitRow(IKeyTitleRow):
+# A data grid row schema declares every column itself: the datagridfield's row converter reads
+# only the schema's own fields (namesAndDescriptions()), so columns inherited from another row
+# schema loaded as empty required cells and were dropped on save.
+
+
+class IUnitRow(Interface):
     """An afsnit: its leader reads the cases of the afsnit's teams (security.localroles)."""
 
+    key = schema.ASCIILine(title=_("Key"))
+    title = schema.TextLine(title=_("Name"))
+    active = schema.Bool(title=_("Active"), default=True, required=False)
     leader = schema.TextLine(title=_("Leader (user name)"), required=False)
 
 
-class ITeamRow(IKeyTitleRow):
+class ITeamRow(Interface):
+    key = schema.ASCIILine(title=_("Key"))
+    title = schema.TextLine(title=_("Name"))
+    active = schema.Bool(title=_("Active"), default=True, required=False)
     leader = schema.TextLine(title=_("Leader (user name)"), required=False)
     unit = schema.Choice(
         title=_("Unit"), vocabulary="os2bos_plone.vocabularies.Units", required=False
