@@ -356,3 +356,16 @@ def test_the_case_view_lists_the_letters_newest_first(manager):
     first = section.index("-1.pdf/@@download/file")
     second = section.index("-2.pdf/@@download/file")
     assert second < first
+
+
+def test_the_sender_of_the_settings_heads_the_letter(manager):
+    api.portal.set_registry_record("os2bos_plone.settings.municipality_name", "Testrup Kommune")
+    api.portal.set_registry_record(
+        "os2bos_plone.settings.letter_sender",
+        "Testrup Kommune\nBørne- og Familieafdelingen\nRådhustorvet 1, 9999 Testrup",
+    )
+    case, _appropriation, _main, _supplementary = _granted_case(manager)
+    [letter] = _letters(case)
+    text = pdf_text(letter.file.data)
+    assert text.startswith("Testrup Kommune")
+    assert "Børne- og Familieafdelingen\nRådhustorvet 1, 9999 Testrup" in text

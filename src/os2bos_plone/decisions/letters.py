@@ -91,16 +91,17 @@ def _term_title(vocabulary_name, value, context):
         return str(value)
 
 
-def municipality_name():
-    """The sender of letters: the settings' letter sender, else the municipality's name (both
-    in the control panel), else the site title."""
+def sender_lines():
+    """The sender of letters, one line each: the settings' letter sender (the municipality, the
+    department, its address), else the municipality's name, else the site title."""
     settings = read_settings()
-    name = getattr(settings, "letter_sender", "") or settings.municipality_name
-    if name:
-        return name
-    return api.portal.get_registry_record("plone.site_title", default=None) or (
-        api.portal.get().Title()
+    lines = [line.strip() for line in (settings.letter_sender or "").splitlines() if line.strip()]
+    if lines:
+        return lines
+    name = settings.municipality_name or (
+        api.portal.get_registry_record("plone.site_title", default=None) or api.portal.get().Title()
     )
+    return [name]
 
 
 def _level_title(key):
@@ -226,9 +227,11 @@ def letter_data(appropriation, granted, decision):
     if not decision_data.get("approval_level_title"):
         decision_data["approval_level_title"] = _level_title(decision.get("approval_level"))
     municipalities = "os2bos_plone.vocabularies.Municipalities"
+    sender = sender_lines()
     return {
         "version": DATA_VERSION,
-        "municipality": municipality_name(),
+        "municipality": sender[0],
+        "sender": sender[1:],
         "date": today.isoformat(),
         "year": today.year,
         "appropriation": {
@@ -495,6 +498,11 @@ def render_letter(data, compress=True):
     pdf = LetterPDF(data)
     pdf.set_compression(compress)
     pdf.add_page()
+    if data.get("sender"):
+        pdf.set_font(FONT, "", 9)
+        for line in data["sender"]:
+            pdf.cell(0, 4.5, pdf_text(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(2)
     case = data.get("case") or {}
     pdf.row("Sagsbehandler", case.get("case_worker_name"))
     pdf.row("CPR-nummer", case.get("cpr_number"))
