@@ -190,6 +190,10 @@ def screen_timings(app, portal):
         "screen_activity": lambda: render(portal, "bos-activity-view", activity),
         "screen_payments_month": lambda: render(portal, "bos-payments", period="this_month"),
         "screen_payments_cpr": lambda: render(portal, "bos-payments", period="all", cpr=cpr),
+        # As the site administrator: every section of the start page, and every expected
+        # activity of the municipality awaiting a decision.
+        "screen_start": lambda: render(portal, "bos-start"),
+        "screen_approvals": lambda: render(portal, "bos-my-approvals"),
     }
     results = {
         "screen_case_activities": sum(len(activities_of(grant)) for grant in case.objectValues())

@@ -237,6 +237,8 @@ SCREENS = (
     ("screen_activity", "activity view of the two-year daily activity (730 payments)"),
     ("screen_payments_month", "payment search, this month, all cases"),
     ("screen_payments_cpr", "payment search, one CPR number, all dates"),
+    ("screen_start", "start page (all sections: the administrator)"),
+    ("screen_approvals", "Til godkendelse, every expected activity (the administrator)"),
 )
 
 
@@ -254,6 +256,8 @@ def screens_section(measured):
         "|---|---|---|",
     ]
     for name, title in SCREENS:
+        if f"{name}_ms" not in measured:  # measured before the screen existed
+            continue
         lines.append(
             f"| {title} | {_inproc(measured, name)} | {_ms(measured[name + '_first_ms'])} |"
         )

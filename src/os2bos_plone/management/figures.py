@@ -69,9 +69,14 @@ _cache = {}
 def _catalog_stamp():
     catalog = api.portal.get_tool("portal_catalog")
     counter = catalog.getCounter() if hasattr(catalog, "getCounter") else 0
+    length = getattr(catalog, "_counter", None)
+    if getattr(length, "_p_changed", False):
+        # This transaction changed the catalog and has not committed: what it sees is its own,
+        # and another transaction (or the next test) reaches the same counter with other data.
+        return None
     # The serial of the counter's last committed state: a counter value reached again after an
     # aborted transaction belongs to another state of the catalog.
-    serial = getattr(getattr(catalog, "_counter", None), "_p_serial", None)
+    serial = getattr(length, "_p_serial", None)
     portal = api.portal.get()
     path = "/".join(portal.getPhysicalPath())
     return (path, counter, serial, int(time.time() // CACHE_SECONDS))
@@ -81,6 +86,8 @@ def _cached(name, key, compute, stamp=None):
     """``compute()`` once per catalog change (and at most CACHE_SECONDS old), per ``key``; or
     once per ``stamp`` when the caller knows better what the result depends on."""
     stamp = stamp or _catalog_stamp()
+    if stamp is None:
+        return compute()
     full_key = (name, stamp, key)
     with _cache_lock:
         if full_key in _cache:
