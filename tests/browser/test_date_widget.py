@@ -7,9 +7,9 @@ from z3c.form.converter import FormatterValidationError
 
 from os2bos_plone.browser.widgets import DanishDateConverter
 from os2bos_plone.browser.widgets import DanishDateWidget
+from os2bos_plone.content.activity import IActivity
 from os2bos_plone.engine.formatting import MSG_DATE_FORMAT
 from os2bos_plone.engine.formatting import parse_date_da
-from os2bos_plone.content.activity import IActivity
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,18 @@ def test_the_converter_shows_and_reads_the_danish_style(portal):
     with pytest.raises(FormatterValidationError) as raised:
         converter.toFieldValue("april")
     assert raised.value.args[0] == MSG_DATE_FORMAT
+
+
+def test_a_year_is_shown_and_read_without_a_thousands_separator(portal):
+    from z3c.form.browser.text import TextWidget
+    from z3c.form.interfaces import IDataConverter
+    from zope.component import getMultiAdapter
+
+    from os2bos_plone.content.budget import IBudget
+
+    field = IBudget["year"]
+    converter = getMultiAdapter((field, TextWidget(portal.REQUEST)), IDataConverter)
+    assert converter.toWidgetValue(2026) == "2026"
+    assert converter.toFieldValue(" 2027 ") == 2027
+    with pytest.raises(FormatterValidationError, match="fire cifre"):
+        converter.toFieldValue("2.026")

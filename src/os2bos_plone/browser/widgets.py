@@ -17,6 +17,7 @@ from zope.interface import implementer
 from zope.interface import implementer_only
 from zope.schema.interfaces import IDate
 
+from os2bos_plone.content.budget import IYear
 from os2bos_plone.engine.formatting import format_date_short
 from os2bos_plone.engine.formatting import parse_date_da
 from os2bos_plone.interfaces import IOs2BosPloneLayer
@@ -55,3 +56,22 @@ class DanishDateConverter(BaseDataConverter):
         except ValueError as error:
             raise FormatterValidationError(str(error), value) from error
         return self.field.missing_value if parsed is None else parsed
+
+
+MSG_YEAR = "Skriv året med fire cifre, fx 2027."
+
+
+@adapter(IYear, ITextWidget)
+class YearConverter(BaseDataConverter):
+    """A year as 2027 ("År: 2.026" was the number format's thousands separator)."""
+
+    def toWidgetValue(self, value):
+        return "" if value is self.field.missing_value or value is None else str(value)
+
+    def toFieldValue(self, value):
+        value = (value or "").strip()
+        if not value:
+            return self.field.missing_value
+        if not (value.isdigit() and len(value) == 4):
+            raise FormatterValidationError(MSG_YEAR, value)
+        return int(value)
