@@ -14,6 +14,16 @@ def test_role_titles_in_danish(portal):
     assert translate("BOS management", domain="plone", target_language="da") == "BOS Ledelse"
 
 
+def test_the_kind_of_a_status_message_is_danish(portal):
+    """Plone prints "Error:" before an error message; untranslated in plone.app.locales."""
+    for msgid, danish in (
+        ("statusmessage_mtype_error", "Fejl:"),
+        ("statusmessage_mtype_info", "Til orientering:"),
+        ("statusmessage_mtype_warning", "Advarsel:"),
+    ):
+        assert translate(msgid, domain="plone", target_language="da") == danish
+
+
 def test_every_message_of_the_code_has_a_danish_translation():
     """A msgid in the Python code without a Danish default is in the Danish catalogue (a
     changed English msgid showed English help text on the case form)."""

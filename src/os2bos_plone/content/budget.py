@@ -105,9 +105,7 @@ class Year(schema.Int):
 
 
 class IBudget(model.Schema):
-    year = Year(
-        title=_("Year"), min=2000, max=2100, defaultFactory=next_free_year, required=True
-    )
+    year = Year(title=_("Year"), min=2000, max=2100, defaultFactory=next_free_year, required=True)
     directives.widget("lines", DataGridFieldFactory, auto_append=False)
     lines = schema.List(
         title=_("Budget lines"),
