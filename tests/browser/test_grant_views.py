@@ -232,8 +232,10 @@ def test_case_worker_without_competence_gets_the_danish_error(team):
         approval_level="egenkompetence",
         **{"form.buttons.grant": "1"},
     )
-    assert messages[0] == "Intet er ændret. Ret venligst følgende:"
-    assert any("»Teamleder«" in message for message in messages[1:]), messages
+    # One box: the introduction, then what to correct.
+    [message] = messages
+    assert message.startswith("Intet er ændret. Ret venligst følgende: ")
+    assert "»Teamleder«" in message, message
     assert state(activity) == "draft"
     assert not activity.approval_level
 
@@ -250,9 +252,10 @@ def test_every_broken_rule_is_shown(team):
         approval_level="",
         **{"form.buttons.grant": "1"},
     )
-    # no level and no activity: both rules reported at once
-    assert "Angiv venligst bevillingskompetence" in messages
-    assert len(messages) >= 3, messages
+    # no level and no activity: both rules reported at once, in one box
+    [message] = messages
+    assert "Angiv venligst bevillingskompetence" in message, message
+    assert "Vælg mindst én ydelse, der skal bevilges." in message, message
 
 
 def test_submitted_measure_is_granted_by_the_team_leader(team):
@@ -317,7 +320,7 @@ def test_team_leader_rejects_a_submitted_measure_with_a_reason(team):
         note="Nej",
         **{"form.buttons.reject": "1"},
     )
-    assert messages[0] == "Intet er ændret. Ret venligst følgende:"
+    assert messages[0].startswith("Intet er ændret. Ret venligst følgende: ")
     assert state(activity) == "expected"
     # the team leader sees the button; without a reason nothing changes
     assert "Afvis valgte" in render(portal, appropriation, "bos-appropriation-view", LEADER)
@@ -331,8 +334,7 @@ def test_team_leader_rejects_a_submitted_measure_with_a_reason(team):
         **{"form.buttons.reject": "1"},
     )
     assert messages == [
-        "Intet er ændret. Ret venligst følgende:",
-        "Angiv en begrundelse for afvisningen",
+        "Intet er ændret. Ret venligst følgende: Angiv en begrundelse for afvisningen",
     ]
     assert state(activity) == "expected"
     messages, _location = post(
@@ -358,7 +360,8 @@ def test_team_leader_rejects_a_submitted_measure_with_a_reason(team):
         note="Igen",
         **{"form.buttons.reject": "1"},
     )
-    assert "afventer ikke godkendelse og kan ikke afvises" in messages[1]
+    [message] = messages
+    assert "afventer ikke godkendelse og kan ikke afvises" in message, message
 
 
 def test_committee_level_needs_meeting_date_and_reference(team):
@@ -503,8 +506,10 @@ def test_adjustment_errors_are_shown_and_nothing_is_created(team):
         start_date=(clock.today() - timedelta(days=30)).isoformat(),
         **{"form.buttons.adjust": "1"},
     )
-    assert messages[0] == "Der er ikke lavet nogen justering. Ret venligst følgende:"
-    assert len(messages) >= 2
+    # One box: the introduction followed by what to correct (a start in the past).
+    [message] = messages
+    intro = "Der er ikke lavet nogen justering. Ret venligst følgende: "
+    assert message.startswith(intro) and len(message) > len(intro), message
     assert location == original.absolute_url()
     assert existing_adjustment(original) is None
 

@@ -8,6 +8,8 @@ all. At 12.000 kr. it shows 11.640,00 kr. this year and 69.840,00 kr. in all; th
 costs the same. The edit form of the draft shows the same preview at once.
 """
 
+from datetime import date
+
 import pytest
 import transaction
 from plone import api
@@ -155,7 +157,7 @@ def test_the_form_shows_the_plan_fields_fills_the_recipient_and_returns_to_the_g
     """Only the fields of the chosen payment type, cost type and frequency show; the grant's
     first activity is its main activity; a provider fills in the recipient; from the first
     field to Gem the keyboard stops only at the fields of a monthly fixed plan, each with a
-    visible focus."""
+    visible focus, fewer than 20 of them."""
     from playwright.sync_api import expect
 
     worker, appropriation = worker_appropriation
@@ -199,8 +201,8 @@ def test_the_form_shows_the_plan_fields_fills_the_recipient_and_returns_to_the_g
     screen(page, "activity-add-monthly-fixed")
 
     page.get_by_label("Ydelse", exact=True).select_option(label="Familiebehandling")
-    page.fill("#form-widgets-start_date", f"{YEAR}-12-01")
-    page.fill("#form-widgets-end_date", f"{YEAR + 1}-05-31")
+    page.fill("#form-widgets-start_date", f"1.12.{YEAR}")  # typed the Danish way
+    page.fill("#form-widgets-end_date", f"31.05.{YEAR + 1}")
     page.fill("#form-widgets-payment_day_of_month", "1")
     page.fill("#form-widgets-payment_amount", "10.000")
     page.locator("#form-widgets-service_provider").select_option(label=PROVIDER)
@@ -233,8 +235,9 @@ def test_the_form_shows_the_plan_fields_fills_the_recipient_and_returns_to_the_g
             break
         page.keyboard.press("Tab")
         stops += 1
-    # Every stop is a field this plan uses, in the form's order; nothing hidden takes a stop.
-    # (The two native date fields take four stops each: day, month, year and the calendar.)
+    # Fewer than 20 stops, each a field this plan uses, in the form's order; nothing hidden
+    # takes a stop (the dates are one text field each: widgets.DanishDateWidget).
+    assert stops < 20, stops
     order = list(dict.fromkeys(stop["id"].removeprefix("form-widgets-") for stop in seen))
     assert order == [
         "service",
@@ -265,3 +268,11 @@ def test_the_form_shows_the_plan_fields_fills_the_recipient_and_returns_to_the_g
     assert activity.activity_type == "main"
     assert (activity.recipient_id, activity.payment_method) == (PROVIDER_CVR, "invoice")
     assert activity.payment_units is None and activity.payment_rate in (None, "")
+    assert (activity.start_date, activity.end_date) == (date(YEAR, 12, 1), date(YEAR + 1, 5, 31))
+    page.goto(f"{activity.absolute_url()}/@@edit")
+    expect(page.locator("#form-widgets-start_date")).to_have_value(f"01.12.{YEAR}")
+    page.fill("#form-widgets-end_date", "31.02.2028")
+    page.get_by_role("button", name="Gem").click()
+    expect(page.locator("#formfield-form-widgets-end_date")).to_contain_text(
+        "Datoen 31.02.2028 findes ikke."
+    )

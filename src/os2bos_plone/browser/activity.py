@@ -337,9 +337,8 @@ class ActivityView(BosView):
                 errors = [item.message for item in error.errors]
         if errors:
             intro = _("No adjustment was made. Please correct the following:")
-            messages.add(self.t(intro), "error")
-            for error in errors:
-                messages.add(error, "error")
+            # One message: the errors follow their introduction in the same box.
+            messages.add(" ".join([self.t(intro), *errors]), "error")
             self.request.response.redirect(self.context.absolute_url())
             return ""
         messages.add(

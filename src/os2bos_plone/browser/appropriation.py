@@ -738,9 +738,9 @@ class AppropriationView(BrowserView):
         else:
             errors, done = self._submit(uids, note)
         if errors:
-            messages.add(self.t(_("Nothing was changed. Please correct the following:")), "error")
-            for error in errors:
-                messages.add(error, "error")
+            intro = self.t(_("Nothing was changed. Please correct the following:"))
+            # One message: the errors follow their introduction in the same box.
+            messages.add(" ".join([intro, *errors]), "error")
         else:
             messages.add(done, "info")
         self.request.response.redirect(f"{self.context.absolute_url()}?year={self.year}")

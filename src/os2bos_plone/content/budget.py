@@ -22,6 +22,7 @@ from zope.interface import implementer
 from zope.interface import invariant
 from zope.interface import provider
 from zope.schema.interfaces import IContextAwareDefaultFactory
+from zope.schema.interfaces import IInt
 
 from os2bos_plone import _
 from os2bos_plone.content.constraints import context_of
@@ -94,10 +95,17 @@ def line_errors(lines):
     return errors
 
 
+class IYear(IInt):
+    """A year: shown and typed as 2026, never as a number with a thousands separator."""
+
+
+@implementer(IYear)
+class Year(schema.Int):
+    pass
+
+
 class IBudget(model.Schema):
-    year = schema.Int(
-        title=_("Year"), min=2000, max=2100, defaultFactory=next_free_year, required=True
-    )
+    year = Year(title=_("Year"), min=2000, max=2100, defaultFactory=next_free_year, required=True)
     directives.widget("lines", DataGridFieldFactory, auto_append=False)
     lines = schema.List(
         title=_("Budget lines"),

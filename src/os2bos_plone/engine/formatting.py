@@ -17,6 +17,7 @@ from os2bos_plone.engine.money import format_number
 
 __all__ = [
     "MONTH_NAMES",
+    "parse_date_da",
     "describe_plan",
     "format_amount",
     "format_date",
@@ -150,3 +151,31 @@ def describe_plan(
     if text is None:
         raise ValueError(f"unknown payment frequency: {frequency!r}")
     return text
+
+
+MSG_DATE_FORMAT = "Skriv datoen som dd.mm.åååå, fx 01.12.2026."
+MSG_DATE_INVALID = "Datoen {text} findes ikke."
+_DANISH_DATE = re.compile(r"^(\d{1,2})[.\-/ ](\d{1,2})[.\-/ ](\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DIGITS_DATE = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
+
+
+def parse_date_da(text: str) -> date | None:
+    """A date as a Danish user types it: "1.12.2026", "01.12.2026", "1-12-2026", "01122026",
+    or the ISO form "2026-12-01" (what a browser or a script sends). Empty text gives None;
+    anything else raises ValueError with a Danish message."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    match = _DANISH_DATE.match(text) or _DIGITS_DATE.match(text)
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+    else:
+        match = _ISO_DATE.match(text)
+        if not match:
+            raise ValueError(MSG_DATE_FORMAT)
+        year, month, day = (int(part) for part in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(MSG_DATE_INVALID.format(text=text)) from None

@@ -108,6 +108,24 @@
       return /^-?\d+(\.\d+)?$/.test(plain) ? plain : value;
     }
 
+    // Dates are typed in the Danish style (browser/widgets.py: 01.12.2026, 1.12.2026,
+    // 01122026, 2026-12-01); the service reads ISO dates. Text that is no date goes as typed,
+    // so the service names the field.
+    function isoDate(text) {
+      if (text === null || text === undefined) {
+        return null;
+      }
+      var value = String(text).trim();
+      var match = /^(\d{1,2})[.\-/ ](\d{1,2})[.\-/ ](\d{4})$/.exec(value) || /^(\d{2})(\d{2})(\d{4})$/.exec(value);
+      if (match) {
+        var pad = function (part) {
+          return part.length === 1 ? "0" + part : part;
+        };
+        return match[3] + "-" + pad(match[2]) + "-" + pad(match[1]);
+      }
+      return value === "" ? null : value;
+    }
+
     function rows(fieldName) {
       var byIndex = {};
       Array.prototype.forEach.call(form.elements, function (input) {
@@ -117,7 +135,8 @@
         }
         var row = (byIndex[match[2]] = byIndex[match[2]] || {});
         var value = String(input.value || "").trim();
-        row[match[3]] = match[3] === "amount" ? amount(value) : value || null;
+        var key = match[3];
+        row[key] = key === "amount" ? amount(value) : /date/.test(key) ? isoDate(value) : value || null;
       });
       return Object.keys(byIndex)
         .sort(function (a, b) {
@@ -140,6 +159,9 @@
       });
       AMOUNT_FIELDS.forEach(function (name) {
         data[name] = amount(valueOf(name));
+      });
+      ["start_date", "end_date", "payment_date"].forEach(function (name) {
+        data[name] = isoDate(valueOf(name));
       });
       ROW_FIELDS.forEach(function (name) {
         data[name] = rows(name);
