@@ -5,6 +5,7 @@
   .venv/bin/python -m benchmarks.run measure    # in-process timings on an existing build
   .venv/bin/python -m benchmarks.run http       # timings over HTTP (runwsgi, one thread)
   .venv/bin/python -m benchmarks.run reports    # the payment and case reports (one process each)
+  .venv/bin/python -m benchmarks.run jobs       # the other nightly jobs (they commit)
   .venv/bin/python -m benchmarks.run report     # docs/performance.md again from the last results
 
 Environment: BENCH_CASES (2000), BENCH_REPEAT (15 repetitions per median), BENCH_REUSE=1 (keep an
@@ -169,8 +170,19 @@ def main(argv):
             from benchmarks.report_measure import phase_report
 
             return phase_report(argv[2], argv[3])
+        if argv[1] == "report-job":
+            from benchmarks.jobs_measure import phase_job
+
+            return phase_job(argv[2])
         if argv[1] == "reports":
             return print(json.dumps(run_reports(), indent=1))
+        if argv[1] == "jobs":
+            jobs = run_jobs()
+            if RESULTS.exists():
+                results = json.loads(RESULTS.read_text())
+                results["jobs"] = jobs
+                RESULTS.write_text(json.dumps(results, indent=1))
+            return print(json.dumps(jobs, indent=1))
         if argv[1] in phases:
             return phases[argv[1]]()
     from benchmarks.report import write_report
@@ -178,18 +190,30 @@ def main(argv):
     if len(argv) > 1 and argv[1] == "report":
         results = json.loads(RESULTS.read_text())
         return write_report(
-            results["build"], results["measure"], results["http"], results.get("reports")
+            results["build"],
+            results["measure"],
+            results["http"],
+            results.get("reports"),
+            results.get("jobs"),
         )
     build = reusable_build() or run_phase("build")
     measured = run_phase("measure")
     over_http = run_phase("http")
     reports = run_reports()
+    jobs = run_jobs()
     RESULTS.write_text(
         json.dumps(
-            {"build": build, "measure": measured, "http": over_http, "reports": reports}, indent=1
+            {
+                "build": build,
+                "measure": measured,
+                "http": over_http,
+                "reports": reports,
+                "jobs": jobs,
+            },
+            indent=1,
         )
     )
-    write_report(build, measured, over_http, reports)
+    write_report(build, measured, over_http, reports, jobs)
 
 
 def run_reports():
@@ -197,6 +221,14 @@ def run_reports():
     from benchmarks.report_measure import selected
 
     return [run_phase("report-one", name, fmt) for name, fmt in selected()]
+
+
+def run_jobs():
+    """The other nightly jobs, each in a process of its own (benchmarks/jobs_measure.py); last,
+    because they commit their work."""
+    from benchmarks.jobs_measure import JOBS
+
+    return [run_phase("report-job", name) for name in JOBS]
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ def overview_figures(monkeypatch):
         patch.setattr(management, "_appropriation_monthly", forbidden)
         patch.setattr(management, "cost_input", forbidden)
         overview = collect(YEAR)
-    assert overview.monthly_source == "catalog"
+    assert overview.monthly_source == "ledger"
     this_year = f"{YEAR}-"
     months = {
         month: values[1]

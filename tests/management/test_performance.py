@@ -96,7 +96,7 @@ def test_renders_from_metadata_with_many_activities(manager):
         "(best of 3 each)"
     )
     assert overview.activities == made
-    assert overview.monthly_source == "catalog"
+    assert overview.monthly_source == "ledger"
     expected = sum(Decimal(1000 + n % 50 * 100) * 13 for n in range(made))
     assert overview.totals[1] == expected
     assert sum(e for _g, e in (overview.monthly[f"{YEAR}-{m:02d}"] for m in range(1, 13))) == (

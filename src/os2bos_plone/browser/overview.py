@@ -190,7 +190,7 @@ class ReportBuilder:
             report.tables.append(self.dimension_table(name, title, first))
         report.tables.append(self.effect_table(report))
         report.key_figures = self.key_figures(report.budget, budget_table)
-        if self.overview.monthly_source != "catalog":
+        if self.overview.monthly_source in ("payments", "mixed"):
             report.notes.append(
                 self.t(
                     _(
@@ -216,7 +216,7 @@ class ReportBuilder:
         granted, expected, granted_prev, expected_prev, cases = figures
         return {
             "title": title,
-            "cases": len(cases),
+            "cases": cases,
             "granted": granted,
             "expected": expected,
             "granted_prev": granted_prev,
@@ -503,7 +503,10 @@ class ReportBuilder:
     def effect_table(self, report):
         now = steps_now(self.overview)
         moves = step_movements(self.year, self.today)
-        expected_by_case = self.overview.expected_by_case
+        expected_by_step = {}
+        for stored, amount in self.overview.expected_by_open_step.items():
+            step = as_step(stored)
+            expected_by_step[step] = expected_by_step.get(step, ZERO) + amount
         steps = sorted(
             {as_step(row.get("number")) for row in self._step_rows()}
             | set(now)
@@ -514,7 +517,7 @@ class ReportBuilder:
         for step in steps:
             cases = now.get(step, [])
             moved = moves["per_step"].get(step, {})
-            expected = sum((expected_by_case.get(uid, ZERO) for uid in cases), ZERO)
+            expected = expected_by_step.get(step, ZERO)
             rows.append(
                 {
                     "title": self.title_of("effort_step", step),
@@ -615,7 +618,7 @@ class ReportBuilder:
                     _("Change: ${change}"), change=_signed_money(expected - expected_prev)
                 ),
             },
-            {"label": self.t(_("Cases with costs")), "value": str(len(cases))},
+            {"label": self.t(_("Cases with costs")), "value": str(cases)},
         ]
         if budget is not None:
             total = budget_table.total

@@ -8,10 +8,10 @@ from plone import api
 
 from os2bos_plone.engine import clock
 from os2bos_plone.journal.history import effort_step_moves
+from os2bos_plone.management.catalog_rows import metadata_rows
 from os2bos_plone.management.figures import CASE_TYPE
 from os2bos_plone.management.figures import STEP_MOVES_COLUMN
 from os2bos_plone.management.figures import _cached
-from os2bos_plone.management.figures import metadata_rows
 
 
 def as_step(value):

@@ -16,6 +16,8 @@ from os2bos_plone.classification.reader import LIST_KEYS
 from os2bos_plone.classification.reader import find_classification
 from os2bos_plone.classification.reader import list_rows
 from os2bos_plone.engine import clock
+from os2bos_plone.management.catalog_rows import metadata_rows
+from os2bos_plone.management.ledger import year_values
 from os2bos_plone.payments.totals import MONTHLY_COLUMN
 from os2bos_plone.payments.totals import cost_input
 from os2bos_plone.payments.totals import monthly_totals_for
@@ -106,7 +108,7 @@ def clear_cache():
 
 
 def _new_figures():
-    return [ZERO, ZERO, ZERO, ZERO, set()]
+    return [ZERO, ZERO, ZERO, ZERO, 0]
 
 
 @dataclass
@@ -124,7 +126,8 @@ class CaseInfo:
 class Overview:
     """Raw figures of one year (and the year before, for comparison). Amounts are Decimals.
 
-    Figures lists are ``[granted, expected, granted last year, expected last year, case uids]``.
+    Figures lists are ``[granted, expected, granted last year, expected last year, cases]``
+    (``cases``: how many cases have a non-zero figure this year).
     """
 
     year: int
@@ -134,11 +137,12 @@ class Overview:
     dimensions: dict = field(default_factory=dict)
     #: {(section uid, service uid, activity type): [granted, expected]} for the budget lines.
     groups: dict = field(default_factory=dict)
-    #: {case uid: expected this year}
-    expected_by_case: dict = field(default_factory=dict)
+    #: {effort step as stored: expected this year} over the cases that are not closed.
+    expected_by_open_step: dict = field(default_factory=dict)
     #: {"YYYY-MM": [granted, expected]} for this year and the year before.
     monthly: dict = field(default_factory=dict)
-    #: "catalog" (metadata only), "payments" (all computed from payments) or "mixed".
+    #: "ledger" (the running sums), "catalog" (metadata only), "payments" (all computed from
+    #: payments) or "mixed".
     monthly_source: str = "catalog"
     cases: dict = field(default_factory=dict)
 
@@ -147,48 +151,6 @@ def _pair(values):
     if not values:
         return ZERO, ZERO
     return Decimal(values[0]), Decimal(values[1])
-
-
-def metadata_rows(catalog, portal_type, columns):
-    """(path, values) for every catalogued object of ``portal_type``: ``values`` are the
-    ``columns``' metadata in order, None for an empty or missing value.
-
-    Reads the catalog's metadata table directly (rids from the ``portal_type`` index, records
-    from ``Catalog.data``), which is about twice as fast as making a brain per object; falls
-    back to brains if the catalog is not laid out that way. Nothing is woken either way.
-    """
-    inner = getattr(catalog, "_catalog", None)
-    try:
-        catalog.getCounter()  # process the indexing queue, as a search would
-        index = inner.getIndex("portal_type")._index
-        schema = inner.schema
-        data = inner.data
-        paths = inner.paths
-    except (AttributeError, KeyError):
-        inner = None
-    if inner is None:
-        for brain in catalog.unrestrictedSearchResults(portal_type=portal_type):
-            yield brain.getPath(), tuple(_value(brain, name) for name in columns)
-        return
-    rids = index.get(portal_type)
-    if rids is None:
-        return
-    if isinstance(rids, int):
-        rids = (rids,)
-    positions = [schema.get(name) for name in columns]
-    for rid in rids:
-        record = data[rid]
-        yield (
-            paths[rid],
-            tuple(None if position is None else _clean(record[position]) for position in positions),
-        )
-
-
-def _clean(value):
-    # Missing.Value (a column added after the object was indexed) and "" count as no value.
-    if value is None or value == "" or type(value).__name__ == "Missing":
-        return None
-    return value
 
 
 def _case_infos(catalog):
@@ -209,10 +171,6 @@ def _case_infos(catalog):
     return infos
 
 
-def _value(brain, name):
-    return _clean(getattr(brain, name, None))
-
-
 ACTIVITY_COLUMNS = (
     "UID",
     "bos_yearly_totals",
@@ -227,10 +185,58 @@ ACTIVITY_COLUMNS = (
 
 
 def collect(year, today=None):
-    """All figures of ``year`` (and ``year - 1``): one pass over the activities' catalog
-    metadata, cached per catalog change (the result is shared: do not change it)."""
+    """All figures of ``year`` (and ``year - 1``), from the running sums (management.ledger),
+    or on a site without them one pass over the activities' catalog metadata; cached per
+    catalog change (the result is shared: do not change it)."""
     today = today or clock.today()
-    return _cached("collect", (year, today), lambda: _collect(year, today))
+
+    def compute():
+        overview = _from_ledger(year, today)
+        return overview if overview is not None else _collect(year, today)
+
+    return _cached("collect", (year, today), compute)
+
+
+def _from_ledger(year, today):
+    this_year = year_values(year)
+    if this_year is None:
+        return None
+    last_year = year_values(year - 1)
+    catalog = api.portal.get_tool("portal_catalog")
+    overview = Overview(year=year, today=today, monthly_source="ledger")
+    overview.cases = _case_infos(catalog)
+    overview.activities = len(catalog.unrestrictedSearchResults(portal_type=ACTIVITY_TYPE))
+    dimensions = overview.dimensions = {name: {} for name in DIMENSIONS}
+    overview.monthly = {
+        f"{y:04d}-{m:02d}": [ZERO, ZERO] for y in (year - 1, year) for m in range(1, 13)
+    }
+    for offset, values in ((0, this_year), (2, last_year)):
+        for key, (granted, expected, cases) in values.items():
+            kind = key[0]
+            if kind == "total":
+                row = overview.totals
+            elif kind == "dim":
+                row = dimensions[key[1]].get(key[2])
+                if row is None:
+                    row = dimensions[key[1]][key[2]] = _new_figures()
+            elif kind == "month":
+                overview.monthly[key[1]] = [granted, expected]
+                continue
+            elif offset:
+                continue  # budget lines and the effect table are this year's only
+            elif kind == "group":
+                overview.groups[key[1:]] = [granted, expected]
+                continue
+            elif kind == "open_step":
+                overview.expected_by_open_step[key[1]] = expected
+                continue
+            else:
+                continue
+            row[offset] += granted
+            row[offset + 1] += expected
+            if not offset:
+                row[4] += cases
+    return overview
 
 
 def _collect(year, today):
@@ -239,7 +245,8 @@ def _collect(year, today):
     overview.cases = cases = _case_infos(catalog)
     dimensions = overview.dimensions = {name: {} for name in DIMENSIONS}
     groups = overview.groups
-    expected_by_case = overview.expected_by_case
+    expected_by_case = {}
+    case_sets = defaultdict(set)  # id(figures list) -> case uids counted in it
     monthly = overview.monthly = {
         f"{y:04d}-{m:02d}": [ZERO, ZERO] for y in (year - 1, year) for m in range(1, 13)
     }
@@ -275,8 +282,10 @@ def _collect(year, today):
             row[2] += granted_prev
             row[3] += expected_prev
             if counted:
-                row[4].add(counted)
-        _add(totals, (granted, expected, granted_prev, expected_prev), case_uid)
+                case_sets[id(row)].add(counted)
+        _add(totals, (granted, expected, granted_prev, expected_prev))
+        if counted:
+            case_sets[id(totals)].add(counted)
         group = groups.get((section, service, kind))
         if group is None:
             group = groups[(section, service, kind)] = [ZERO, ZERO]
@@ -302,16 +311,21 @@ def _collect(year, today):
                         entry = monthly[month]
                         entry[0] += Decimal(month_granted)
                         entry[1] += Decimal(month_expected)
+    for row in [totals, *(row for rows in dimensions.values() for row in rows.values())]:
+        row[4] = len(case_sets.get(id(row), ()))
+    for case_uid, expected in expected_by_case.items():
+        case = cases.get(case_uid)
+        if case is not None and case.state != "closed":
+            step = overview.expected_by_open_step
+            step[case.effort_step] = step.get(case.effort_step, ZERO) + expected
     return overview
 
 
-def _add(row, figures, case_uid):
+def _add(row, figures):
     row[0] += figures[0]
     row[1] += figures[1]
     row[2] += figures[2]
     row[3] += figures[3]
-    if case_uid and (figures[0] or figures[1]):
-        row[4].add(case_uid)
 
 
 def _appropriation_monthly(path):

@@ -41,3 +41,13 @@ class PaymentsRepriced(ObjectEvent):
         self.rate = rate
         self.before = before
         self.after = after
+
+
+class IFiguresRefreshed(IObjectEvent):
+    """The stored figures of an appropriation's activities (the object) were recomputed
+    (payments.totals.refresh_totals): the manager overview's running sums follow."""
+
+
+@implementer(IFiguresRefreshed)
+class FiguresRefreshed(ObjectEvent):
+    pass

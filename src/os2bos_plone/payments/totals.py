@@ -5,12 +5,14 @@ from collections import defaultdict
 from decimal import Decimal
 
 from Acquisition import aq_base
+from zope.event import notify
 
 from os2bos_plone.adapters.lookup import activities_of
 from os2bos_plone.adapters.lookup import appropriation_of
 from os2bos_plone.adapters.lookup import status_of
 from os2bos_plone.engine import costs
 from os2bos_plone.engine.payments import PaymentType
+from os2bos_plone.payments.events import FiguresRefreshed
 from os2bos_plone.payments.store import stored_payments
 
 ZERO = Decimal("0")
@@ -103,6 +105,7 @@ def refresh_totals(appropriation):
             reindex_metadata(activity)
     if getattr(aq_base(appropriation), "bos_monthly_expected", None) != expected_monthly:
         appropriation.bos_monthly_expected = expected_monthly
+    notify(FiguresRefreshed(appropriation))
 
 
 def reindex_metadata(obj):

@@ -43,6 +43,9 @@ def post_install(context):
     from os2bos_plone.browser.chrome import apply_chrome  # the start page and site title
 
     apply_chrome(portal)
+    from os2bos_plone.management.ledger import rebuild  # the overview's running sums
+
+    rebuild(portal)
 
 
 def uninstall(context):
