@@ -12,6 +12,7 @@ from dataclasses import field
 from datetime import date
 from decimal import ROUND_HALF_UP
 from decimal import Decimal
+from html import escape
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -867,8 +868,41 @@ class OverviewView(BosView):
             "total": cells(table.total, True) if table.total is not None else None,
         }
 
+    def table_body(self, html):
+        """The <thead>, <tbody> and <tfoot> of a table from ``html_table``, written here rather
+        than in the template: a table of a large municipality has thousands of cells, and a
+        page-template expression per cell cost more than the figures themselves."""
+        out = ["<thead><tr>"]
+        for column in html["columns"]:
+            css = f' class="{escape(column["css"])}"' if column["css"] else ""
+            out.append(f'<th scope="col"{css}>{escape(column["title"])}</th>')
+        out.append("</tr></thead><tbody>")
+        for row in html["rows"]:
+            out.append("<tr>")
+            out.extend(_cell_html(cell) for cell in row)
+            out.append("</tr>")
+        out.append("</tbody>")
+        if html["total"]:
+            out.append('<tfoot><tr class="bos-total">')
+            out.extend(_cell_html(cell) for cell in html["total"])
+            out.append("</tr></tfoot>")
+        return "".join(out)
+
     def contents(self):
         return [{"id": f"bos-table-{t.name}", "title": t.title} for t in self.report.tables]
+
+
+def _cell_html(cell):
+    text = escape(str(cell["text"]))
+    if cell.get("header"):
+        return f'<th scope="row">{text}</th>'
+    css = f' class="{escape(cell["css"])}"' if cell.get("css") else ""
+    if cell.get("status"):
+        text = (
+            f'<span class="bos-status bos-status-{escape(cell["status"])}">'
+            f'<span aria-hidden="true">{escape(cell["symbol"])}</span> {text}</span>'
+        )
+    return f"<td{css}>{text}</td>"
 
 
 class OverviewExportView(BrowserView):
