@@ -4,6 +4,22 @@
 (function () {
   "use strict";
 
+  /* The ISO form (2026-12-01) of a date typed as the server reads it: 01.12.2026, 1.12.2026,
+     01122026 or ISO (engine.formatting.parse_date_da); "" when it is none of them. */
+  function isoDate(text) {
+    var value = (text || "").trim();
+    var match = /^(\d{1,2})[.\-\/ ](\d{1,2})[.\-\/ ](\d{4})$/.exec(value) ||
+      /^(\d{2})(\d{2})(\d{4})$/.exec(value);
+    if (match) {
+      return match[3] + "-" + ("0" + match[2]).slice(-2) + "-" + ("0" + match[1]).slice(-2);
+    }
+    match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value);
+    if (match) {
+      return match[1] + "-" + ("0" + match[2]).slice(-2) + "-" + ("0" + match[3]).slice(-2);
+    }
+    return "";
+  }
+
   /* -- selecting and registering ------------------------------------------------------------ */
   function setUpRegister(form) {
     var boxes = form.querySelectorAll("input.bos-select-row");
@@ -40,7 +56,8 @@
     form.addEventListener("submit", function (event) {
       var paid = form.querySelector("input[name='paid_date']");
       var today = form.getAttribute("data-today") || "";
-      var limit = paid && paid.value && paid.value < today ? paid.value : today;
+      var typed = paid ? isoDate(paid.value) : "";
+      var limit = typed && typed < today ? typed : today;
       var early = checked().filter(function (box) {
         var row = box.closest("tr");
         return row && row.getAttribute("data-due") > limit;
