@@ -319,7 +319,6 @@ class ActivityView(BosView):
             "one_time": one_time,
             "amount": cost_type == "fixed",
             "units": cost_type in ("per_unit", "rate"),
-            "min_date": self.today.isoformat(),
             "current_end": format_date(activity.end_date),
             "current_amount": format_number(Decimal(activity.payment_amount))
             if activity.payment_amount is not None
