@@ -28,6 +28,7 @@ from zope.interface import alsoProvides
 from os2bos_plone.adapters.lookup import status_of
 from os2bos_plone.browser import payments
 from os2bos_plone.engine import clock
+from os2bos_plone.engine.formatting import MSG_DATE_FORMAT
 from os2bos_plone.interfaces import IOs2BosPloneLayer
 from os2bos_plone.payments.paid import find_payment
 from os2bos_plone.payments.paid import mark_paid
@@ -296,10 +297,34 @@ def test_date_range(office):
     assert (page.start, page.end) == (date(YEAR, 7, 1), date(YEAR, 7, 31))
 
 
+def test_date_range_typed_in_the_danish_style(office):
+    """The dates are text fields (no browser's English date message): 01.05.2026, 1.5.2026 and
+    01052026 read as the ISO form does, and the fields show them as 01.05.2026."""
+    for date_from, date_to in (
+        (f"01.05.{YEAR}", f"15.06.{YEAR}"),
+        (f"1.5.{YEAR}", f"1506{YEAR}"),
+    ):
+        page, html = search(office["portal"], date_from=date_from, date_to=date_to)
+        assert page.errors == []
+        assert (page.start, page.end) == (date(YEAR, 5, 1), date(YEAR, 6, 15))
+        assert len(found(page)) == 6
+        assert f'value="01.05.{YEAR}"' in html and f'value="15.06.{YEAR}"' in html
+    assert 'type="date"' not in html
+    # a wrong date is explained, stays in its field to be corrected, and nothing is read
+    page, html = search(office["portal"], date_from=f"31.04.{YEAR}", date_to=f"15.06.{YEAR}")
+    assert page.errors == [f"Fra dato: Datoen 31.04.{YEAR} findes ikke."]
+    assert page.read_activities == 0 and found(page) == []
+    assert f'value="31.04.{YEAR}"' in html
+
+
 @pytest.mark.parametrize(
     ("form", "message"),
     [
-        ({"date_from": "2026-13-01", "date_to": "2026-12-01"}, "Angiv datoerne som ÅÅÅÅ-MM-DD."),
+        (
+            {"date_from": "2026-13-01", "date_to": "2026-12-01"},
+            "Fra dato: Datoen 2026-13-01 findes ikke.",
+        ),
+        ({"date_from": "1. maj", "date_to": "01.12.2026"}, f"Fra dato: {MSG_DATE_FORMAT}"),
         ({"date_from": "2026-02-01"}, "Angiv både fra- og til-dato, eller vælg en periode."),
         (
             {"date_from": "2026-03-01", "date_to": "2026-02-01"},
@@ -434,7 +459,7 @@ def test_unpaid_invoice_and_internal_rows_have_the_register_form(office):
     assert html.count(f'action="{register_url}"') == 1
     assert html.count('name="selected:list"') == 2
     assert 'value="9.700,00"' in html and 'value="500,00"' in html
-    assert f'value="{TODAY.isoformat()}"' in html  # the paid date defaults to today
+    assert f'value="{TODAY:%d.%m.%Y}"' in html  # the paid date defaults to today, in Danish
     assert 'name="search" value="period=this_month"' in html
     assert "Registrér som betalt" in html
     for label in ("Betalt beløb", "Betalingsdato", "Bemærkning"):
@@ -465,6 +490,14 @@ def test_register_paid_with_token(office):
     assert found(page) == [(date(YEAR, 6, 1), invoice)]
     assert page.rows()[0]["markable"] is False
     assert 'name="_authenticator"' not in html
+
+
+@pytest.mark.parametrize("typed", [f"02.06.{YEAR}", f"2.6.{YEAR}", f"0206{YEAR}"])
+def test_the_paid_date_is_typed_in_the_danish_style(office, typed):
+    invoice = office["invoice"]
+    messages, _location = _register(office, invoice, date(YEAR, 6, 1), paid_date=typed)
+    assert messages[0].startswith("Betalingen den 1. juni"), messages
+    assert payment_on(invoice, date(YEAR, 6, 1)).paid_date == date(YEAR, 6, 2)
 
 
 def test_register_internal_payment_with_another_amount(office):
@@ -521,8 +554,9 @@ def test_register_by_get_is_refused(office):
         ({"paid_amount": "-5,00"}, "Det betalte beløb må ikke være negativt."),
         ({"paid_amount": "ti kroner"}, "Angiv det betalte beløb som et beløb, fx 1.234,50."),
         ({"paid_amount": ""}, "Angiv det betalte beløb som et beløb, fx 1.234,50."),
-        ({"paid_date": "02-06-2026"}, "Angiv betalingsdatoen som ÅÅÅÅ-MM-DD."),
-        ({"paid_date": ""}, "Angiv betalingsdatoen som ÅÅÅÅ-MM-DD."),
+        ({"paid_date": "02-06-26"}, f"Betalingsdato: {MSG_DATE_FORMAT}"),
+        ({"paid_date": "31.06.2026"}, "Betalingsdato: Datoen 31.06.2026 findes ikke."),
+        ({"paid_date": ""}, f"Betalingsdato: {MSG_DATE_FORMAT}"),
         ({"date": "2026-06-02"}, "Betalingen findes ikke."),
     ],
 )
@@ -735,7 +769,7 @@ def test_register_selected_needs_the_token_a_selection_and_a_date(june_tenth):
     messages, _location = post_selected(
         office["portal"], [key(invoice, date(YEAR, 6, 1))], paid_date="1. juni"
     )
-    assert "Angiv betalingsdatoen som ÅÅÅÅ-MM-DD." in messages
+    assert f"Betalingsdato: {MSG_DATE_FORMAT}" in messages
     assert not payment_on(invoice, date(YEAR, 6, 1)).settled
 
 

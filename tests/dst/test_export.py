@@ -258,7 +258,7 @@ def test_the_screen_presets_changes_since_the_last_delivery(dst, today):
     assert screen.values["from_date"] == "2026-11-03"
     assert screen.values["to_date"] == "2026-12-07"
     assert screen.values["initial_load"] is False
-    assert 'value="2026-11-03"' in html
+    assert 'value="03.11.2026"' in html  # the date field in the Danish style
     assert first.filename in html
     assert "Børn og unge med handicap (L231)" in html
     # a kind without deliveries presets no start

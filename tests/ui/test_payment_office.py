@@ -110,8 +110,8 @@ def test_officer_registers_several_payments_with_one_date(page_as, site_url, scr
         page.get_by_label(f"Vælg {day}").check()
     assert "3 valgt" in page.locator("#bos-pay-selected-count").inner_text()
     paid_date = page.get_by_label("Betalingsdato")
-    assert paid_date.input_value() == TODAY.isoformat()
-    paid_date.fill(f"{YEAR}-06-09")
+    assert paid_date.input_value() == f"{TODAY:%d.%m.%Y}"  # a Danish text field
+    paid_date.fill(f"09.06.{YEAR}")
     page.get_by_label("Bemærkning").fill("Bunke 24")
     page.get_by_role("button", name="Registrér som betalt").click()
     page.wait_for_load_state("networkidle")

@@ -28,6 +28,7 @@ from os2bos_plone.browser.appropriation import section_title
 from os2bos_plone.browser.appropriation import status_badge
 from os2bos_plone.browser.appropriation import title_of
 from os2bos_plone.browser.base import BosView
+from os2bos_plone.browser.widgets import read_date_field
 from os2bos_plone.classification.reader import approval_levels
 from os2bos_plone.content.activity import COST_TYPES
 from os2bos_plone.content.activity import PAYMENT_METHODS
@@ -43,7 +44,6 @@ from os2bos_plone.engine.formatting import format_date
 from os2bos_plone.engine.money import format_money
 from os2bos_plone.engine.money import format_number
 from os2bos_plone.engine.money import parse_danish
-from os2bos_plone.engine.prices import parse_date
 from os2bos_plone.payments.accounts import activity_account
 from os2bos_plone.payments.accounts import payment_account
 from os2bos_plone.payments.store import stored_payments
@@ -52,6 +52,12 @@ from os2bos_plone.payments.totals import total_cost_of
 from os2bos_plone.validation.activity import InvalidFields
 
 ZERO = Decimal("0")
+#: The adjustment form's date fields and their labels (text fields, 01.12.2026).
+ADJUSTMENT_DATES = (
+    ("start_date", _("The adjustment starts on")),
+    ("payment_date", _("New payment date")),
+    ("end_date", _("New end date (optional)")),
+)
 ADD_PERMISSION = "os2bos_plone: Add Case"
 MODIFY_PERMISSION = "Modify portal content"
 
@@ -313,7 +319,6 @@ class ActivityView(BosView):
             "one_time": one_time,
             "amount": cost_type == "fixed",
             "units": cost_type in ("per_unit", "rate"),
-            "min_date": self.today.isoformat(),
             "current_end": format_date(activity.end_date),
             "current_amount": format_number(Decimal(activity.payment_amount))
             if activity.payment_amount is not None
@@ -351,14 +356,12 @@ class ActivityView(BosView):
         """The REST-shaped data of create_adjustment from the form; (data, errors)."""
         data = {}
         errors = []
-        for name in ("start_date", "payment_date", "end_date"):
-            value = (form.get(name) or "").strip()
-            if not value:
-                continue
-            try:
-                data[name] = parse_date(value).isoformat()
-            except (TypeError, ValueError):
-                errors.append(self.t(_("Please give the dates as dates (YYYY-MM-DD).")))
+        for name, label in ADJUSTMENT_DATES:
+            day, error = read_date_field(form, name, self.t(label))
+            if error:
+                errors.append(error)
+            elif day is not None:
+                data[name] = day.isoformat()
         for name in ("payment_amount", "payment_units"):
             value = (form.get(name) or "").strip()
             if not value:

@@ -38,6 +38,7 @@ from os2bos_plone.adapters.lookup import granted_period
 from os2bos_plone.adapters.lookup import status_of
 from os2bos_plone.adapters.lookup import user_name
 from os2bos_plone.browser.base import requested_year
+from os2bos_plone.browser.widgets import danish_dates
 from os2bos_plone.classification.reader import approval_levels
 from os2bos_plone.classification.reader import by_key
 from os2bos_plone.classification.reader import by_uid
@@ -747,7 +748,14 @@ class AppropriationView(BrowserView):
         return ""
 
     def _grant(self, uids):
-        parameters, errors = read_parameters(self.request.form)
+        # The meeting date is typed as 01.12.2026 (the form's text field); the parameters that
+        # every door of a decision shares are read from ISO.
+        form, date_errors = danish_dates(
+            self.request.form, (("meeting_date", self.t(_("Meeting date"))),)
+        )
+        if date_errors:
+            return date_errors, None
+        parameters, errors = read_parameters(form)
         if errors:
             return errors, None
         result = grant(self.context, uids, parameters, user=self.user)

@@ -11,6 +11,10 @@ from os2bos_plone.audit.search import to_csv
 from os2bos_plone.browser.base import PagedView
 from os2bos_plone.browser.containers import user_names
 from os2bos_plone.browser.journal import local_time
+from os2bos_plone.browser.widgets import danish_dates
+
+#: The period's date fields and their labels (the form's text fields, 01.12.2026).
+DATE_FIELDS = (("since", "Fra dato"), ("until", "Til dato"))
 
 
 class AuditView(PagedView):
@@ -30,9 +34,10 @@ class AuditView(PagedView):
         return self.index()
 
     def update(self):
-        self.filters, errors = parse_filters(self.request.form)
-        self.errors = [error["message"] for error in errors]
-        self.entries = [] if errors else search(self.filters)
+        form, date_errors = danish_dates(self.request.form, DATE_FIELDS)
+        self.filters, errors = parse_filters(form)
+        self.errors = date_errors + [error["message"] for error in errors]
+        self.entries = [] if self.errors else search(self.filters)
         self.page_entries = self.paginate(self.entries)
 
     def form_value(self, name):

@@ -5,6 +5,7 @@ from plone import api
 from Products.Five.browser import BrowserView
 from zope.i18n import translate
 
+from os2bos_plone.browser.widgets import date_field_text
 from os2bos_plone.engine import clock
 
 
@@ -39,6 +40,10 @@ class BosView(BrowserView):
 
     def portal_url(self):
         return api.portal.get().absolute_url()
+
+    def date_text(self, value):
+        """What a date field of the screen shows: 01.12.2026 (a wrong date as it was typed)."""
+        return date_field_text(value)
 
 
 class PagedView(BosView):

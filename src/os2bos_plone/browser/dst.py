@@ -13,6 +13,7 @@ from os2bos_plone.audit.reads import export
 from os2bos_plone.browser.base import BosView
 from os2bos_plone.browser.containers import user_names
 from os2bos_plone.browser.journal import local_time
+from os2bos_plone.browser.widgets import danish_dates
 from os2bos_plone.dst.deliveries import deliveries
 from os2bos_plone.dst.deliveries import last_delivery
 from os2bos_plone.dst.export import KIND_TITLES
@@ -23,6 +24,9 @@ from os2bos_plone.dst.export import read_parameters
 from os2bos_plone.dst.export import run
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_date
+
+#: The period's date fields and their labels (the form's text fields, 01.12.2026).
+DATE_FIELDS = (("from_date", "Fra dato"), ("to_date", "Til dato"))
 
 
 class DstView(BosView):
@@ -65,9 +69,10 @@ class DstView(BosView):
             "test": "true" if self.values["test"] else "false",
             "initial_load": "true" if self.values["initial_load"] else "false",
         }
+        form, date_errors = danish_dates(form, DATE_FIELDS)
         kind, from_date, to_date, test, initial_load, errors = read_parameters(form)
-        if errors:
-            self.errors = [message for _field, message in errors]
+        if date_errors or errors:
+            self.errors = date_errors + [message for _field, message in errors]
             return None
         user = api.user.get_current()
         try:

@@ -6,8 +6,12 @@ from urllib.parse import urlencode
 
 from os2bos_plone.browser.base import PagedView
 from os2bos_plone.browser.journal import local_time
+from os2bos_plone.browser.widgets import danish_dates
 from os2bos_plone.outbox.log import entries
 from os2bos_plone.outbox.log import parse_period
+
+#: The period's date fields and their labels (the form's text fields, 01.12.2026).
+DATE_FIELDS = (("since", "Fra dato"), ("until", "Til dato"))
 
 KIND_TITLES = {
     "payment_office": "Til betalingskontoret",
@@ -25,9 +29,10 @@ class MailLogView(PagedView):
         return self.index()
 
     def update(self):
-        self.since, self.until, errors = parse_period(self.request.form)
-        self.errors = [error["message"] for error in errors]
-        self.page_entries = self.paginate([] if errors else entries(self.since, self.until))
+        form, date_errors = danish_dates(self.request.form, DATE_FIELDS)
+        self.since, self.until, errors = parse_period(form)
+        self.errors = date_errors + [error["message"] for error in errors]
+        self.page_entries = self.paginate([] if self.errors else entries(self.since, self.until))
 
     def form_value(self, name):
         value = getattr(self, name, None)

@@ -49,6 +49,7 @@ from os2bos_plone.browser.base import BosView
 from os2bos_plone.browser.base import PagedView
 from os2bos_plone.browser.base import format_cpr
 from os2bos_plone.browser.base import prefix_query
+from os2bos_plone.browser.widgets import read_date_field
 from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.formatting import format_date
@@ -105,6 +106,10 @@ PAID_TITLES = {
     "unpaid": _("payments_paid_unpaid", default="Unpaid"),
     "paid": _("payments_paid_paid", default="Paid"),
 }
+#: The labels of the date fields, which their messages name.
+LABEL_FROM = _("payments_date_from", default="From date")
+LABEL_TO = _("payments_date_to", default="To date")
+LABEL_PAID_DATE = _("payments_paid_date", default="Paid date")
 CUSTOM = "custom"
 ALL = "all"
 DEFAULT_PERIOD = "this_week"
@@ -252,13 +257,11 @@ class PaymentSearchView(PagedView):
                 )
             )
             return
-        try:
-            self.start, self.end = parse_date(date_from), parse_date(date_to)
-        except (TypeError, ValueError):
+        self.start, error_from = read_date_field(self.filters, "date_from", self.t(LABEL_FROM))
+        self.end, error_to = read_date_field(self.filters, "date_to", self.t(LABEL_TO))
+        if error_from or error_to:
             self.start = self.end = None
-            self.errors.append(
-                self.t(_("payments_error_bad_date", default="Give the dates as YYYY-MM-DD."))
-            )
+            self.errors.extend(error for error in (error_from, error_to) if error)
             return
         if self.start > self.end:
             self.errors.append(
@@ -560,13 +563,9 @@ class RegisterPaymentView(BosView):
                     _("payments_error_negative", default="The paid amount must not be negative.")
                 )
             )
-        paid_date = self.parse_day(form.get("paid_date"))
-        if paid_date is None:
-            errors.append(
-                self.t(
-                    _("payments_error_bad_paid_date", default="Give the paid date as YYYY-MM-DD.")
-                )
-            )
+        paid_date, error = self.paid_date(form)
+        if error:
+            errors.append(error)
         if not errors:
             user = api.user.get_current()
             try:
@@ -632,7 +631,7 @@ class RegisterPaymentView(BosView):
         if isinstance(selected, str):
             selected = [selected]
         selected = list(dict.fromkeys(value for value in selected if isinstance(value, str)))
-        paid_date = self.parse_day(form.get("paid_date"))
+        paid_date, date_error = self.paid_date(form)
         errors = []
         if not selected:
             errors.append(
@@ -643,12 +642,8 @@ class RegisterPaymentView(BosView):
                     )
                 )
             )
-        if paid_date is None:
-            errors.append(
-                self.t(
-                    _("payments_error_bad_paid_date", default="Give the paid date as YYYY-MM-DD.")
-                )
-            )
+        if date_error:
+            errors.append(date_error)
         if errors:
             return self.refuse(messages, errors, back)
         items = []
@@ -847,12 +842,17 @@ class RegisterPaymentView(BosView):
 
     @staticmethod
     def parse_day(value):
+        """A machine date (the payment's key, ISO) or None."""
         if not isinstance(value, str) or not value.strip():
             return None
         try:
             return parse_date(value.strip())
         except (TypeError, ValueError):
             return None
+
+    def paid_date(self, form):
+        """(the paid date, None) or (None, its Danish message): 01.12.2026 or ISO, required."""
+        return read_date_field(form, "paid_date", self.t(LABEL_PAID_DATE), required=True)
 
     def find_activity(self, uid):
         if not isinstance(uid, str) or not uid:

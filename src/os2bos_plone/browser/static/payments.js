@@ -1,57 +1,23 @@
-/* The payment office screen (@@bos-payments): sortable headers, selecting payments to register
-   and the question before registering payments that are not due yet. Plain JavaScript, no
-   framework; without it the table is in date order and the server asks for the confirmation. */
+/* The payment office screen (@@bos-payments): selecting payments to register and the question
+   before registering payments that are not due yet (its headers sort by table_sort.js, as every
+   list's). Plain JavaScript, no framework; without it the server asks for the confirmation. */
 (function () {
   "use strict";
 
-  /* -- sorting: a button in each sortable header; aria-sort on the sorted one ---------------- */
-  function sortValue(row, index, kind) {
-    var cell = row.cells[index];
-    var value = cell ? (cell.getAttribute("data-sort-value") || cell.textContent.trim()) : "";
-    if (kind === "number") {
-      var number = parseFloat(value);
-      return isNaN(number) ? 0 : number;
+  /* The ISO form (2026-12-01) of a date typed as the server reads it: 01.12.2026, 1.12.2026,
+     01122026 or ISO (engine.formatting.parse_date_da); "" when it is none of them. */
+  function isoDate(text) {
+    var value = (text || "").trim();
+    var match = /^(\d{1,2})[.\-\/ ](\d{1,2})[.\-\/ ](\d{4})$/.exec(value) ||
+      /^(\d{2})(\d{2})(\d{4})$/.exec(value);
+    if (match) {
+      return match[3] + "-" + ("0" + match[2]).slice(-2) + "-" + ("0" + match[1]).slice(-2);
     }
-    return value.toLowerCase();
-  }
-
-  function sortTable(table, header, direction) {
-    var index = Array.prototype.indexOf.call(header.parentNode.cells, header);
-    var kind = header.getAttribute("data-sort");
-    var body = table.tBodies[0];
-    var rows = Array.prototype.slice.call(body.rows);
-    var collator = new Intl.Collator("da", { numeric: true, sensitivity: "base" });
-    rows.forEach(function (row, position) { row._bosPosition = position; });
-    rows.sort(function (a, b) {
-      var x = sortValue(a, index, kind);
-      var y = sortValue(b, index, kind);
-      var order = kind === "number" ? x - y : collator.compare(x, y);
-      return (order || a._bosPosition - b._bosPosition) * (direction === "descending" ? -1 : 1);
-    });
-    rows.forEach(function (row) { body.appendChild(row); });
-    Array.prototype.forEach.call(header.parentNode.cells, function (cell) {
-      if (cell !== header) { cell.removeAttribute("aria-sort"); }
-    });
-    header.setAttribute("aria-sort", direction);
-  }
-
-  function makeSortable(table) {
-    var headers = table.querySelectorAll("thead th[data-sort]");
-    Array.prototype.forEach.call(headers, function (header) {
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "bos-sort";
-      while (header.firstChild) { button.appendChild(header.firstChild); }
-      var arrow = document.createElement("span");
-      arrow.className = "bos-sort-arrow";
-      arrow.setAttribute("aria-hidden", "true");
-      button.appendChild(arrow);
-      header.appendChild(button);
-      button.addEventListener("click", function () {
-        var next = header.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
-        sortTable(table, header, next);
-      });
-    });
+    match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value);
+    if (match) {
+      return match[1] + "-" + ("0" + match[2]).slice(-2) + "-" + ("0" + match[3]).slice(-2);
+    }
+    return "";
   }
 
   /* -- selecting and registering ------------------------------------------------------------ */
@@ -90,7 +56,8 @@
     form.addEventListener("submit", function (event) {
       var paid = form.querySelector("input[name='paid_date']");
       var today = form.getAttribute("data-today") || "";
-      var limit = paid && paid.value && paid.value < today ? paid.value : today;
+      var typed = paid ? isoDate(paid.value) : "";
+      var limit = typed && typed < today ? typed : today;
       var early = checked().filter(function (box) {
         var row = box.closest("tr");
         return row && row.getAttribute("data-due") > limit;
@@ -112,9 +79,6 @@
   }
 
   function start() {
-    Array.prototype.forEach.call(
-      document.querySelectorAll("table[data-bos-sortable]"), makeSortable
-    );
     var form = document.getElementById("bos-register-many");
     if (form) { setUpRegister(form); }
   }
