@@ -187,7 +187,7 @@ def test_concurrent_changes_of_one_year_are_merged_by_the_storage():
             first.commit()
             second.commit()  # conflicts with the first, and is resolved
             check = db.open()
-            assert check.root()["year"].values == {
+            assert check.root()["year"].figures() == {
                 ("total",): (Decimal("106.00"), Decimal("102.00"), 2),
                 ("dim", "team", "a"): (Decimal("1.00"), Decimal("2.00"), 1),
             }

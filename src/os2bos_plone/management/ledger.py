@@ -76,7 +76,7 @@ def year_values(year, portal=None):
         return None
     flush()
     figures = tree.get(year)
-    return dict(figures.values) if figures is not None else {}
+    return figures.figures() if figures is not None else {}
 
 
 def years(portal=None):
@@ -242,9 +242,7 @@ def rebuild(portal=None, store_on_cases=True, commit_every=None, progress=None):
     contributions = contributions_from_catalog(catalog)
     tree = OOBTree()
     for year, values in engine.summed(contributions.values()).items():
-        figures = YearFigures()
-        figures.values = values
-        tree[year] = figures
+        tree[year] = YearFigures(values)
     IAnnotations(portal)[LEDGER_KEY] = tree
     if store_on_cases:
         for number, (path, contribution) in enumerate(contributions.items(), start=1):
@@ -264,7 +262,7 @@ def differences_from_catalog(portal=None):
     from the catalog (empty when they agree): the check behind the tests and the upgrade."""
     flush()
     tree = ledger(portal)
-    stored = {year: dict(figures.values) for year, figures in (tree or {}).items()}
+    stored = {year: figures.figures() for year, figures in (tree or {}).items()}
     catalog = api.portal.get_tool("portal_catalog")
     computed = engine.summed(contributions_from_catalog(catalog).values())
     return engine.difference(computed, stored)
