@@ -42,8 +42,9 @@ def check_submit(appropriation, uids, user=None):
 
 
 def apply_submit(appropriation, objs, comment="", today=None, taken=()):
-    """Record the required level on each activity, take the ``submit`` transition (``taken``:
-    UIDs that have taken it already) and tell the journal and the deciders once.
+    """Record the required level and the measure's annual cost the rule was given on each
+    activity (catalog columns "Til godkendelse" reads), take the ``submit`` transition
+    (``taken``: UIDs that have taken it already) and tell the journal and the deciders once.
     Returns the required level."""
     required, cost = required_level_and_cost(objs, when=today)
     for obj in objs:
