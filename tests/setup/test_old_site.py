@@ -278,10 +278,12 @@ def test_the_upgrades_run_on_the_old_site(old_site, monkeypatch):
     from os2bos_plone.upgrades import v1004
     from os2bos_plone.upgrades import v1005
     from os2bos_plone.upgrades import v1007
+    from os2bos_plone.upgrades import v1009
 
     monkeypatch.setattr(v1004, "checkpoint", lambda: None)  # the fixture aborts, never commits
     monkeypatch.setattr(v1005, "checkpoint", lambda: None)
     monkeypatch.setattr(v1007, "checkpoint", lambda: None)
+    monkeypatch.setattr(v1009, "checkpoint", lambda: None)
     setup = old_site.portal_setup
     catalog = old_site.portal_catalog
     assert "bos_status" in catalog.schema()
@@ -293,6 +295,7 @@ def test_the_upgrades_run_on_the_old_site(old_site, monkeypatch):
     assert "bos_status" not in catalog.schema()
     assert "bos_payment_rate" in catalog.indexes()  # 1007
     assert old_site.getLayout() == "bos-start"  # 1008
+    assert "bos_submitted_annual_cost" in catalog.schema()  # 1009
     # The catalog answers as before, from the brains' remaining columns.
     cases = brains(old_site, CASE_TYPE)
     assert cases and all(brain.bos_sbsys_id for brain in cases)

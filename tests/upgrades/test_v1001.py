@@ -50,6 +50,7 @@ def test_the_step_is_registered(manager):
         (("1005",), ("1006",)),
         (("1006",), ("1007",)),
         (("1007",), ("1008",)),
+        (("1008",), ("1009",)),
     ]
 
 
@@ -78,7 +79,7 @@ def test_upgrade_adds_and_fills_the_column(manager, monkeypatch):
     setup = api.portal.get_tool("portal_setup")
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1008",)  # and on through 1008
+    assert setup.getLastVersionForProfile(PROFILE) == ("1009",)  # and on through 1009
     assert MONTHLY_COLUMN in catalog.schema()
     # The payment office tab is back, exactly as a fresh install has it.
     assert tab_properties("bos_payments") == installed_tab

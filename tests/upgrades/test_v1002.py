@@ -35,6 +35,7 @@ def test_the_step_is_registered(manager):
         (("1005",), ("1006",)),
         (("1006",), ("1007",)),
         (("1007",), ("1008",)),
+        (("1008",), ("1009",)),
     ]
 
 
@@ -84,7 +85,7 @@ def test_upgrade_adds_and_fills_the_column(manager, monkeypatch):
     monkeypatch.setattr(v1005, "checkpoint", lambda: None)  # on through 1005: no commit
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1008",)  # and on through 1008
+    assert setup.getLastVersionForProfile(PROFILE) == ("1009",)  # and on through 1009
     assert COLUMN in catalog.schema()
     assert checkpoints
     assert any("sager" in message for message in messages)

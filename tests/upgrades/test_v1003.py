@@ -21,6 +21,7 @@ def test_the_step_is_registered(manager):
         (("1005",), ("1006",)),
         (("1006",), ("1007",)),
         (("1007",), ("1008",)),
+        (("1008",), ("1009",)),
     ]
 
 
@@ -44,7 +45,7 @@ def test_upgrade_removes_the_column(manager, monkeypatch):
 
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1008",)  # and on to 1008
+    assert setup.getLastVersionForProfile(PROFILE) == ("1009",)  # and on to 1009
     assert COLUMN not in catalog.schema()
     assert messages == ["Kolonnen bos_status er fjernet fra kataloget"]
     (brain,) = catalog.unrestrictedSearchResults(UID=case.UID())

@@ -24,8 +24,9 @@ def test_the_step_is_registered(manager):
         (("1005",), ("1006",)),
         (("1006",), ("1007",)),
         (("1007",), ("1008",)),
+        (("1008",), ("1009",)),
     ]
-    assert setup.getVersionForProfile(PROFILE) == "1008"
+    assert setup.getVersionForProfile(PROFILE) == "1009"
 
 
 def _as_1004_left_it(portal):
@@ -90,7 +91,7 @@ def test_upgrade_scopes_the_readers(manager, monkeypatch):
     setup.setLastVersionForProfile(PROFILE, "1004")
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1008",)  # and on to 1008
+    assert setup.getLastVersionForProfile(PROFILE) == ("1009",)  # and on to 1009
     assert READER in portal.valid_roles()
     workflows = api.portal.get_tool("portal_workflow")
     for workflow_id in v1005.WORKFLOWS:

@@ -19,8 +19,9 @@ def test_the_step_is_registered(manager):
         (("1005",), ("1006",)),
         (("1006",), ("1007",)),
         (("1007",), ("1008",)),
+        (("1008",), ("1009",)),
     ]
-    assert setup.getVersionForProfile(PROFILE) == "1008"
+    assert setup.getVersionForProfile(PROFILE) == "1009"
 
 
 def test_upgrade_registers_the_records_and_the_configlet(manager):
@@ -35,7 +36,7 @@ def test_upgrade_registers_the_records_and_the_configlet(manager):
 
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1008",)  # and on to 1008
+    assert setup.getLastVersionForProfile(PROFILE) == ("1009",)  # and on to 1009
     assert all(f"{PREFIX}.{name}" in registry.records for name in FIELD_NAMES)
     assert registry[f"{PREFIX}.account_unknown"] == "UKENDT"
     assert "bos-settings" in [action.getId() for action in panel.listActions()]

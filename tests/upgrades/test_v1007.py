@@ -22,8 +22,9 @@ def test_the_step_is_registered(manager):
     assert [(step["source"], step["dest"]) for step in steps] == [
         (("1006",), ("1007",)),
         (("1007",), ("1008",)),
+        (("1008",), ("1009",)),
     ]
-    assert setup.getVersionForProfile(PROFILE) == "1008"
+    assert setup.getVersionForProfile(PROFILE) == "1009"
 
 
 def test_the_index_is_added_and_filled(manager, monkeypatch):
@@ -48,7 +49,7 @@ def test_the_index_is_added_and_filled(manager, monkeypatch):
 
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1008",)  # and on to 1008
+    assert setup.getLastVersionForProfile(PROFILE) == ("1009",)  # and on to 1009
     found = catalog.unrestrictedSearchResults(bos_payment_rate=rate.UID)
     assert [brain.UID for brain in found] == [priced.UID()]
     assert fixed.UID() not in [brain.UID for brain in found]

@@ -19,8 +19,11 @@ RECORD = "os2bos_plone.settings.letter_sender"
 def test_the_step_is_registered(manager):
     setup = api.portal.get_tool("portal_setup")
     steps = listUpgradeSteps(setup, PROFILE, "1007")
-    assert [(step["source"], step["dest"]) for step in steps] == [(("1007",), ("1008",))]
-    assert setup.getVersionForProfile(PROFILE) == "1008"
+    assert [(step["source"], step["dest"]) for step in steps] == [
+        (("1007",), ("1008",)),
+        (("1008",), ("1009",)),
+    ]
+    assert setup.getVersionForProfile(PROFILE) == "1009"
 
 
 def _as_1007_left_it(portal):
@@ -50,7 +53,7 @@ def test_upgrade_sets_up_the_way_in_and_the_chrome(manager):
 
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1008",)
+    assert setup.getLastVersionForProfile(PROFILE) == ("1009",)  # and on to 1009
     assert portal.getLayout() == "bos-start"
     assert startpage.visits(portal) is not None
     tabs = api.portal.get_tool("portal_actions").portal_tabs
