@@ -36,6 +36,7 @@ import transaction
 
 from os2bos_plone.classification.reader import find_classification
 from os2bos_plone.decisions.competence import required_level
+from os2bos_plone.decisions.competence import required_level_and_cost
 from os2bos_plone.decisions.transitions import take_transition
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "src" / "os2bos_plone" / "data" / "seed"
@@ -361,7 +362,9 @@ def add_adjustment(appropriation, activity, spec, lookup, number, today):
     fields = activity_fields(spec, lookup, number)
     fields.update(start_date=start, payment_amount=amount, modifies=activity.UID())
     adjustment = createContentInContainer(appropriation, "bos_activity", **fields)
-    adjustment.required_approval_level = required_level([adjustment], when=today).key
+    level, cost = required_level_and_cost([adjustment], when=today)
+    adjustment.required_approval_level = level.key
+    adjustment.bos_submitted_annual_cost = cost  # as decisions.submit keeps it
     take_transition(adjustment, "submit")
     return adjustment
 

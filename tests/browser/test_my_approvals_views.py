@@ -102,3 +102,29 @@ def test_a_submission_reaches_the_leaders_of_the_cases_team_only(team):  # noqa:
     _appropriation, activity = submitted_measure(portal, case)
     assert activity.absolute_url() in [i["url"] for i in items_for(portal, LEADER)]
     assert activity.absolute_url() not in [i["url"] for i in items_for(portal, other)]
+
+
+def test_the_screen_pages_and_shows_the_total(team, monkeypatch):  # noqa: F811
+    from os2bos_plone.browser.approvals import MyApprovalsView
+
+    portal, case = team
+    activities = [submitted_measure(portal, case)[1] for _ in range(3)]
+    monkeypatch.setattr(MyApprovalsView, "page_size", 2)
+    first = render(portal, portal, "bos-my-approvals", LEADER)
+    text = text_of(first)
+    assert "Viser 1–2 af 3" in text
+    assert first.count('class="bos-approval-item"') == 2
+    assert f"{portal.absolute_url()}/@@bos-my-approvals?page=2" in first
+    assert "Næste side" in text and "Forrige side" not in text
+    second = render(portal, portal, "bos-my-approvals", LEADER, page="2")
+    assert "Viser 3–3 af 3" in text_of(second)
+    assert second.count('class="bos-approval-item"') == 1
+    assert "Forrige side" in text_of(second) and "Næste side" not in text_of(second)
+    shown = [a.absolute_url() for a in activities if f'href="{a.absolute_url()}"' in first]
+    shown += [a.absolute_url() for a in activities if f'href="{a.absolute_url()}"' in second]
+    assert sorted(shown) == sorted(a.absolute_url() for a in activities)
+    # The start page's count stays the total, not the page.
+    from os2bos_plone.decisions.competence import awaiting
+
+    login(portal, LEADER)
+    assert len(awaiting(api.user.get_current())) == 3

@@ -29,6 +29,8 @@ from os2bos_plone.journal.storage import AppendOnlyLog
 from os2bos_plone.journal.storage import JournalEntry
 from os2bos_plone.journal.storage import entries
 from os2bos_plone.journal.storage import entries_total
+from os2bos_plone.management.ledger import differences_from_catalog
+from os2bos_plone.management.ledger import years
 from os2bos_plone.payments.store import PaymentStore
 from os2bos_plone.payments.store import stored_payments
 from os2bos_plone.payments.totals import appropriation_figures
@@ -278,10 +280,14 @@ def test_the_upgrades_run_on_the_old_site(old_site, monkeypatch):
     from os2bos_plone.upgrades import v1004
     from os2bos_plone.upgrades import v1005
     from os2bos_plone.upgrades import v1007
+    from os2bos_plone.upgrades import v1009
+    from os2bos_plone.upgrades import v1010
 
     monkeypatch.setattr(v1004, "checkpoint", lambda: None)  # the fixture aborts, never commits
     monkeypatch.setattr(v1005, "checkpoint", lambda: None)
     monkeypatch.setattr(v1007, "checkpoint", lambda: None)
+    monkeypatch.setattr(v1009, "checkpoint", lambda: None)
+    monkeypatch.setattr(v1010, "checkpoint", lambda: None)
     setup = old_site.portal_setup
     catalog = old_site.portal_catalog
     assert "bos_status" in catalog.schema()
@@ -293,6 +299,9 @@ def test_the_upgrades_run_on_the_old_site(old_site, monkeypatch):
     assert "bos_status" not in catalog.schema()
     assert "bos_payment_rate" in catalog.indexes()  # 1007
     assert old_site.getLayout() == "bos-start"  # 1008
+    assert "bos_submitted_annual_cost" in catalog.schema()  # 1009
+    assert differences_from_catalog(old_site) == {}  # 1010: the running sums, all there
+    assert years(old_site)
     # The catalog answers as before, from the brains' remaining columns.
     cases = brains(old_site, CASE_TYPE)
     assert cases and all(brain.bos_sbsys_id for brain in cases)

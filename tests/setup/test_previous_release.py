@@ -229,7 +229,7 @@ def test_the_overview_equals_the_sum_of_the_payments(upgraded, written):
     assert len(years) >= 2  # the demo has payments before and after this year
     for year in years:
         overview = collect(year)
-        assert overview.monthly_source == "ledger"  # the running sums, computed by 1009
+        assert overview.monthly_source == "ledger"  # the running sums, computed by 1010
         for this_or_last, in_year in ((False, year), (True, year - 1)):
             expected_total = _figures(sums, "total", in_year).get(None, (ZERO, ZERO))
             offset = 2 if this_or_last else 0

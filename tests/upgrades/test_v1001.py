@@ -51,6 +51,7 @@ def test_the_step_is_registered(manager):
         (("1006",), ("1007",)),
         (("1007",), ("1008",)),
         (("1008",), ("1009",)),
+        (("1009",), ("1010",)),
     ]
 
 
@@ -79,7 +80,7 @@ def test_upgrade_adds_and_fills_the_column(manager, monkeypatch):
     setup = api.portal.get_tool("portal_setup")
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1009",)  # and on through 1009
+    assert setup.getLastVersionForProfile(PROFILE) == ("1010",)  # and on through 1010
     assert MONTHLY_COLUMN in catalog.schema()
     # The payment office tab is back, exactly as a fresh install has it.
     assert tab_properties("bos_payments") == installed_tab
@@ -97,7 +98,7 @@ def test_upgrade_adds_and_fills_the_column(manager, monkeypatch):
     assert all(months is not None for _path, (_uid, months) in rows)
     clear_cache()
     overview = collect(YEAR)
-    assert overview.monthly_source == "ledger"  # and on to the running sums (1009)
+    assert overview.monthly_source == "ledger"  # and on to the running sums (1010)
     assert overview.monthly == overview_before.monthly
 
     # Running it again finds nothing to do.

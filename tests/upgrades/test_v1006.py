@@ -20,8 +20,9 @@ def test_the_step_is_registered(manager):
         (("1006",), ("1007",)),
         (("1007",), ("1008",)),
         (("1008",), ("1009",)),
+        (("1009",), ("1010",)),
     ]
-    assert setup.getVersionForProfile(PROFILE) == "1009"
+    assert setup.getVersionForProfile(PROFILE) == "1010"
 
 
 def test_upgrade_registers_the_records_and_the_configlet(manager):
@@ -36,7 +37,7 @@ def test_upgrade_registers_the_records_and_the_configlet(manager):
 
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1009",)  # and on to 1009
+    assert setup.getLastVersionForProfile(PROFILE) == ("1010",)  # and on to 1010
     assert all(f"{PREFIX}.{name}" in registry.records for name in FIELD_NAMES)
     assert registry[f"{PREFIX}.account_unknown"] == "UKENDT"
     assert "bos-settings" in [action.getId() for action in panel.listActions()]

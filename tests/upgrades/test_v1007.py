@@ -23,8 +23,9 @@ def test_the_step_is_registered(manager):
         (("1006",), ("1007",)),
         (("1007",), ("1008",)),
         (("1008",), ("1009",)),
+        (("1009",), ("1010",)),
     ]
-    assert setup.getVersionForProfile(PROFILE) == "1009"
+    assert setup.getVersionForProfile(PROFILE) == "1010"
 
 
 def test_the_index_is_added_and_filled(manager, monkeypatch):
@@ -49,7 +50,7 @@ def test_the_index_is_added_and_filled(manager, monkeypatch):
 
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1009",)  # and on to 1009
+    assert setup.getLastVersionForProfile(PROFILE) == ("1010",)  # and on to 1010
     found = catalog.unrestrictedSearchResults(bos_payment_rate=rate.UID)
     assert [brain.UID for brain in found] == [priced.UID()]
     assert fixed.UID() not in [brain.UID for brain in found]

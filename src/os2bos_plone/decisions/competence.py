@@ -89,6 +89,12 @@ def _is_replaced(activity, appropriation):
 def required_level(activities, when=None):
     """The level a decision on these activities (of one appropriation) needs: the highest the
     rules demand for any of them, given the measure's annual cost."""
+    return required_level_and_cost(activities, when)[0]
+
+
+def required_level_and_cost(activities, when=None):
+    """``(level, cost)``: :func:`required_level` and the measure's annual cost the rules were
+    given (a submission keeps the cost, so "Til godkendelse" shows the figure the rule used)."""
     activities = list(activities)
     appropriation = appropriation_of(activities[0])
     section = by_uid(getattr(appropriation, "section", None))
@@ -99,7 +105,7 @@ def required_level(activities, when=None):
         service = by_uid(activity.service)
         service_id = service.service_id if service is not None else ""
         levels.append(level_for_measure(section_key, service_id, cost))
-    return max(levels, key=lambda level: level.rank)
+    return max(levels, key=lambda level: level.rank), cost
 
 
 def level_reason(activities, when=None):

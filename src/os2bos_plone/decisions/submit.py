@@ -11,7 +11,7 @@ from zope.event import notify
 
 from os2bos_plone.adapters.lookup import selected_activities
 from os2bos_plone.adapters.lookup import status_of
-from os2bos_plone.decisions.competence import required_level
+from os2bos_plone.decisions.competence import required_level_and_cost
 from os2bos_plone.decisions.events import ActivitiesSubmitted
 from os2bos_plone.decisions.transitions import take_transition
 from os2bos_plone.engine.approval import SubmitRule
@@ -42,12 +42,17 @@ def check_submit(appropriation, uids, user=None):
 
 
 def apply_submit(appropriation, objs, comment="", today=None, taken=()):
-    """Record the required level on each activity, take the ``submit`` transition (``taken``:
-    UIDs that have taken it already) and tell the journal and the deciders once.
+    """Record the required level and the measure's annual cost the rule was given on each
+    activity (catalog columns "Til godkendelse" reads), take the ``submit`` transition
+    (``taken``: UIDs that have taken it already) and tell the journal and the deciders once.
     Returns the required level."""
-    required = required_level(objs, when=today)
+    required, cost = required_level_and_cost(objs, when=today)
     for obj in objs:
         obj.required_approval_level = required.key
+        # The measure's annual cost as the rule saw it today: it depends on the day (an
+        # open-ended plan is valued from it, prices and rates by date), so it is kept, not
+        # computed again when "Til godkendelse" lists the activity (catalog column).
+        obj.bos_submitted_annual_cost = cost
         if IUUID(obj) not in taken:
             take_transition(obj, "submit", comment)
     notify(ActivitiesSubmitted(appropriation, objs, required, comment or ""))

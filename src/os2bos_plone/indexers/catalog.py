@@ -15,6 +15,7 @@ from os2bos_plone.content.classification import IRate
 from os2bos_plone.content.classification import ISection
 from os2bos_plone.content.classification import IService
 from os2bos_plone.content.classification import IServiceProvider
+from os2bos_plone.decisions.submit import submission_of
 from os2bos_plone.journal.history import effort_step_moves
 
 
@@ -210,3 +211,33 @@ def case_step_moves(obj):
 @indexer(IActivity)
 def activity_required_level(obj):
     return getattr(aq_base(obj), "required_approval_level", None)
+
+
+# -- the submission, for "Til godkendelse" (decisions.awaiting reads only these columns) --------
+
+
+def _submission(obj):
+    return submission_of(obj) or (None, None, None)
+
+
+@indexer(IActivity)
+def activity_submitted_by(obj):
+    return _submission(obj)[0] or None
+
+
+@indexer(IActivity)
+def activity_submitted(obj):
+    return _submission(obj)[1]
+
+
+@indexer(IActivity)
+def activity_submission_note(obj):
+    return _submission(obj)[2] or ""
+
+
+@indexer(IActivity)
+def activity_submitted_annual_cost(obj):
+    """The measure's annual cost the approval rule was given at the last submission (kept by
+    decisions.submit.apply_submit), as a string like the other money columns."""
+    cost = getattr(aq_base(obj), "bos_submitted_annual_cost", None)
+    return str(cost) if cost is not None else None

@@ -233,10 +233,10 @@ def contributions_from_catalog(catalog):
     return result
 
 
-def rebuild(portal=None, store_on_cases=True, commit_every=None, progress=None):
+def rebuild(portal=None, store_on_cases=True, commit_every=None, checkpoint=None, progress=None):
     """Compute the ledger again from the catalog and replace it; with ``store_on_cases`` also
-    every case's contribution (needed once, so later changes add differences). Returns the
-    new tree."""
+    every case's contribution (needed once, so later changes add differences), calling
+    ``checkpoint`` (a commit) every ``commit_every`` cases. Returns the new tree."""
     portal = portal if portal is not None else _portal()
     catalog = api.portal.get_tool("portal_catalog")
     contributions = contributions_from_catalog(catalog)
@@ -249,8 +249,8 @@ def rebuild(portal=None, store_on_cases=True, commit_every=None, progress=None):
             case = portal.unrestrictedTraverse(path)
             if getattr(aq_base(case), CONTRIBUTION, None) != contribution:
                 setattr(case, CONTRIBUTION, contribution)
-            if commit_every and number % commit_every == 0:
-                transaction.commit()
+            if checkpoint and commit_every and number % commit_every == 0:
+                checkpoint()
                 if progress:
                     progress(f"  {number} sager")
     logger.info("Year figures rebuilt: %d cases, years %s", len(contributions), list(tree.keys()))

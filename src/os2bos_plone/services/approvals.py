@@ -1,18 +1,21 @@
-"""GET @bos-my-approvals: what awaits the current user's decision."""
+"""GET @bos-my-approvals: what awaits the current user's decision, batched as plone.restapi
+batches (``b_start``, ``b_size``, the ``batching`` links); ``items_total`` counts them all."""
 
 from plone import api
+from plone.restapi.batching import HypermediaBatch
 from plone.restapi.services import Service
 from zExceptions import Unauthorized
 
-from os2bos_plone.adapters.lookup import user_name
-from os2bos_plone.decisions.awaiting import awaiting_items
+from os2bos_plone.decisions.awaiting import awaiting_found
+from os2bos_plone.decisions.awaiting import items_of
 from os2bos_plone.engine.money import format_machine
 
 
-def approval_items(user):
-    """The items of GET @bos-my-approvals: each activity once, with what the screen shows."""
+def approval_items(user, found=None):
+    """The items of GET @bos-my-approvals: each activity once, with what the screen shows
+    (``found``: one page of decisions.awaiting.awaiting_found; all of them if not given)."""
     items = []
-    for item in awaiting_items(user):
+    for item in items_of(awaiting_found(user) if found is None else found):
         brain, case, grant = item.brain, item.case, item.grant
         items.append(
             {
@@ -33,7 +36,7 @@ def approval_items(user):
                 "committee": item.required.committee,
                 "start_date": str(item.start) if item.start else None,
                 "submitted_by": item.submitted_by,
-                "submitted_by_name": user_name(item.submitted_by),
+                "submitted_by_name": item.submitted_by_name,
                 "submitted": item.submitted.ISO8601() if item.submitted else None,
                 "note": item.note,
                 "modified": brain.modified.ISO8601(),
@@ -48,5 +51,13 @@ class MyApprovalsGet(Service):
         # theirs to see (401).
         if api.user.is_anonymous():
             raise Unauthorized("@bos-my-approvals")
-        items = approval_items(api.user.get_current())
-        return {"items": items, "items_total": len(items)}
+        user = api.user.get_current()
+        batch = HypermediaBatch(self.request, awaiting_found(user))
+        result = {
+            "@id": batch.canonical_url,
+            "items": approval_items(user, list(batch)),
+            "items_total": batch.items_total,
+        }
+        if batch.links:
+            result["batching"] = batch.links
+        return result
