@@ -181,6 +181,37 @@ def test_reset_link_goes_back_to_my_cases(cases):
     assert names_in(page) == ["Alma Andersen", "Bo Berg"]
 
 
+def test_the_total_of_every_case_comes_from_the_running_sums(cases, monkeypatch):
+    """Management lists every case: the totals row is the municipality's (management.ledger),
+    the same as the sum of every case's costs, and the rows' figures are read for the page only.
+    """
+    carl_grant = make_appropriation(cases["carl"], "BL-32-1.5")
+    add_activity(carl_grant, amount="700.00", provider=None)
+    monkeypatch.setattr(containers.CasesListingView, "page_size", 2)
+    read = []
+    real = containers.case_totals
+    monkeypatch.setattr(
+        containers, "case_totals", lambda uids, year: read.append(len(uids)) or real(uids, year)
+    )
+    page, html = listing_as(cases["portal"], "leder", case_worker="")
+    assert page.total_count == 3 and len(page.rows()) == 2
+    granted = expected = Decimal("0")
+    for name in ("alma", "bo", "carl"):
+        costs = figures.costs_for(cases[name], YEAR)
+        granted += Decimal(costs["granted"])
+        expected += Decimal(costs["expected"])
+    assert granted > 0
+    assert page.total() == {"granted": format_money(granted), "expected": format_money(expected)}
+    assert read == [2]  # the page's two cases, not all three
+    # Filtered to one team, the total is summed over the listed cases.
+    page, _html = listing_as(cases["portal"], "leder", case_worker="", team="unge")
+    carl = figures.costs_for(cases["carl"], YEAR)
+    assert page.total() == {
+        "granted": format_money(Decimal(carl["granted"])),
+        "expected": format_money(Decimal(carl["expected"])),
+    }
+
+
 def test_paging(cases, monkeypatch):
     portal = cases["portal"]
     for number in range(5):

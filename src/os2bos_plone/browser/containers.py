@@ -23,6 +23,7 @@ from os2bos_plone.classification.reader import LIST_KEYS
 from os2bos_plone.classification.reader import list_rows
 from os2bos_plone.engine import clock
 from os2bos_plone.engine.money import format_money
+from os2bos_plone.management.ledger import year_totals
 
 ZERO = Decimal("0")
 PAGE_SIZE = 50
@@ -107,7 +108,7 @@ class CasesListingView(PagedView):
         if self.filters["cpr"]:
             cpr_search(self.brains, "sagslisten")
         self.page_brains = list(self.paginate(self.brains))
-        self.totals = case_totals([brain.UID for brain in self.brains], self.year)
+        self.totals = case_totals([brain.UID for brain in self.page_brains], self.year)
 
     def search(self, case_worker="", only_worker=False):
         """The cases the user may see that match the filters (or only the case worker)."""
@@ -263,9 +264,26 @@ class CasesListingView(PagedView):
         return cpr
 
     def total(self):
-        granted = sum((values[0] for values in self.totals.values()), ZERO)
-        expected = sum((values[1] for values in self.totals.values()), ZERO)
+        """This year's figures of every listed case (not only the page's)."""
+        granted, expected = self.listed_total()
         return {"granted": format_money(granted), "expected": format_money(expected)}
+
+    def listed_total(self):
+        if len(self.brains) == self.count_of_all_cases():
+            # The list holds every case there is: their sum is the municipality's, which the
+            # running sums keep (management.ledger), instead of reading every activity.
+            totals = year_totals(self.year)
+            if totals is not None:
+                return totals
+        totals = case_totals([brain.UID for brain in self.brains], self.year)
+        return (
+            sum((values[0] for values in totals.values()), ZERO),
+            sum((values[1] for values in totals.values()), ZERO),
+        )
+
+    def count_of_all_cases(self):
+        catalog = api.portal.get_tool("portal_catalog")
+        return len(catalog.unrestrictedSearchResults(portal_type=CASE_TYPE))
 
     def count_text(self):
         if self.total_count == 1:
