@@ -157,9 +157,27 @@ ANONYMOUS_SCREENS = {
 }
 
 
+#: What a screen reader or a tooltip says besides the visible text: buttons' values, titles,
+#: labels, placeholders and alternative texts.
+SPOKEN = """() => {
+    const texts = [];
+    for (const el of document.body.querySelectorAll(
+        "input[type=submit], input[type=button], input[type=reset]")) {
+        texts.push(el.value || "");
+    }
+    for (const name of ["title", "aria-label", "placeholder", "alt"]) {
+        for (const el of document.body.querySelectorAll(`[${name}]`)) {
+            texts.push(el.getAttribute(name) || "");
+        }
+    }
+    return texts;
+}"""
+
+
 def english_on(page):
-    """The ENGLISH texts found as whole words (case-sensitive) in the visible text and title."""
-    text = page.locator("body").inner_text() + "\n" + page.title()
+    """The ENGLISH texts found as whole words (case-sensitive) in the visible text, the page's
+    title and what is spoken or shown as a tooltip (SPOKEN)."""
+    text = "\n".join([page.locator("body").inner_text(), page.title(), *page.evaluate(SPOKEN)])
     found = []
     for word in ENGLISH:
         if word in ALLOWED:

@@ -1,7 +1,9 @@
 /* Plone's chrome, accessible (axe on every screen, tests/ui/test_every_screen.py):
    - the toolbar's pin/unpin links have no href: buttons for assistive technology;
    - the theme's off-canvas navigation is labelled but has no role: a dialog;
-   - select2's "remove" links of a chosen value have no text: "Fjern". */
+   - select2's "remove" links of a chosen value have no text: "Fjern";
+   - the data grid's required mark in a column heading says "Required" (its template has no
+     i18n domain, so no catalog can translate it): "Påkrævet". */
 (function () {
   "use strict";
 
@@ -19,6 +21,9 @@
     }
     root.querySelectorAll("a.select2-search-choice-close:not([aria-label])").forEach(function (link) {
       link.setAttribute("aria-label", "Fjern");
+    });
+    root.querySelectorAll(".required[title='Required']").forEach(function (mark) {
+      mark.setAttribute("title", "Påkrævet");
     });
   }
 
