@@ -21,6 +21,9 @@ from tests.ui.conftest import ARTIFACTS
 YEAR = clock.today().year
 SITE_ADMIN = "webmaster"
 SITE_ADMIN_PASSWORD = "webmaster-pw-2026"
+#: The site owner (Manager, basic auth as conftest's page_as()): the only role that opens the
+#: municipality's settings (ManageSettings).
+MANAGER = "manager"
 #: The demo case of Signe Sagsbehandler with a granted grant, an expected adjustment and a letter.
 CASE_SBSYS_ID = "27.24.00-G01-106-25"
 
@@ -34,6 +37,7 @@ ROLES = {
     "ledelse": "ledelse",
     "regelmotor": "regelmotor",
     "siteadmin": SITE_ADMIN,
+    "manager": MANAGER,
 }
 
 #: English texts Plone (and its add-ons) shows by default; none may stand on a product screen.
@@ -296,11 +300,21 @@ def pages(chromium, demo):
 
     def page_for(role):
         if role not in pages:
-            context = chromium.new_context(locale="da-DK", viewport={"width": 1400, "height": 1000})
+            from plone.app.testing import SITE_OWNER_NAME
+            from plone.app.testing import SITE_OWNER_PASSWORD
+
+            options = {"locale": "da-DK", "viewport": {"width": 1400, "height": 1000}}
+            if role == MANAGER:
+                # The site owner lives in the Zope root: basic auth, no login form.
+                options["http_credentials"] = {
+                    "username": SITE_OWNER_NAME,
+                    "password": SITE_OWNER_PASSWORD,
+                }
+            context = chromium.new_context(**options)
             context.set_default_timeout(15_000)
             contexts.append(context)
             page = context.new_page()
-            if role != "anonym":
+            if role not in ("anonym", MANAGER):
                 username = ROLES[role]
                 password = SITE_ADMIN_PASSWORD if username == SITE_ADMIN else DEMO_PASSWORD
                 page.goto(f"{demo['site']}/login")
