@@ -49,3 +49,14 @@ def test_every_message_of_the_code_has_a_danish_translation():
             if node.args[0].value not in translated:
                 missing.append(f"{path.name}: {node.args[0].value}")
     assert missing == []
+
+
+def test_our_danish_wins_over_english_in_plone_app_locales(portal):
+    """plone.app.locales' Danish catalog holds English msgstrs for some msgids; the add-on's
+    catalog is asked first (bos:preferTranslations), for the whole plone domain."""
+    assert (
+        translate("label_site_administration", domain="plone", target_language="da")
+        == "administratoren"
+    )
+    # Plone's own Danish is still read where we have no override.
+    assert translate("label_log_in", domain="plone", target_language="da") == "Log ind"
