@@ -10,9 +10,9 @@ form, and leaves every other list as it is.
 from plone.dexterity.browser.edit import DefaultEditForm
 from plone.z3cform import layout
 from zExceptions import NotFound
-from zope.i18n import translate
 
 from os2bos_plone import _
+from os2bos_plone.browser.grid_cells import name_grid_cells
 from os2bos_plone.browser.regelmotor import LISTS
 from os2bos_plone.browser.regelmotor import list_form_url
 
@@ -58,22 +58,7 @@ class RegelmotorListForm(DefaultEditForm):
     def name_the_cells(self):
         """Each cell of the grid is named by its column and row ("Nøgle, række 2"): the column
         headings are no <label> of the cells, so a screen reader had only "edit text"."""
-        grid = self.widgets[self.list_name]
-        labels = {
-            column["name"]: translate(column["label"], context=self.request)
-            for column in grid.columns
-        }
-        for row in grid.widgets:
-            index = row.name.rsplit(".", 1)[-1]
-            where = translate(
-                _("row ${number}", mapping={"number": int(index) + 1})
-                if index.isdigit()
-                else _("new row"),
-                context=self.request,
-            )
-            for name, cell in row.widgets.items():
-                if name in labels:
-                    cell.title = f"{labels[name]}, {where}"
+        name_grid_cells(self.widgets[self.list_name], self.request)
 
     def extractData(self, setErrors=True):
         data, errors = super().extractData(setErrors=setErrors)

@@ -16,6 +16,7 @@ from os2bos_plone.classification.reader import LIST_KEYS
 from os2bos_plone.classification.reader import find_classification
 from os2bos_plone.classification.reader import list_rows
 from os2bos_plone.engine import clock
+from os2bos_plone.engine.ledger import DIMENSIONS
 from os2bos_plone.management.catalog_rows import metadata_rows
 from os2bos_plone.management.ledger import year_values
 from os2bos_plone.payments.totals import MONTHLY_COLUMN
@@ -40,18 +41,6 @@ CASE_TYPE = "bos_case"
 #: The catalog metadata column with per-activity monthly figures (see module docstring).
 #: Catalog metadata of each case: its dated effort-step changes (journal.effort_step_moves).
 STEP_MOVES_COLUMN = "bos_step_moves"
-
-
-#: The dimensions of the cost tables, in the order the overview shows them.
-DIMENSIONS = (
-    "section",
-    "service",
-    "team",
-    "case_worker",
-    "service_provider",
-    "target_group",
-    "effort_step",
-)
 
 
 #: Dimensions that belong to the case (read from the case's brain, current values).
