@@ -15,6 +15,7 @@ import transaction
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from plone import api
 
+from os2bos_plone.browser.regelmotor import LISTS
 from os2bos_plone.engine import clock
 from tests.ui.conftest import ARTIFACTS
 
@@ -83,21 +84,8 @@ ALLOWED = {
     # None yet: add ("word", "reason") pairs here only for proper nouns.
 }
 
-#: List forms of the regelmotor (regelmotor.LISTS).
-REGELMOTOR_LISTS = (
-    "approval_rules",
-    "target_groups",
-    "effort_steps",
-    "efforts",
-    "school_districts",
-    "units",
-    "teams",
-    "municipalities",
-    "activity_categories",
-    "account_aliases",
-    "internal_recipients",
-    "payment_date_exclusions",
-)
+#: List forms of the regelmotor, each edited in a form of its own.
+REGELMOTOR_LISTS = tuple(name for name, _title, _group in LISTS)
 
 
 def _search_payments(page, demo):
