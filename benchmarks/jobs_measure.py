@@ -24,7 +24,7 @@ def phase_job(name):
     app = zope_env.open_app()
     portal = zope_env.portal_of(app)
     if name == "prisme":
-        _account_aliases(portal)
+        _prisme_settings(portal)
     baseline = zope_env.peak_memory_mb()
     lines = []
 
@@ -55,13 +55,15 @@ def phase_job(name):
     emit(result)
 
 
-def _account_aliases(portal):
-    """The build has no PRISME account aliases (a municipality's own chart of accounts), and
-    without them every payment is refused from the file: give every account one, as the demo
-    site does, so the job writes the whole file."""
+def _prisme_settings(portal):
+    """The build has neither the PRISME settings (organisation unit, machine number) nor
+    account aliases (a municipality's own chart of accounts), without which the job writes no
+    file: set them as the demo site does, so the job writes the whole file."""
     import transaction
 
     from os2bos_plone.demo.settings import set_demo_account_aliases
+    from os2bos_plone.demo.settings import set_demo_settings
 
+    set_demo_settings(portal)
     set_demo_account_aliases(portal)
     transaction.commit()

@@ -174,7 +174,7 @@ def test_the_export_over_rest(http, reported, audit_dir):
     assert screen.text.count(".xml</td>") == 1
     assert filename in screen.text
     preset = leader.get(f"{leader.base}/@@bos-dst?since_last=handicap", headers=HTML)
-    assert 'value="2026-12-07"' in preset.text
+    assert 'value="07.12.2026"' in preset.text
 
     # nothing new since: a Danish 400, nothing kept
     nothing = leader.get(url, params={"kind": "handicap", "from_date": "2026-12-08"})
