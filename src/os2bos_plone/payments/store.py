@@ -23,6 +23,16 @@ class PaymentStore(Persistent):
         self._p_changed = True
 
 
+def release_every(obj, number, every=200):
+    """Every ``every`` objects a long job has looked at, empty the connection's object cache of
+    what is unchanged: the activities and payment stores it woke come back from the database
+    when needed again, and a job over every activity stays within its memory (what it changed
+    stays in the cache until it commits)."""
+    jar = getattr(obj, "_p_jar", None)
+    if number % every == 0 and jar is not None:
+        jar.cacheMinimize()
+
+
 def payment_store(activity):
     store = getattr(aq_base(activity), "_bos_payments", None)
     if store is None:

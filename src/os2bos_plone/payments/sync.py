@@ -30,6 +30,7 @@ from os2bos_plone.engine import clock
 from os2bos_plone.engine import payments as engine_payments
 from os2bos_plone.payments.store import ensure_payment_id
 from os2bos_plone.payments.store import payment_store
+from os2bos_plone.payments.store import release_every
 from os2bos_plone.payments.totals import refresh_totals
 
 
@@ -131,6 +132,7 @@ def renew_all_open_ended(when=None, progress=print, checkpoint=None, every=200):
                     checkpoint()
         if number % 1000 == 0:
             progress(f"  {number}/{len(brains)} ydelser gennemgået, {extended} forlænget")
+        release_every(activity, number)
     progress(
         f"Færdig: {len(brains)} ydelser gennemgået, {extended} forlænget "
         f"med i alt {added_total} betalinger"

@@ -11,6 +11,7 @@ from plone import api
 
 from os2bos_plone.engine import clock
 from os2bos_plone.payments.paid import mark_paid
+from os2bos_plone.payments.store import release_every
 from os2bos_plone.payments.store import stored_payments
 
 ACTIVITY_TYPE = "bos_activity"
@@ -37,8 +38,9 @@ def mark_due_paid(when=None, progress=print, checkpoint=None, every=200):
     )
     progress(f"Betalinger via SD og kontant til andre end personer: {len(brains)} ydelser")
     activities = marked = 0
-    for brain in brains:
+    for number, brain in enumerate(brains, start=1):
         activity = brain._unrestrictedGetObject()
+        release_every(activity, number)
         if not _paid_elsewhere(activity):
             continue
         due = [p for p in stored_payments(activity) if p.date <= when and not p.settled]

@@ -43,6 +43,7 @@ from os2bos_plone.payments.accounts import activity_account
 from os2bos_plone.payments.accounts import alias_table
 from os2bos_plone.payments.accounts import payment_account
 from os2bos_plone.payments.paid import mark_paid
+from os2bos_plone.payments.store import release_every
 from os2bos_plone.payments.store import stored_payments
 from os2bos_plone.payouts import files
 
@@ -127,16 +128,19 @@ def _candidates(dates):
     """Granted cash activities that may have a payment on one of ``dates`` (catalog only)."""
     catalog = api.portal.get_tool("portal_catalog")
     first, last = dates[0], dates[-1]
-    for brain in catalog.unrestrictedSearchResults(
+    brains = catalog.unrestrictedSearchResults(
         portal_type=ACTIVITY_TYPE,
         review_state="granted",
         bos_payment_method="cash",
         bos_start_date={"query": last, "range": "max"},
-    ):
+    )
+    for number, brain in enumerate(brains, start=1):
         end = brain.bos_end_date
         if end is not None and _as_date(end) < first:
             continue
-        yield brain._unrestrictedGetObject()
+        activity = brain._unrestrictedGetObject()
+        release_every(activity, number)
+        yield activity
 
 
 def _as_date(value):

@@ -39,6 +39,7 @@ from os2bos_plone.payments.accounts import ActivityAccount
 from os2bos_plone.payments.accounts import alias_table
 from os2bos_plone.payments.accounts import payment_account
 from os2bos_plone.payments.accounts import section_accounts
+from os2bos_plone.payments.store import release_every
 from os2bos_plone.payments.store import stored_payments
 from os2bos_plone.reports.columns import CASE_COLUMNS
 from os2bos_plone.reports.columns import PAYMENT_COLUMNS
@@ -266,8 +267,7 @@ def _gc(portal, counter):
     # Minimise, not just GC: a cache of 30,000 activities with their payment stores is what
     # made the process grow by ~110 MB over a large report. A report only reads, so every
     # object is unchanged and comes back from the database when it is needed again.
-    if counter % 50 == 0 and getattr(portal, "_p_jar", None) is not None:
-        portal._p_jar.cacheMinimize()
+    release_every(portal, counter, every=50)
 
 
 # -- the payments report ------------------------------------------------------------------------
