@@ -157,3 +157,15 @@ def mailhost(portal):
     portal.MailHost = original
     site_manager.unregisterUtility(provided=IMailHost)
     site_manager.registerUtility(aq_base(original), provided=IMailHost)
+
+
+@pytest.fixture
+def audit_dir(tmp_path, monkeypatch):
+    """The read audit log written to a directory of the test's own (what was queued before is
+    written first, to wherever it was going)."""
+    from os2bos_plone.audit import log
+
+    log.flush()
+    directory = tmp_path / "audit"
+    monkeypatch.setenv("BOS_AUDIT_DIR", str(directory))
+    return directory

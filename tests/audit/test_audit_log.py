@@ -6,21 +6,11 @@ import json
 import os
 import uuid
 
-import pytest
-
 from os2bos_plone.audit import log
 from tests.builders import create_case
 
 HTML = {"Accept": "text/html"}
 FORM = {"Accept": "text/html", "Content-Type": "application/x-www-form-urlencoded"}
-
-
-@pytest.fixture
-def audit_dir(tmp_path, monkeypatch):
-    log.flush()
-    directory = tmp_path / "audit"
-    monkeypatch.setenv("BOS_AUDIT_DIR", str(directory))
-    return directory
 
 
 def entries(directory, what=None):

@@ -82,16 +82,6 @@ def test_danish_dates_gives_iso_on_and_the_field_shows_danish():
 # -- the audit and the mail log -----------------------------------------------------------------
 
 
-@pytest.fixture
-def audit_dir(tmp_path, monkeypatch):
-    from os2bos_plone.audit import log
-
-    log.flush()
-    directory = tmp_path / "audit"
-    monkeypatch.setenv("BOS_AUDIT_DIR", str(directory))
-    return directory
-
-
 def test_audit_takes_danish_dates_and_explains_a_wrong_one(manager, audit_dir):
     screen = view(manager, "bos-audit", since="01.12.2026", until="7.12.2026")
     html = screen()

@@ -31,14 +31,6 @@ def today(frozen_today):
     frozen_today(date(2026, 12, 7))
 
 
-@pytest.fixture
-def audit_dir(tmp_path, monkeypatch):
-    log.flush()
-    directory = tmp_path / "audit"
-    monkeypatch.setenv("BOS_AUDIT_DIR", str(directory))
-    return directory
-
-
 def audit_entries(directory, what):
     log.flush()
     found = []
