@@ -8,7 +8,6 @@ import pytest
 
 from os2bos_plone.services.search import MSG_CPR_IN_URL
 from tests.audit.test_audit_log import HTML
-from tests.audit.test_audit_log import audit_dir  # noqa: F401 - the fixture
 from tests.audit.test_audit_log import entries
 from tests.audit.test_audit_log import unique_cpr
 from tests.builders import create_activity
