@@ -57,3 +57,34 @@ def test_team_members_and_leader_read_the_team_case(http):
     assert case["@id"] in [item["@id"] for item in listing["items"]]
     listing = outsider.get(f"{outsider.base}/@search?portal_type=bos_case&b_size=500").json()
     assert case["@id"] not in [item["@id"] for item in listing["items"]]
+
+
+def test_what_is_added_to_a_case_leaves_its_security_alone_a_new_case_worker_changes_it(
+    http, monkeypatch
+):
+    """Adding a grant (or a letter) to a case changes neither case worker nor team: the
+    security of everything the case holds is not catalogued again. A new case worker is."""
+    from os2bos_plone.content.case import Case
+    from tests.builders import create_appropriation
+
+    admin = http()
+    successor = http("sb-successor", roles=["BOSCaseWorker"])
+    case = create_case(admin)
+    grant_url = create_appropriation(admin, case["@id"])["@id"]
+    recatalogued = []
+    original = Case.reindexObjectSecurity
+
+    def counted(self, *args, **kwargs):
+        recatalogued.append(self.getId())
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Case, "reindexObjectSecurity", counted)
+    create_appropriation(admin, case["@id"])
+    assert recatalogued == []
+    found = successor.get(f"{successor.base}/@search?portal_type=bos_appropriation").json()
+    assert grant_url not in [item["@id"] for item in found["items"]]
+
+    assert admin.patch(case["@id"], json={"case_worker": "sb-successor"}).status_code == 204
+    assert recatalogued
+    found = successor.get(f"{successor.base}/@search?portal_type=bos_appropriation").json()
+    assert grant_url in [item["@id"] for item in found["items"]]

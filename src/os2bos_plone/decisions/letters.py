@@ -6,8 +6,9 @@ The letter is made in two steps so it can be re-created later from the journal:
   plain dict of strings (dates ISO, amounts decimal strings, names resolved as they were at the
   time of the decision). The journal entry of the decision keeps this dict.
 * :func:`render_letter` turns such a dict into PDF bytes with fpdf2 (pure Python). The PDF embeds
-  the Roboto font (the font-roboto package), which has the Latin letters of every family's name
-  (Kovačević, Şahin, Łukasz as much as Ærø): nothing becomes "?".
+  the Roboto font (the font-roboto package, cut to the Latin script by :mod:`.letter_font`),
+  which has the Latin letters of every family's name (Kovačević, Şahin, Łukasz as much as Ærø):
+  nothing becomes "?".
 
 :func:`create_letter` stores the PDF as a ``bos_letter`` in the case (content.letter): an
 immutable record no one can change or delete. A later decision makes a new letter; the journal
@@ -18,9 +19,9 @@ import re
 from datetime import date
 from decimal import Decimal
 
-import font_roboto
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue
+from fpdf.enums import TextEmphasis
 from fpdf.enums import XPos
 from fpdf.enums import YPos
 from plone import api
@@ -41,6 +42,8 @@ from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.content.letter import LETTER_SHA256
 from os2bos_plone.content.letter import LETTER_TYPE
 from os2bos_plone.content.letter import sha256_of
+from os2bos_plone.decisions.letter_font import FONT
+from os2bos_plone.decisions.letter_font import font_file
 from os2bos_plone.engine import clock
 from os2bos_plone.engine import payments as engine_payments
 from os2bos_plone.engine.formatting import describe_plan
@@ -300,11 +303,6 @@ def _change(uid, granted_uids, changed):
 _REPLACEMENTS = {"→": "->", "≥": ">=", "≤": "<=", "\u00a0": " ", "\u2212": "-"}
 
 
-#: The letter's font, embedded (subset) in every PDF.
-FONT = "roboto"
-FONT_FILES = {"": font_roboto.Roboto, "B": font_roboto.RobotoBold, "I": font_roboto.RobotoItalic}
-
-
 def pdf_text(value):
     """The text as the letter prints it: a few symbols spelled out, everything else as written."""
     text = "" if value is None else str(value)
@@ -328,8 +326,6 @@ class LetterPDF(FPDF):
 
     def __init__(self, data):
         super().__init__(format="A4")
-        for style, path in FONT_FILES.items():
-            self.add_font(FONT, style, path)
         self.data = data
         self.set_margins(20, 18, 20)
         self.set_auto_page_break(True, margin=22)
@@ -337,6 +333,14 @@ class LetterPDF(FPDF):
         self.set_title(pdf_text(f"Bevillingsskrivelse {data['appropriation']['sbsys_id']}"))
         self.set_author(pdf_text(data.get("municipality") or ""))
         self.set_creator("os2bos_plone")
+
+    def set_font(self, family=None, style="", size=0):
+        # a face is parsed and embedded only when the letter uses it (the italic one seldom)
+        # (fpdf2 itself passes the style as a TextEmphasis, e.g. on a new page)
+        face = TextEmphasis.coerce(style).style
+        if family == FONT and f"{FONT}{face}" not in self.fonts:
+            self.add_font(FONT, face, font_file(face))
+        return super().set_font(family, style, size)
 
     def header(self):
         data = self.data
@@ -386,6 +390,26 @@ class LetterPDF(FPDF):
         self.multi_cell(0, 7, pdf_text(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font(FONT, "", 10)
 
+    def _one_line(self, width, text):
+        """Whether the text fits one line of the column in the current font (fpdf2's line
+        breaking, character by character, was a third of a letter's time for the short values
+        nearly every row holds)."""
+        return "\n" not in text and self.get_string_width(text) < width - 2 * self.c_margin
+
+    def _text_height(self, width, text):
+        if self._one_line(width, text):
+            return self.LINE
+        return self.multi_cell(
+            width, self.LINE, text, dry_run=True, output=MethodReturnValue.HEIGHT
+        )
+
+    def _column(self, width, text):
+        """The text in a column of the row, left at the column's top (the caller moves on)."""
+        if self._one_line(width, text):
+            self.cell(width, self.LINE, text, align="L")
+        else:
+            self.multi_cell(width, self.LINE, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.TOP)
+
     def row(self, label, value):
         """A label and its value side by side; a label longer than its column wraps inside it
         (it never runs into the value), and the row starts on a new page when it does not fit."""
@@ -395,13 +419,9 @@ class LetterPDF(FPDF):
         label_width = self.LABEL_WIDTH - 2
         value_width = self.w - self.r_margin - self.l_margin - self.LABEL_WIDTH
         self.set_font(FONT, "B", 10)
-        label_height = self.multi_cell(
-            label_width, self.LINE, label, dry_run=True, output=MethodReturnValue.HEIGHT
-        )
+        label_height = self._text_height(label_width, label)
         self.set_font(FONT, "", 10)
-        value_height = self.multi_cell(
-            value_width, self.LINE, value, dry_run=True, output=MethodReturnValue.HEIGHT
-        )
+        value_height = self._text_height(value_width, value)
         height = max(label_height, value_height)
         if height > self.page_break_trigger - self.t_margin - 30:
             # Longer than a page (a long note): the label above, the value across pages.
@@ -414,14 +434,10 @@ class LetterPDF(FPDF):
             self.add_page()
         top = self.get_y()
         self.set_font(FONT, "B", 10)
-        self.multi_cell(
-            label_width, self.LINE, label, align="L", new_x=XPos.LMARGIN, new_y=YPos.TOP
-        )
+        self._column(label_width, label)
         self.set_xy(self.l_margin + self.LABEL_WIDTH, top)
         self.set_font(FONT, "", 10)
-        self.multi_cell(
-            value_width, self.LINE, value, align="L", new_x=XPos.LMARGIN, new_y=YPos.TOP
-        )
+        self._column(value_width, value)
         self.set_xy(self.l_margin, top + height)
 
     def paragraph(self, text):

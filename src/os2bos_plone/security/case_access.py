@@ -1,6 +1,7 @@
 """Who is responsible for a case decides who sees it."""
 
 from plone import api
+from zope.container.interfaces import IContainerModifiedEvent
 
 
 def case_added(case, event):
@@ -17,7 +18,12 @@ def case_added(case, event):
 
 
 def case_modified(case, event):
-    """Case worker and team decide who sees the case: re-catalog its security when they change."""
+    """Case worker and team decide who sees the case: re-catalog its security when they change.
+
+    An object added to or removed from the case (a grant, a letter) changes neither: without
+    this check every letter re-catalogued the security of everything the case holds."""
+    if IContainerModifiedEvent.providedBy(event):
+        return
     changed = set()
     for description in getattr(event, "descriptions", ()) or ():
         changed.update(name.split(".")[-1] for name in getattr(description, "attributes", ()))
