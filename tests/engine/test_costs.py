@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
@@ -256,6 +257,15 @@ def test_occurrences_monthly():
 def test_annual_cost_of_a_plan_shorter_than_a_year_is_its_total():
     short = plan(Frequency.DAILY, date(2026, 1, 1), date(2026, 1, 31), amount=D("145"))
     assert annual_cost(short, TODAY) == D("4495.00")  # 145 x 31
+
+
+@pytest.mark.parametrize("frequency", list(Frequency))
+@pytest.mark.parametrize("end", [None, date(2026, 9, 30), date(2028, 3, 31)])
+def test_the_preview_values_a_measure_as_annual_cost_does(frequency, end):
+    """The preview reuses its own payments for the annual cost when the plan has an end; open
+    ends are planned further to value a full year. Either way: the same figure."""
+    measure = plan(frequency, date(2026, 2, 27), end, amount=D("145"))
+    assert cost_preview(measure, TODAY)["annual_cost"] == annual_cost(measure, TODAY)
 
 
 def test_annual_cost_in_leap_year():

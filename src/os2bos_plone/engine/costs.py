@@ -253,13 +253,16 @@ def peak_twelve_months(payments: Iterable[Payment]) -> Decimal:
     ordered = sorted((p.effective_date, p.effective_amount) for p in payments)
     best = window = ZERO
     first = 0
+    first_year_end = add_months(ordered[0][0], 12) if ordered else None
     for day, amount in ordered:
         window += amount
         # Drop payments a year or more before this one, so the window spans [start, day].
-        while add_months(ordered[first][0], 12) <= day:
+        while first_year_end <= day:
             window -= ordered[first][1]
             first += 1
-        best = max(best, window)
+            first_year_end = add_months(ordered[first][0], 12)
+        if window > best:
+            best = window
     return best
 
 
@@ -279,10 +282,15 @@ def measure_payments(plan: PaymentPlan, today: date) -> list[Payment]:
     return generate_payments(plan, today)
 
 
-def annual_cost(plan: PaymentPlan, today: date) -> Decimal:
+def annual_cost(plan: PaymentPlan, today: date, planned: list[Payment] | None = None) -> Decimal:
     """The measure's annual cost: its most expensive twelve months as planned (prices, central
-    rates and VAT factor on each payment's date); a plan shorter than a year costs its total."""
-    return peak_twelve_months(measure_payments(plan, today))
+    rates and VAT factor on each payment's date); a plan shorter than a year costs its total.
+
+    ``planned``: the plan's payments from ``generate_payments(plan, today)`` when the caller has
+    them; they are the measure's own when the plan has an end (or is individual)."""
+    if planned is None or (plan.payment_type is not PaymentType.INDIVIDUAL and not plan.end_date):
+        planned = measure_payments(plan, today)
+    return peak_twelve_months(planned)
 
 
 def cost_preview(plan: PaymentPlan, today: date) -> dict:
@@ -312,5 +320,5 @@ def cost_preview(plan: PaymentPlan, today: date) -> dict:
         "this_year": this_year,
         "next_year": next_year,
         "total_cost": _sum(payments),
-        "annual_cost": annual_cost(plan, today),
+        "annual_cost": annual_cost(plan, today, planned=payments),
     }
