@@ -58,3 +58,36 @@ def test_by_uid_of_objects_created_or_removed_in_this_transaction(manager):
     api.content.delete(obj=document)
     assert by_uid(uid) is None
     assert by_uid("") is None
+
+
+def test_approval_levels_are_read_once_per_transaction_and_again_after_a_change(manager):
+    """The levels every guard asks for are remembered for the transaction; adding, editing or
+    removing a level in it is seen by the next question, and the next transaction reads anew."""
+    import transaction
+    from zope.event import notify
+    from zope.lifecycleevent import ObjectModifiedEvent
+
+    before = {level.key: level for level in approval_levels()}
+    assert approval_levels() == list(before.values())
+    level = by_key("bos_approval_level", "teamleder")
+    level.rank = 99
+    notify(ObjectModifiedEvent(level))
+    assert {lvl.key: lvl.rank for lvl in approval_levels()}["teamleder"] == 99
+    assert approval_levels()[-1].key == "teamleder"  # sorted by rank
+
+    added = createContentInContainer(
+        _regelmotor(),
+        "bos_approval_level",
+        checkConstraints=False,
+        key="ny_leder",
+        title="Ny leder",
+        rank=5,
+        role="BOSTeamLeader",
+    )
+    assert "ny_leder" in {lvl.key for lvl in approval_levels()}
+    api.content.delete(added)
+    assert "ny_leder" not in {lvl.key for lvl in approval_levels()}
+    transaction.abort()
+    assert {lvl.key: lvl.rank for lvl in approval_levels()} == {
+        key: lvl.rank for key, lvl in before.items()
+    }

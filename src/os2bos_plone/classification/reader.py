@@ -6,6 +6,7 @@ thousands of objects a municipality has.
 
 from decimal import Decimal
 
+import transaction
 from plone import api
 from plone.uuid.interfaces import IUUID
 from Products.CMFCore.indexing import getQueue
@@ -164,8 +165,34 @@ def by_uid(uid):
     return None
 
 
+#: The key of the approval levels remembered for the rest of a transaction.
+_LEVELS_MEMO = object()
+
+
+def forget_approval_levels(obj=None, event=None):
+    """An approval level was added, changed or removed: the transaction reads them again."""
+    transaction.get().set_data(_LEVELS_MEMO, None)
+
+
 def approval_levels():
-    """All approval levels as engine objects (inactive ones too: old decisions name them)."""
+    """All approval levels as engine objects (inactive ones too: old decisions name them).
+
+    Read once per transaction: every workflow guard of a decision (and of a screen listing the
+    transitions) asks for them, and a catalog search with the objects woken cost a few
+    milliseconds each time. A change of a level in the transaction forgets them
+    (:func:`forget_approval_levels`, subscribed in configure.zcml)."""
+    current = transaction.get()
+    try:
+        remembered = current.data(_LEVELS_MEMO)
+    except KeyError:
+        remembered = None
+    if remembered is None:
+        remembered = _read_approval_levels()
+        current.set_data(_LEVELS_MEMO, remembered)
+    return list(remembered)
+
+
+def _read_approval_levels():
     levels = []
     for brain in find_classification("bos_approval_level"):
         obj = brain._unrestrictedGetObject()
