@@ -1,12 +1,19 @@
 """The payment office screen: @@bos-payments (search across cases) and @@bos-payments-register.
 
 Payments are not catalogued one by one: each activity keeps its payments in one persistent store
-(``activities.PaymentStore``). A search therefore narrows with the catalog first (granted
-activities, payment method, payment id, the cases of a CPR number and the activities whose
-period overlaps the searched period, read from the ``bos_start_date`` index and the
-``bos_end_date`` metadata) and then reads only those activities' payment stores. A search always
-has a period (this week by default), and a search that would read more than ``max_activities``
-activities or find more than ``max_rows`` payments stops with a message asking to narrow it.
+(``activities.PaymentStore``), and the catalog keeps, per activity, the days of its payments and
+of its unpaid ones (the KeywordIndexes ``bos_payment_days`` and ``bos_unpaid_days``, ints
+YYYYMMDD: indexers.payment_days, kept up to date by payments.payment_days). A search by period
+(this week by default) narrows with the catalog (granted activities, payment method, payment
+id, the cases of a CPR number) and then, day by day, intersects those activities with the
+index's activities of the day (:class:`PaymentDays`): the count is the sum over the days, as an
+activity has at most one payment a day. Nothing is woken to count. A small search (at most
+``exact_rows`` payments of at most ``exact_activities`` activities) then reads the payment
+stores of every activity found, so its sums are over all its payments; a larger one wakes only
+the activities of the page's rows (:class:`DayRows`) and sums the page, labelled as such. The
+recipient filter matches text on the activity, so it wakes the activities found (at most
+``max_read``, else a message asks to narrow the search). A search of all dates (with a payment
+id or CPR number) reads the payment stores of the few activities found, as before.
 
 Registering a payment as paid follows the REST rules (``payments.paid``): the user must hold
 "Register payments" on the activity (BOS Økonomi, Manager, Site Administrator; the activity
@@ -46,7 +53,9 @@ from zExceptions import Forbidden
 from os2bos_plone import _
 from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
 from os2bos_plone.adapters.lookup import CASE_TYPE
+from os2bos_plone.adapters.lookup import appropriation_of
 from os2bos_plone.adapters.lookup import case_of
+from os2bos_plone.adapters.lookup import main_activity_of
 from os2bos_plone.adapters.lookup import status_of
 from os2bos_plone.audit.reads import cpr_search
 from os2bos_plone.browser.base import BosView
@@ -181,6 +190,24 @@ def recipient_matches(activity, text):
         recipient_digits = "".join(char for char in haystack[0] if char.isdigit())
         return digits in recipient_digits
     return False
+
+
+def account_key(activity):
+    """What an activity's live account (payments.accounts.activity_account) is made of: its
+    appropriation's section, its main activity's service, whether it is supplementary, its
+    recipient type and payment method; None without an appropriation."""
+    appropriation = appropriation_of(activity)
+    if appropriation is None:
+        return None
+    supplementary = getattr(activity, "activity_type", None) == "supplementary"
+    main = main_activity_of(appropriation) if supplementary else activity
+    return (
+        getattr(appropriation, "section", None),
+        getattr(main, "service", None) if main is not None else None,
+        supplementary,
+        getattr(activity, "recipient_type", None),
+        getattr(activity, "payment_method", None),
+    )
 
 
 def is_overdue(activity, payment, today):
@@ -676,6 +703,8 @@ class PaymentSearchView(PagedView):
         services = {}
         permitted = {}
         accounts = {}
+        # Activities of one service in one section share their account: looked up once a page.
+        by_key = {}
         # One settings read and one alias table for the page, not one per row.
         current_settings = read_settings()
         aliases = alias_table()
@@ -691,7 +720,11 @@ class PaymentSearchView(PagedView):
             uid = activity.UID()
             if uid not in permitted:
                 permitted[uid] = may_register_payments(activity)
-                accounts[uid] = activity_account(activity, current_settings, aliases)
+                key = account_key(activity)
+                if key is None or key not in by_key:
+                    account = activity_account(activity, current_settings, aliases)
+                    by_key.setdefault(key, account)
+                accounts[uid] = by_key[key] if key is not None else account
             account_string, account_alias = payment_account(payment, accounts[uid])
             method = activity.payment_method or ""
             result.append(
