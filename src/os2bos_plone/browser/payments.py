@@ -32,6 +32,7 @@ screen's script, static/payments.js, asks the question). Overdue payments (due b
 product's today, unpaid) are marked; the headers sort in the browser (aria-sort).
 """
 
+import heapq
 import re
 from datetime import date
 from datetime import timedelta
@@ -222,12 +223,13 @@ def is_early(payment, paid_date, today):
     return payment.date > min(paid_date, today)
 
 
-def is_markable(activity, payment):
+def is_markable(activity, payment, granted=None):
     """May the payment office register this payment as paid (the rules of mark_paid for an
-    ordinary user)? The user's permission is checked separately."""
+    ordinary user)? The user's permission is checked separately. ``granted``: the activity's
+    state is known to be granted (the search finds granted activities only)."""
     return (
         not payment.settled
-        and status_of(activity) == "granted"
+        and (granted if granted is not None else status_of(activity) == "granted")
         and not activity.fictive
         and activity.payment_method in MANUAL_METHODS
     )
@@ -296,9 +298,10 @@ class PaymentDays:
         self.by_day = [(day, found) for day, found in by_day if found]
 
     def path_key(self, rid):
-        """What the rows of a day are sorted by: the activity's path, as a tuple (as
-        ``getPhysicalPath`` sorts), read from the catalog's paths, not from the object."""
-        return tuple(self.catalog._catalog.paths[rid].split("/"))
+        """What the rows of a day are sorted by: the activity's path, read from the catalog's
+        paths, not from the object; "/" made the lowest character, so the strings sort as
+        the tuples of ``getPhysicalPath`` do."""
+        return self.catalog._catalog.paths[rid].replace("/", "\x00")
 
     def activity(self, rid):
         """The activity of a record id found (through the user's own search), woken once."""
@@ -333,8 +336,9 @@ class DayRows:
             if offset >= stop:
                 break
             if offset + number > first:
-                ordered = sorted(rids, key=self.days.path_key)
-                for rid in ordered[max(0, first - offset) : stop - offset]:
+                # Only the first rows of the day up to the page's end are sorted out.
+                ordered = heapq.nsmallest(stop - offset, rids, key=self.days.path_key)
+                for rid in ordered[max(0, first - offset) :]:
                     activity = self.days.activity(rid)
                     woken.add(rid)
                     payment = next(
@@ -756,7 +760,8 @@ class PaymentSearchView(PagedView):
                     "account_string": account_string,
                     "account_alias": account_alias,
                     "fictive": bool(activity.fictive),
-                    "markable": permitted[uid] and is_markable(activity, payment),
+                    # The search finds granted activities only (activity_query).
+                    "markable": permitted[uid] and is_markable(activity, payment, granted=True),
                     "activity_uid": uid,
                     "default_amount": format_amount(payment.amount),
                     "today": today,
