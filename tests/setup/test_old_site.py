@@ -282,12 +282,14 @@ def test_the_upgrades_run_on_the_old_site(old_site, monkeypatch):
     from os2bos_plone.upgrades import v1007
     from os2bos_plone.upgrades import v1009
     from os2bos_plone.upgrades import v1010
+    from os2bos_plone.upgrades import v1011
 
     monkeypatch.setattr(v1004, "checkpoint", lambda: None)  # the fixture aborts, never commits
     monkeypatch.setattr(v1005, "checkpoint", lambda: None)
     monkeypatch.setattr(v1007, "checkpoint", lambda: None)
     monkeypatch.setattr(v1009, "checkpoint", lambda: None)
     monkeypatch.setattr(v1010, "checkpoint", lambda: None)
+    monkeypatch.setattr(v1011, "checkpoint", lambda: None)
     setup = old_site.portal_setup
     catalog = old_site.portal_catalog
     assert "bos_status" in catalog.schema()
@@ -301,6 +303,7 @@ def test_the_upgrades_run_on_the_old_site(old_site, monkeypatch):
     assert old_site.getLayout() == "bos-start"  # 1008
     assert "bos_submitted_annual_cost" in catalog.schema()  # 1009
     assert differences_from_catalog(old_site) == {}  # 1010: the running sums, all there
+    assert {"bos_payment_days", "bos_unpaid_days"} <= set(catalog.indexes())  # 1011
     assert years(old_site)
     # The catalog answers as before, from the brains' remaining columns.
     cases = brains(old_site, CASE_TYPE)

@@ -14,7 +14,7 @@ class TestSetupInstall:
         assert installer.is_product_installed(PACKAGE_NAME) is True
 
     def test_latest_version(self, profile_last_version):
-        assert profile_last_version(f"{PACKAGE_NAME}:default") == "1010"
+        assert profile_last_version(f"{PACKAGE_NAME}:default") == "1011"
 
     def test_browserlayer(self, browser_layers):
         from os2bos_plone.interfaces import IOs2BosPloneLayer

@@ -37,6 +37,7 @@ def test_the_step_is_registered(manager):
         (("1007",), ("1008",)),
         (("1008",), ("1009",)),
         (("1009",), ("1010",)),
+        (("1010",), ("1011",)),
     ]
 
 
@@ -86,7 +87,7 @@ def test_upgrade_adds_and_fills_the_column(manager, monkeypatch):
     monkeypatch.setattr(v1005, "checkpoint", lambda: None)  # on through 1005: no commit
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1010",)  # and on through 1010
+    assert setup.getLastVersionForProfile(PROFILE) == ("1011",)  # and on through 1011
     assert COLUMN in catalog.schema()
     assert checkpoints
     assert any("sager" in message for message in messages)

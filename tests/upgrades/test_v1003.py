@@ -23,6 +23,7 @@ def test_the_step_is_registered(manager):
         (("1007",), ("1008",)),
         (("1008",), ("1009",)),
         (("1009",), ("1010",)),
+        (("1010",), ("1011",)),
     ]
 
 
@@ -46,7 +47,7 @@ def test_upgrade_removes_the_column(manager, monkeypatch):
 
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1010",)  # and on to 1010
+    assert setup.getLastVersionForProfile(PROFILE) == ("1011",)  # and on to 1011
     assert COLUMN not in catalog.schema()
     assert messages == ["Kolonnen bos_status er fjernet fra kataloget"]
     (brain,) = catalog.unrestrictedSearchResults(UID=case.UID())

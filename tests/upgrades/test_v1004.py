@@ -27,8 +27,9 @@ def test_the_step_is_registered(manager):
         (("1007",), ("1008",)),
         (("1008",), ("1009",)),
         (("1009",), ("1010",)),
+        (("1010",), ("1011",)),
     ]
-    assert setup.getVersionForProfile(PROFILE) == "1010"
+    assert setup.getVersionForProfile(PROFILE) == "1011"
 
 
 def _as_1003_left_it(portal):
@@ -86,7 +87,7 @@ def test_upgrade_converts_letter_files(manager, monkeypatch):
 
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1010",)  # and on to 1010
+    assert setup.getLastVersionForProfile(PROFILE) == ("1011",)  # and on to 1011
     assert "bos_letter" in api.portal.get_tool("portal_types").objectIds()
     workflows = api.portal.get_tool("portal_workflow")
     assert workflows.getChainForPortalType("bos_letter") == ("bos_letter_workflow",)

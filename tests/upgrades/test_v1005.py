@@ -26,8 +26,9 @@ def test_the_step_is_registered(manager):
         (("1007",), ("1008",)),
         (("1008",), ("1009",)),
         (("1009",), ("1010",)),
+        (("1010",), ("1011",)),
     ]
-    assert setup.getVersionForProfile(PROFILE) == "1010"
+    assert setup.getVersionForProfile(PROFILE) == "1011"
 
 
 def _as_1004_left_it(portal):
@@ -92,7 +93,7 @@ def test_upgrade_scopes_the_readers(manager, monkeypatch):
     setup.setLastVersionForProfile(PROFILE, "1004")
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1010",)  # and on to 1010
+    assert setup.getLastVersionForProfile(PROFILE) == ("1011",)  # and on to 1011
     assert READER in portal.valid_roles()
     workflows = api.portal.get_tool("portal_workflow")
     for workflow_id in v1005.WORKFLOWS:

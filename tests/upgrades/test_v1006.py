@@ -21,8 +21,9 @@ def test_the_step_is_registered(manager):
         (("1007",), ("1008",)),
         (("1008",), ("1009",)),
         (("1009",), ("1010",)),
+        (("1010",), ("1011",)),
     ]
-    assert setup.getVersionForProfile(PROFILE) == "1010"
+    assert setup.getVersionForProfile(PROFILE) == "1011"
 
 
 def test_upgrade_registers_the_records_and_the_configlet(manager):
@@ -37,7 +38,7 @@ def test_upgrade_registers_the_records_and_the_configlet(manager):
 
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1010",)  # and on to 1010
+    assert setup.getLastVersionForProfile(PROFILE) == ("1011",)  # and on to 1011
     assert all(f"{PREFIX}.{name}" in registry.records for name in FIELD_NAMES)
     assert registry[f"{PREFIX}.account_unknown"] == "UKENDT"
     assert "bos-settings" in [action.getId() for action in panel.listActions()]

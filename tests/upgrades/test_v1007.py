@@ -24,8 +24,9 @@ def test_the_step_is_registered(manager):
         (("1007",), ("1008",)),
         (("1008",), ("1009",)),
         (("1009",), ("1010",)),
+        (("1010",), ("1011",)),
     ]
-    assert setup.getVersionForProfile(PROFILE) == "1010"
+    assert setup.getVersionForProfile(PROFILE) == "1011"
 
 
 def test_the_index_is_added_and_filled(manager, monkeypatch):
@@ -50,7 +51,7 @@ def test_the_index_is_added_and_filled(manager, monkeypatch):
 
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1010",)  # and on to 1010
+    assert setup.getLastVersionForProfile(PROFILE) == ("1011",)  # and on to 1011
     found = catalog.unrestrictedSearchResults(bos_payment_rate=rate.UID)
     assert [brain.UID for brain in found] == [priced.UID()]
     assert fixed.UID() not in [brain.UID for brain in found]

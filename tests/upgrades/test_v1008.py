@@ -23,8 +23,9 @@ def test_the_step_is_registered(manager):
         (("1007",), ("1008",)),
         (("1008",), ("1009",)),
         (("1009",), ("1010",)),
+        (("1010",), ("1011",)),
     ]
-    assert setup.getVersionForProfile(PROFILE) == "1010"
+    assert setup.getVersionForProfile(PROFILE) == "1011"
 
 
 def _as_1007_left_it(portal):
@@ -54,7 +55,7 @@ def test_upgrade_sets_up_the_way_in_and_the_chrome(manager):
 
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1010",)  # and on to 1010
+    assert setup.getLastVersionForProfile(PROFILE) == ("1011",)  # and on to 1011
     assert portal.getLayout() == "bos-start"
     assert startpage.visits(portal) is not None
     tabs = api.portal.get_tool("portal_actions").portal_tabs

@@ -29,8 +29,9 @@ def test_the_step_is_registered(manager):
     assert [(step["source"], step["dest"]) for step in steps] == [
         (("1008",), ("1009",)),
         (("1009",), ("1010",)),
+        (("1010",), ("1011",)),
     ]
-    assert setup.getVersionForProfile(PROFILE) == "1010"
+    assert setup.getVersionForProfile(PROFILE) == "1011"
 
 
 def _as_1008_left_it(catalog, activities):
@@ -58,7 +59,7 @@ def test_the_columns_are_added_and_filled_for_what_awaits(team, monkeypatch):  #
 
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1010",)
+    assert setup.getLastVersionForProfile(PROFILE) == ("1011",)
     assert all(name in catalog.schema() for name in v1009.COLUMNS)
     assert aq_base(activity).bos_submitted_annual_cost == cost
     login(portal, LEADER)

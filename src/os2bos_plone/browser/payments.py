@@ -1,12 +1,19 @@
 """The payment office screen: @@bos-payments (search across cases) and @@bos-payments-register.
 
 Payments are not catalogued one by one: each activity keeps its payments in one persistent store
-(``activities.PaymentStore``). A search therefore narrows with the catalog first (granted
-activities, payment method, payment id, the cases of a CPR number and the activities whose
-period overlaps the searched period, read from the ``bos_start_date`` index and the
-``bos_end_date`` metadata) and then reads only those activities' payment stores. A search always
-has a period (this week by default), and a search that would read more than ``max_activities``
-activities or find more than ``max_rows`` payments stops with a message asking to narrow it.
+(``activities.PaymentStore``), and the catalog keeps, per activity, the days of its payments and
+of its unpaid ones (the KeywordIndexes ``bos_payment_days`` and ``bos_unpaid_days``, ints
+YYYYMMDD: indexers.payment_days, kept up to date by payments.payment_days). A search by period
+(this week by default) narrows with the catalog (granted activities, payment method, payment
+id, the cases of a CPR number) and then, day by day, intersects those activities with the
+index's activities of the day (:class:`PaymentDays`): the count is the sum over the days, as an
+activity has at most one payment a day. Nothing is woken to count. A small search (at most
+``exact_rows`` payments of at most ``exact_activities`` activities) then reads the payment
+stores of every activity found, so its sums are over all its payments; a larger one wakes only
+the activities of the page's rows (:class:`DayRows`) and sums the page, labelled as such. The
+recipient filter matches text on the activity, so it wakes the activities found (at most
+``max_read``, else a message asks to narrow the search). A search of all dates (with a payment
+id or CPR number) reads the payment stores of the few activities found, as before.
 
 Registering a payment as paid follows the REST rules (``payments.paid``): the user must hold
 "Register payments" on the activity (BOS Økonomi, Manager, Site Administrator; the activity
@@ -25,6 +32,7 @@ screen's script, static/payments.js, asks the question). Overdue payments (due b
 product's today, unpaid) are marked; the headers sort in the browser (aria-sort).
 """
 
+import heapq
 import re
 from datetime import date
 from datetime import timedelta
@@ -33,6 +41,10 @@ from urllib.parse import parse_qsl
 from urllib.parse import urlencode
 
 import transaction
+from BTrees.IIBTree import IISet
+from BTrees.IIBTree import difference
+from BTrees.IIBTree import intersection
+from BTrees.IIBTree import multiunion
 from plone import api
 from plone.protect import CheckAuthenticator
 from Products.statusmessages.interfaces import IStatusMessage
@@ -42,7 +54,9 @@ from zExceptions import Forbidden
 from os2bos_plone import _
 from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
 from os2bos_plone.adapters.lookup import CASE_TYPE
+from os2bos_plone.adapters.lookup import appropriation_of
 from os2bos_plone.adapters.lookup import case_of
+from os2bos_plone.adapters.lookup import main_activity_of
 from os2bos_plone.adapters.lookup import status_of
 from os2bos_plone.audit.reads import cpr_search
 from os2bos_plone.browser.base import BosView
@@ -64,16 +78,29 @@ from os2bos_plone.payments.accounts import payment_account
 from os2bos_plone.payments.paid import find_payment
 from os2bos_plone.payments.paid import mark_paid
 from os2bos_plone.payments.paid import may_register_payments
+from os2bos_plone.payments.payment_days import PAYMENT_DAYS
+from os2bos_plone.payments.payment_days import UNPAID_DAYS
+from os2bos_plone.payments.payment_days import day_key
 from os2bos_plone.payments.store import stored_payments
 from os2bos_plone.settings import read as read_settings
 from os2bos_plone.validation.activity import InvalidFields
 
 ZERO = Decimal("0")
 PAGE_SIZE = 50
-#: Read at most this many activities' payment stores for one search.
-MAX_ACTIVITIES = 5000
-#: Find at most this many payments for one search (the page, the count and the sums).
-MAX_ROWS = 5000
+#: A search may cover at most this many activities. A search by period counts them (and its
+#: payments) from the day indexes without waking one, so this is only a guard, four times the
+#: activities of a 10,000-case municipality.
+MAX_ACTIVITIES = 200_000
+#: A search may find at most this many payments (counted from the day indexes; a guard too).
+MAX_ROWS = 10_000_000
+#: Wake at most this many activities for one search: a search without a period (all dates, by
+#: payment id or CPR number) reads their payment stores, the recipient filter reads their text.
+MAX_READ = 5000
+#: A search by period with at most this many payments of at most ``EXACT_ACTIVITIES``
+#: activities reads every row found, so its sums are over all of them; a larger one wakes only
+#: the activities of the page's rows and sums the page.
+EXACT_ROWS = 5000
+EXACT_ACTIVITIES = 300
 #: ``cases`` when a CPR search found no case (so that a link to the search finds none either).
 NO_CASES = "-"
 UID = re.compile(r"^[0-9a-f]{32}$")
@@ -166,6 +193,24 @@ def recipient_matches(activity, text):
     return False
 
 
+def account_key(activity):
+    """What an activity's live account (payments.accounts.activity_account) is made of: its
+    appropriation's section, its main activity's service, whether it is supplementary, its
+    recipient type and payment method; None without an appropriation."""
+    appropriation = appropriation_of(activity)
+    if appropriation is None:
+        return None
+    supplementary = getattr(activity, "activity_type", None) == "supplementary"
+    main = main_activity_of(appropriation) if supplementary else activity
+    return (
+        getattr(appropriation, "section", None),
+        getattr(main, "service", None) if main is not None else None,
+        supplementary,
+        getattr(activity, "recipient_type", None),
+        getattr(activity, "payment_method", None),
+    )
+
+
 def is_overdue(activity, payment, today):
     """Is the payment past its due date and still unpaid (the office's backlog)? A fictive
     activity's payments are never paid, so they are never overdue."""
@@ -178,15 +223,137 @@ def is_early(payment, paid_date, today):
     return payment.date > min(paid_date, today)
 
 
-def is_markable(activity, payment):
+def is_markable(activity, payment, granted=None):
     """May the payment office register this payment as paid (the rules of mark_paid for an
-    ordinary user)? The user's permission is checked separately."""
+    ordinary user)? The user's permission is checked separately. ``granted``: the activity's
+    state is known to be granted (the search finds granted activities only)."""
     return (
         not payment.settled
-        and status_of(activity) == "granted"
+        and (granted if granted is not None else status_of(activity) == "granted")
         and not activity.fictive
         and activity.payment_method in MANUAL_METHODS
     )
+
+
+def catalog_rids(catalog, query):
+    """The record ids the catalog finds for ``query`` (with the user's security, as
+    ``searchResults`` adds it), as an IISet, without making a brain of any."""
+    found = catalog.searchResults(**query)
+    if not len(found):
+        return IISet()
+    sequence = found._seq  # LazyMap over the record ids
+    return sequence if isinstance(sequence, IISet) else IISet(sequence)
+
+
+def _index_set(index, key):
+    """The record ids a KeywordIndex holds for ``key`` (it keeps a lone one as an int)."""
+    value = index._index.get(key)
+    if value is None:
+        return IISet()
+    return IISet((value,)) if isinstance(value, int) else value
+
+
+class PaymentDays:
+    """The payments of a search by period, day by day: for each day from ``start`` to ``end``
+    with a payment, the record ids of the activities found by ``query`` that have a payment
+    that day (``paid``: "" any, "unpaid", "paid") in the ``bos_payment_days`` and
+    ``bos_unpaid_days`` indexes (payments.payment_days). One lookup and one intersection a day;
+    no brain and no activity is loaded. An activity has at most one payment a day (its
+    payments are keyed by date: payments.paid.find_payment; the engine never plans two on one
+    day), so a day's activities are its payments and their number is the count."""
+
+    def __init__(self, query, start, end, paid=""):
+        self.catalog = api.portal.get_tool("portal_catalog")
+        base = catalog_rids(self.catalog, query)
+        every = self.catalog._catalog.getIndex(PAYMENT_DAYS)
+        unpaid = self.catalog._catalog.getIndex(UNPAID_DAYS)
+        self.by_day = []
+        self._objects = {}
+        if not base:
+            return
+        day = start
+        while day <= end:
+            key = day_key(day)
+            if paid == "unpaid":
+                found = intersection(base, _index_set(unpaid, key))
+            else:
+                found = intersection(base, _index_set(every, key))
+                if paid == "paid" and found:
+                    found = difference(found, _index_set(unpaid, key))
+            if found:
+                self.by_day.append((day, found))
+            day += timedelta(days=1)
+
+    def activities(self):
+        """The record ids of every activity with a payment found."""
+        return multiunion([rids for _day, rids in self.by_day])
+
+    def count(self):
+        return sum(len(rids) for _day, rids in self.by_day)
+
+    def keep(self, rids):
+        """Keep only the activities ``rids`` (a filter the indexes cannot answer)."""
+        kept = IISet(rids)
+        by_day = ((day, intersection(found, kept)) for day, found in self.by_day)
+        self.by_day = [(day, found) for day, found in by_day if found]
+
+    def path_key(self, rid):
+        """What the rows of a day are sorted by: the activity's path, read from the catalog's
+        paths, not from the object; "/" made the lowest character, so the strings sort as
+        the tuples of ``getPhysicalPath`` do."""
+        return self.catalog._catalog.paths[rid].replace("/", "\x00")
+
+    def activity(self, rid):
+        """The activity of a record id found (through the user's own search), woken once."""
+        if rid not in self._objects:
+            path = self.catalog._catalog.paths[rid]
+            self._objects[rid] = self.catalog.unrestrictedTraverse(path)
+        return self._objects[rid]
+
+
+class DayRows:
+    """The rows of a large search by period as a sequence ``paginate`` slices: its length is
+    the count of payments, and a slice wakes only the activities of its own rows (in date
+    order, then by path, as the rows of a small search are sorted)."""
+
+    def __init__(self, days, view):
+        self.days = days
+        self.view = view
+        self.length = days.count()
+
+    def __len__(self):
+        return self.length
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice) or item.step not in (None, 1):
+            raise TypeError("DayRows are read by slices")
+        first, stop, _step = item.indices(self.length)
+        rows = []
+        offset = 0
+        woken = set()
+        for day, rids in self.days.by_day:
+            number = len(rids)
+            if offset >= stop:
+                break
+            if offset + number > first:
+                # Only the first rows of the day up to the page's end are sorted out.
+                ordered = heapq.nsmallest(stop - offset, rids, key=self.days.path_key)
+                for rid in ordered[max(0, first - offset) :]:
+                    activity = self.days.activity(rid)
+                    woken.add(rid)
+                    payment = next(
+                        (
+                            payment
+                            for payment in stored_payments(activity)
+                            if payment.date == day and self.view.wanted(payment)
+                        ),
+                        None,
+                    )
+                    if payment is not None:
+                        rows.append((payment, activity))
+            offset += number
+        self.view.read_activities += len(woken)
+        return rows
 
 
 class PaymentSearchView(PagedView):
@@ -196,6 +363,11 @@ class PaymentSearchView(PagedView):
     page_size = PAGE_SIZE
     max_activities = MAX_ACTIVITIES
     max_rows = MAX_ROWS
+    max_read = MAX_READ
+    exact_rows = EXACT_ROWS
+    exact_activities = EXACT_ACTIVITIES
+    #: False: only the count and sums are wanted (the start page), no page of a large search.
+    want_page = True
 
     #: A filter that is not in the request reads as "".
     missing = ""
@@ -211,6 +383,8 @@ class PaymentSearchView(PagedView):
         self.errors = []
         self.too_many = None
         self.rows_found = []
+        #: The rows of a large search by period, read page by page (DayRows), else None.
+        self.day_rows = None
         self.start = self.end = None
         self.read_activities = 0
         if self.filters["payment_method"] not in METHOD_TITLES:
@@ -220,6 +394,12 @@ class PaymentSearchView(PagedView):
         self.resolve_period()
         if not self.errors:
             self.search()
+        if self.day_rows is not None:
+            if self.want_page:
+                self.page_rows = self.paginate(self.day_rows)
+            else:
+                self.total_count, self.page_rows = len(self.day_rows), []
+            return
         self.rows_found.sort(key=lambda row: (row[0].date, row[1].getPhysicalPath()))
         self.page_rows = self.paginate(self.rows_found)
 
@@ -294,8 +474,6 @@ class PaymentSearchView(PagedView):
             if not case_uids:
                 return None
             query["bos_case_uid"] = case_uids
-        if self.end is not None:
-            query["bos_start_date"] = {"query": self.end, "range": "max"}
         return query
 
     def case_uids_of_cpr(self, cpr):
@@ -313,51 +491,106 @@ class PaymentSearchView(PagedView):
         query = self.activity_query()
         if query is None:
             return
-        catalog = api.portal.get_tool("portal_catalog")
-        brains = [
-            brain
-            for brain in catalog.searchResults(**query)
-            if self.start is None or brain.bos_end_date is None or brain.bos_end_date >= self.start
-        ]
-        if len(brains) > self.max_activities:
-            self.too_many = self.t(
-                _(
-                    "payments_too_many_activities",
-                    default="The search covers more than ${count} activities; narrow it "
-                    "(a shorter period, a payment method, a CPR number or a payment id).",
-                    mapping={"count": self.max_activities},
-                )
+        if self.start is None:
+            self.search_all_dates(query)
+        else:
+            self.search_period(query)
+
+    def refuse_activities(self, count):
+        self.too_many = self.t(
+            _(
+                "payments_too_many_activities",
+                default="The search covers more than ${count} activities; narrow it "
+                "(a shorter period, a payment method, a CPR number or a payment id).",
+                mapping={"count": count},
             )
+        )
+
+    def refuse_payments(self):
+        self.too_many = self.t(
+            _(
+                "payments_too_many_payments",
+                default="The search found more than ${count} payments; narrow it "
+                "(a shorter period, a payment method, a CPR number or a payment id).",
+                mapping={"count": self.max_rows},
+            )
+        )
+
+    def wanted(self, payment):
+        """Is ``payment`` in the period and of the paid state searched for?"""
+        if self.start is not None and payment.date < self.start:
+            return False
+        if self.end is not None and payment.date > self.end:
+            return False
+        paid = self.filters["paid"]
+        if paid == "paid" and not payment.settled:
+            return False
+        return not (paid == "unpaid" and payment.settled)
+
+    def read_rows(self, activities):
+        """Every wanted payment of ``activities`` as (payment, activity) rows; None (and the
+        message) when there are more than ``max_rows``."""
+        rows = []
+        for activity in activities:
+            self.read_activities += 1
+            rows.extend(
+                (payment, activity) for payment in stored_payments(activity) if self.wanted(payment)
+            )
+            if len(rows) > self.max_rows:
+                self.refuse_payments()
+                return None
+        return rows
+
+    def search_all_dates(self, query):
+        """All dates (with a payment id or a CPR number): the few activities found are read."""
+        catalog = api.portal.get_tool("portal_catalog")
+        brains = catalog.searchResults(**query)
+        if len(brains) > self.max_read:
+            self.refuse_activities(self.max_read)
             return
         recipient = self.filters["recipient"]
-        paid = self.filters["paid"]
-        rows = []
-        for brain in brains:
-            activity = brain.getObject()
-            if recipient and not recipient_matches(activity, recipient):
-                continue
-            self.read_activities += 1
-            for payment in stored_payments(activity):
-                if self.start is not None and payment.date < self.start:
-                    continue
-                if self.end is not None and payment.date > self.end:
-                    break  # the store is ordered by date
-                if paid == "paid" and not payment.settled:
-                    continue
-                if paid == "unpaid" and payment.settled:
-                    continue
-                rows.append((payment, activity))
-            if len(rows) > self.max_rows:
+        activities = (brain.getObject() for brain in brains)
+        if recipient:
+            activities = (a for a in activities if recipient_matches(a, recipient))
+        rows = self.read_rows(activities)
+        if rows is not None:
+            self.rows_found = rows
+
+    def search_period(self, query):
+        """A period: the day indexes say, day by day, which of the activities the catalog query
+        finds have a (paid, unpaid) payment that day; nothing is woken to count them."""
+        days = PaymentDays(query, self.start, self.end, self.filters["paid"])
+        covered = days.activities()
+        if len(covered) > self.max_activities:
+            self.refuse_activities(self.max_activities)
+            return
+        recipient = self.filters["recipient"]
+        if recipient:
+            # The recipient's text is on the activity: read them, within a bound.
+            if len(covered) > self.max_read:
                 self.too_many = self.t(
                     _(
-                        "payments_too_many_payments",
-                        default="The search found more than ${count} payments; narrow it "
-                        "(a shorter period, a payment method, a CPR number or a payment id).",
-                        mapping={"count": self.max_rows},
+                        "payments_too_many_recipient",
+                        default="A search by recipient may cover at most ${count} "
+                        "activities, and this one covers ${found}; narrow it (a shorter "
+                        "period, a payment method, a CPR number or a payment id).",
+                        mapping={"count": self.max_read, "found": len(covered)},
                     )
                 )
                 return
-        self.rows_found = rows
+            matching = [rid for rid in covered if recipient_matches(days.activity(rid), recipient)]
+            days.keep(matching)
+            covered = days.activities()
+        count = days.count()
+        if count > self.max_rows:
+            self.refuse_payments()
+            return
+        if count <= self.exact_rows and len(covered) <= self.exact_activities:
+            rows = self.read_rows(days.activity(rid) for rid in covered)
+            if rows is not None:
+                self.rows_found = rows
+            return
+        self.day_rows = DayRows(days, self)
 
     # -- what the template shows -------------------------------------------------------------
 
@@ -431,17 +664,38 @@ class PaymentSearchView(PagedView):
             _("payments_count", default="${count} payments", mapping={"count": self.total_count})
         )
 
+    def sums_exact(self):
+        """Are the sums over every payment found (a small search), or over the page's?"""
+        return self.day_rows is None
+
+    def page_count_text(self):
+        count = len(self.page_rows)
+        if count == 1:
+            return self.t(_("payments_count_one", default="1 payment"))
+        return self.t(_("payments_count", default="${count} payments", mapping={"count": count}))
+
     def sums(self):
-        planned = sum((payment.amount for payment, _activity in self.rows_found), ZERO)
+        """Planned and paid over every payment found, or over the page's payments when the
+        search is too large to read every row (``sums_exact`` says which)."""
+        rows = self.rows_found if self.sums_exact() else self.page_rows
+        planned = sum((payment.amount for payment, _activity in rows), ZERO)
         paid = sum(
             (
                 payment.paid_amount
-                for payment, _activity in self.rows_found
+                for payment, _activity in rows
                 if payment.settled and payment.paid_amount is not None
             ),
             ZERO,
         )
         return {"planned": format_money(planned), "paid": format_money(paid)}
+
+    def markable_figures(self):
+        """(count, sum) of the markable payments found (the start page's figures): exact for a
+        small search; for a large one the count of payments found and no sum (None)."""
+        if self.sums_exact():
+            rows = [(p, a) for p, a in self.rows_found if is_markable(a, p)]
+            return len(rows), sum((payment.amount for payment, _a in rows), ZERO)
+        return self.total_count, None
 
     def rows(self):
         """The rows of the page, computed once per request (the template asks twice)."""
@@ -453,6 +707,8 @@ class PaymentSearchView(PagedView):
         services = {}
         permitted = {}
         accounts = {}
+        # Activities of one service in one section share their account: looked up once a page.
+        by_key = {}
         # One settings read and one alias table for the page, not one per row.
         current_settings = read_settings()
         aliases = alias_table()
@@ -468,7 +724,11 @@ class PaymentSearchView(PagedView):
             uid = activity.UID()
             if uid not in permitted:
                 permitted[uid] = may_register_payments(activity)
-                accounts[uid] = activity_account(activity, current_settings, aliases)
+                key = account_key(activity)
+                if key is None or key not in by_key:
+                    account = activity_account(activity, current_settings, aliases)
+                    by_key.setdefault(key, account)
+                accounts[uid] = by_key[key] if key is not None else account
             account_string, account_alias = payment_account(payment, accounts[uid])
             method = activity.payment_method or ""
             result.append(
@@ -500,7 +760,8 @@ class PaymentSearchView(PagedView):
                     "account_string": account_string,
                     "account_alias": account_alias,
                     "fictive": bool(activity.fictive),
-                    "markable": permitted[uid] and is_markable(activity, payment),
+                    # The search finds granted activities only (activity_query).
+                    "markable": permitted[uid] and is_markable(activity, payment, granted=True),
                     "activity_uid": uid,
                     "default_amount": format_amount(payment.amount),
                     "today": today,

@@ -38,7 +38,6 @@ from os2bos_plone.browser.base import BosView
 from os2bos_plone.browser.containers import case_totals
 from os2bos_plone.browser.payments import MANUAL_METHODS
 from os2bos_plone.browser.payments import PaymentSearchView
-from os2bos_plone.browser.payments import is_markable
 from os2bos_plone.classification.reader import approval_levels
 from os2bos_plone.decisions.competence import awaiting
 from os2bos_plone.engine import clock
@@ -331,20 +330,24 @@ class StartPageView(BosView):
 
     def _payments(self, **params):
         """The unpaid payments the payment office registers by hand (invoice and internal) that
-        the payment search finds with ``params``: (count, sum), None when the search is too
-        large. One search per method, so the catalog leaves out SD and cash activities."""
+        the payment search finds with ``params``: (count, sum), None when the search is refused; the
+        sum is None for a search too large to read every row (its count is read from the
+        catalog's day indexes, fictive activities' payments included). One search per method,
+        so the catalog leaves out SD and cash activities."""
         count, total = 0, ZERO
         for method in MANUAL_METHODS:
             search = PaymentSearchView(self.portal, self.request)
             values = {"paid": "unpaid", "payment_method": method, **params}
             # The search reads its filters with ``param``: given here instead of the request.
             search.param = lambda name, values=values: values.get(name, "")
+            search.want_page = False  # the figures only: no page's activities woken
             search.update()
             if not search.has_result():
                 return None
-            rows = [(p, a) for p, a in search.rows_found if is_markable(a, p)]
-            count += len(rows)
-            total += sum((payment.amount for payment, _a in rows), ZERO)
+            found, amount = search.markable_figures()
+            count += found
+            # A large search counts from the catalog and has no sum (None).
+            total = None if total is None or amount is None else total + amount
         return count, total
 
     def payments(self):
@@ -362,13 +365,13 @@ class StartPageView(BosView):
             "url": base,
             "week_url": f"{base}?period=this_week&paid=unpaid",
             "week_count": week[0] if week else None,
-            "week_sum": format_money(week[1]) if week else "",
+            "week_sum": format_money(week[1]) if week and week[1] is not None else "",
             "overdue_url": (
                 f"{base}?period=custom&date_from={first.isoformat()}"
                 f"&date_to={yesterday.isoformat()}&paid=unpaid"
             ),
             "overdue_count": overdue[0] if overdue else None,
-            "overdue_sum": format_money(overdue[1]) if overdue else "",
+            "overdue_sum": format_money(overdue[1]) if overdue and overdue[1] is not None else "",
             "overdue_days": OVERDUE_DAYS,
         }
 
