@@ -186,3 +186,15 @@ def test_the_page_of_a_large_search_is_the_users_own(plans, monkeypatch):
     paths = {path for _d, path, _a in rows}
     assert plans["draft"].getPhysicalPath() not in paths
     assert api.content.get_state(plans["draft"]) != "granted"
+
+
+def test_before_the_upgrade_a_period_search_says_so_in_danish(plans):
+    """A site on this code that has not run step 1011 lacks the day indexes: the search by
+    period says what to do instead of failing; a CPR search of all dates still works."""
+    catalog = api.portal.get_tool("portal_catalog")
+    catalog.delIndex("bos_unpaid_days")
+    page, html = search(plans["portal"], **PERIOD)
+    assert "kræver, at sitet er opgraderet (trin 1011" in html
+    assert page.total_count == 0
+    page, html = search(plans["portal"], period="all", cpr="010118-1234")
+    assert page.total_count > 0

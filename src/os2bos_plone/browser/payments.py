@@ -253,6 +253,10 @@ def _index_set(index, key):
     return IISet((value,)) if isinstance(value, int) else value
 
 
+class MissingDayIndexes(Exception):
+    """The site has not run upgrade step 1011, which adds and fills the day indexes."""
+
+
 class PaymentDays:
     """The payments of a search by period, day by day: for each day from ``start`` to ``end``
     with a payment, the record ids of the activities found by ``query`` that have a payment
@@ -264,11 +268,14 @@ class PaymentDays:
 
     def __init__(self, query, start, end, paid=""):
         self.catalog = api.portal.get_tool("portal_catalog")
-        base = catalog_rids(self.catalog, query)
-        every = self.catalog._catalog.getIndex(PAYMENT_DAYS)
-        unpaid = self.catalog._catalog.getIndex(UNPAID_DAYS)
         self.by_day = []
         self._objects = {}
+        indexes = self.catalog._catalog.indexes
+        if PAYMENT_DAYS not in indexes or UNPAID_DAYS not in indexes:
+            raise MissingDayIndexes()
+        base = catalog_rids(self.catalog, query)
+        every = indexes[PAYMENT_DAYS]
+        unpaid = indexes[UNPAID_DAYS]
         if not base:
             return
         day = start
@@ -559,7 +566,20 @@ class PaymentSearchView(PagedView):
     def search_period(self, query):
         """A period: the day indexes say, day by day, which of the activities the catalog query
         finds have a (paid, unpaid) payment that day; nothing is woken to count them."""
-        days = PaymentDays(query, self.start, self.end, self.filters["paid"])
+        try:
+            days = PaymentDays(query, self.start, self.end, self.filters["paid"])
+        except MissingDayIndexes:
+            self.errors.append(
+                self.t(
+                    _(
+                        "payments_error_upgrade",
+                        default="The search by period needs the site upgraded (step 1011 adds "
+                        "the payment days to the catalog). Ask the site administrator to run "
+                        "the upgrade steps of os2bos_plone.",
+                    )
+                )
+            )
+            return
         covered = days.activities()
         if len(covered) > self.max_activities:
             self.refuse_activities(self.max_activities)
