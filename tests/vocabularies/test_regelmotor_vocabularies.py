@@ -69,3 +69,15 @@ class TestVocabularies:
             assert any(
                 row["section"] == "BL-32-1.5" and row["supplementary"] for row in service.sections
             )
+
+
+def test_sections_in_law_order_named_once(manager):
+    """The budget line's and the approval rule's section choice: § 30 before § 114, and the key
+    shown once ("BL-104-3 Støttet samvær", not "BL-104-3 BL-104-3 Støttet samvær")."""
+    terms = list(vocabulary("SectionKeys", manager))
+    keys = [term.value for term in terms]
+    assert keys.index("BL-30-1.1") < keys.index("BL-32-1.5") < keys.index("BL-114-1.1")
+    by_value = {term.value: term.title for term in terms}
+    assert by_value["BL-104-3"] == "BL-104-3 Støttet samvær"
+    assert all(title.count(key) == 1 for key, title in by_value.items())
+    assert vocabulary("SectionKeys", manager).getTerm("BL-104-3").title == "BL-104-3 Støttet samvær"
