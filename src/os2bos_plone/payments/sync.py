@@ -24,10 +24,14 @@ from BTrees.IIBTree import IITreeSet
 from BTrees.IIBTree import difference
 from BTrees.IIBTree import intersection
 from plone import api
+from Products.CMFCore.indexing import processQueue
+from zope.annotation.interfaces import IAnnotations
+from zope.globalrequest import getRequest
 
 from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
 from os2bos_plone.adapters.lookup import appropriation_of
 from os2bos_plone.adapters.lookup import status_of
+from os2bos_plone.adapters.plans import MEMO_KEY as PLAN_MEMO_KEY
 from os2bos_plone.adapters.plans import plan_of
 from os2bos_plone.engine import clock
 from os2bos_plone.engine import payments as engine_payments
@@ -99,10 +103,24 @@ def renew_open_ended(activity, when=None):
     renewed = engine_payments.renew_open_ended(
         list(store.payments), plan_of(activity, activity), when
     )
-    for payment in renewed:
-        payment.payment_id = payment.payment_id or ensure_payment_id(activity)
+    unnamed = [payment for payment in renewed if not payment.payment_id]
+    if len(renewed) == before and not unnamed:
+        # Nothing new: the store is left untouched, so it is not written again and the job can
+        # let it go (a store marked changed stays in memory until the job commits).
+        return 0
+    for payment in unnamed:
+        payment.payment_id = ensure_payment_id(activity)
     store.replace(renewed)
     return len(store.payments) - before
+
+
+def _forget_plan_inputs():
+    """Drop the engine inputs adapters.plans keeps for the request: a job runs as one request,
+    and kept they would grow by one input per activity it looked at."""
+    request = getRequest()
+    annotations = IAnnotations(request, None) if request is not None else None
+    if annotations is not None:
+        annotations.pop(PLAN_MEMO_KEY, None)
 
 
 def open_ended_granted_paths():
@@ -111,6 +129,8 @@ def open_ended_granted_paths():
     bos_end_date index does not hold (it holds no record for an empty date). A search's brains
     would carry every activity's whole metadata record (its yearly and monthly totals), about
     450 MB at 35,000 granted activities."""
+    # The catalog's queued reindexing first, as a search does before it reads.
+    processQueue()
     catalog = api.portal.get_tool("portal_catalog")._catalog
 
     def rids(name, value):
@@ -149,6 +169,7 @@ def renew_all_open_ended(when=None, progress=print, checkpoint=None, every=200):
                     checkpoint()
         if number % 1000 == 0:
             progress(f"  {number}/{len(paths)} ydelser gennemgået, {extended} forlænget")
+        _forget_plan_inputs()
         release_every(activity, number)
     progress(
         f"Færdig: {len(paths)} ydelser gennemgået, {extended} forlænget "

@@ -26,6 +26,7 @@ from Acquisition import aq_base
 from BTrees.IIBTree import IITreeSet
 from BTrees.IIBTree import intersection
 from plone import api
+from Products.CMFCore.indexing import processQueue
 
 from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
 from os2bos_plone.classification.reader import by_uid
@@ -55,6 +56,23 @@ KINDS = {"expected": ("granted", "expected"), "granted": ("granted",)}
 STEP_FIELDS = ("effort_step", "scaling_step")
 HISTORICAL = ("case_worker", "effort_step", "scaling_step", "acting_municipality")
 
+#: The payments report's columns that differ between the payments of one activity, in column
+#: order (Cells.payment_maker).
+VARIABLE = (
+    "id",
+    "amount",
+    "paid_amount",
+    "date",
+    "paid_date",
+    "account_string",
+    "account_alias",
+    "price_per_unit",
+    "effort_step",
+    "scaling_step",
+    "note",
+)
+VARIABLE_POSITIONS = tuple(PAYMENT_INDEX[name] for name in VARIABLE)
+
 
 def cutoff(today=None):
     """The first day a payments report covers: 1 January of (this year - 2)."""
@@ -78,6 +96,33 @@ class Stats:
     def __init__(self):
         self.rows = 0
         self.cases = 0
+
+
+class Cells:
+    """How a report's rows come out: by default lists of cells, each through ``convert``.
+
+    A payments report makes one row per payment, and most of a row is the same for every
+    payment of an activity: ``payment_maker(template)`` is given the activity's row (converted
+    cells; the :data:`VARIABLE` columns None) and returns a function that makes a row from the
+    converted cells of the :data:`VARIABLE` columns, in that order. A file format can build
+    its text of the fixed cells once per activity (reports.files.CsvCells)."""
+
+    def __init__(self, convert=_identity):
+        self.convert = convert
+
+    def row(self, cells):
+        return cells
+
+    def payment_maker(self, template):
+        positions = VARIABLE_POSITIONS
+
+        def make(values):
+            row = template.copy()
+            for position, value in zip(positions, values, strict=True):
+                row[position] = value
+            return row
+
+        return make
 
 
 # -- lookups -----------------------------------------------------------------------------------
@@ -272,6 +317,8 @@ def activity_states():
     """{activity path: review state} of every activity, read from the catalog's indexes and
     paths only. A search's brains would each carry the activity's whole metadata record (its
     yearly and monthly totals): at 48,000 activities that alone is about 450 MB."""
+    # The catalog's queued reindexing first, as a search does before it reads.
+    processQueue()
     catalog = api.portal.get_tool("portal_catalog")._catalog
     activities = _rids(catalog.getIndex("portal_type"), ACTIVITY_TYPE)
     paths = catalog.paths
@@ -297,9 +344,26 @@ def _gc(portal, counter):
 # -- the payments report ------------------------------------------------------------------------
 
 
-def payment_rows(kind="expected", today=None, convert=_identity, stats=None):
+class _Memo(dict):
+    """{key: function(key)}, each computed once (a converted date, a day's steps)."""
+
+    def __init__(self, function):
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key):
+        value = self[key] = self.function(key)
+        return value
+
+
+def payment_rows(kind="expected", today=None, convert=_identity, stats=None, cells=None):
     """The rows of the payments report ``kind`` ("expected" or "granted"), in the order of
-    :data:`PAYMENT_COLUMNS`, as a generator."""
+    :data:`PAYMENT_COLUMNS`, as a generator; ``cells`` (a :class:`Cells`) makes them, else
+    lists of cells through ``convert``."""
+    cells = cells if cells is not None else Cells(convert)
+    convert = cells.convert
+    # The same day is converted the same way in every row of the report.
+    dates = _Memo(convert)
     states = KINDS[kind]
     first_day = cutoff(today)
     stats = stats if stats is not None else Stats()
@@ -313,6 +377,7 @@ def payment_rows(kind="expected", today=None, convert=_identity, stats=None):
             continue
         history = case_history(case)
         steps = StepsAsOf(case, history)
+        step_cells = _Memo(lambda day, steps=steps: tuple(convert(v) for v in steps.on(day)))
         case_cells = lookups.case_values(case)
         produced = 0
         for appropriation_id, selected in grants:
@@ -320,7 +385,8 @@ def payment_rows(kind="expected", today=None, convert=_identity, stats=None):
             if appropriation is None:
                 continue
             counter += 1
-            context = (kind, states, first_day, lookups, case_cells, steps, convert, state_of)
+            context = (kind, states, first_day, lookups, case_cells, step_cells, cells, state_of)
+            context += (dates,)
             for row in _appropriation_rows(appropriation, selected, context):
                 produced += 1
                 yield row
@@ -333,7 +399,7 @@ def payment_rows(kind="expected", today=None, convert=_identity, stats=None):
 
 
 def _appropriation_rows(appropriation, selected, context):
-    kind, states, first_day, lookups, case_cells, steps, convert, state_of = context
+    kind, states, first_day, lookups, case_cells, _steps, _cells, state_of, _dates = context
     activities = [
         obj for obj in appropriation.objectValues() if _field(obj, "portal_type") == ACTIVITY_TYPE
     ]
@@ -374,7 +440,7 @@ def _appropriation_rows(appropriation, selected, context):
         chosen = [p for p in payments if p.effective_date >= first_day]
         if chosen:
             live = lookups.account(activity, main, section_key)
-            yield from _activity_rows(activity, data, chosen, common, live, lookups, steps, convert)
+            yield from _activity_rows(activity, data, chosen, common, live, context)
     for activity in activities:
         _release(getattr(aq_base(activity), "_bos_payments", None))
         _release(activity)
@@ -390,7 +456,9 @@ def _price_history(activity, lookups):
     return None
 
 
-def _activity_rows(activity, data, payments, common, live, lookups, steps, convert):
+def _activity_rows(activity, data, payments, common, live, context):
+    _kind, _states, _first, lookups, _case, step_cells, cells, _state_of, dates = context
+    convert = cells.convert
     service = lookups.obj(_field(activity, "service"))
     account = None
     category_id = None
@@ -431,42 +499,48 @@ def _activity_rows(activity, data, payments, common, live, lookups, steps, conve
         "appropriation_date": _field(activity, "appropriation_date"),
     }
     template = [convert(values.get(name)) if name in values else None for name in PAYMENT_COLUMNS]
+    make = cells.payment_maker(template)
     prices = _price_history(activity, lookups)
-    index = PAYMENT_INDEX
-    i_id, i_amount, i_paid_amount = index["id"], index["amount"], index["paid_amount"]
-    i_date, i_paid_date = index["date"], index["paid_date"]
-    i_string, i_alias = index["account_string"], index["account_alias"]
-    i_price, i_note = index["price_per_unit"], index["note"]
-    i_effort, i_scaling = index["effort_step"], index["scaling_step"]
+    price_cells = _Memo(lambda day: convert(prices.amount_on(day))) if prices else None
+    no_price = convert(None)
     plan_id = _field(activity, "payment_id") or ""
     accounts = {}
     for payment in payments:
-        row = template.copy()
-        day = payment.effective_date
-        row[i_id] = convert(f"{payment.payment_id or plan_id}-{payment.date.isoformat()}")
-        row[i_amount] = convert(payment.amount)
-        row[i_paid_amount] = convert(payment.paid_amount)
-        row[i_date] = convert(payment.date)
-        row[i_paid_date] = convert(payment.paid_date)
+        day = payment.date
         key = (payment.saved_account_string, payment.saved_account_alias)
         pair = accounts.get(key)
         if pair is None:
             string, alias = payment_account(payment, live)
             pair = accounts[key] = (convert(string), convert(alias))
-        row[i_string], row[i_alias] = pair
-        row[i_price] = convert(prices.amount_on(payment.date)) if prices else None
-        row[i_note] = convert(payment.note or None)
-        effort, scaling = steps.on(day)
-        row[i_effort] = convert(effort)
-        row[i_scaling] = convert(scaling)
-        yield row
+        paid_date = payment.paid_date
+        paid_amount = payment.paid_amount
+        note = payment.note
+        effort, scaling = step_cells[paid_date or day]
+        yield make(
+            (
+                convert(f"{payment.payment_id or plan_id}-{day.isoformat()}"),
+                convert(payment.amount),
+                convert(paid_amount) if paid_amount is not None else no_price,
+                dates[day],
+                dates[paid_date],
+                pair[0],
+                pair[1],
+                price_cells[day] if price_cells is not None else no_price,
+                effort,
+                scaling,
+                convert(note) if note else no_price,
+            )
+        )
 
 
 # -- the cases report ---------------------------------------------------------------------------
 
 
-def case_rows(convert=_identity, stats=None):
-    """The rows of the cases report, in the order of :data:`CASE_COLUMNS`, as a generator."""
+def case_rows(convert=_identity, stats=None, cells=None):
+    """The rows of the cases report, in the order of :data:`CASE_COLUMNS`, as a generator;
+    ``cells`` (a :class:`Cells`) makes them, else lists of cells through ``convert``."""
+    cells = cells if cells is not None else Cells(convert)
+    convert = cells.convert
     stats = stats if stats is not None else Stats()
     lookups = Lookups()
     portal = api.portal.get()
@@ -478,7 +552,7 @@ def case_rows(convert=_identity, stats=None):
         stats.cases += 1
         for row in _history_rows(case, lookups):
             stats.rows += 1
-            yield [convert(value) for value in row]
+            yield cells.row([convert(value) for value in row])
         _release(case)
         _gc(portal, counter)
 
