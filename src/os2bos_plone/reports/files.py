@@ -132,6 +132,7 @@ class CsvCells(Cells):
 
     def __init__(self):
         super().__init__(csv_field)
+        self.decimal = _csv_decimal
 
     def row(self, cells):
         return ";".join(cells) + "\r\n"

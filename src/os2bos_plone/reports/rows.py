@@ -21,6 +21,7 @@ payment of an activity are converted once per activity.
 
 from bisect import bisect_right
 from datetime import date
+from decimal import Decimal
 
 from Acquisition import aq_base
 from BTrees.IIBTree import IITreeSet
@@ -109,6 +110,8 @@ class Cells:
 
     def __init__(self, convert=_identity):
         self.convert = convert
+        #: converts a Decimal (a format may have a quicker way than ``convert``)
+        self.decimal = convert
 
     def row(self, cells):
         return cells
@@ -281,6 +284,14 @@ class StepsAsOf:
         index = bisect_right(days, day)
         return values[index - 1] if index else first
 
+    def by_change(self, convert):
+        """(change days, cells): the converted (effort step, scaling step) at the end of a
+        day ``day`` is ``cells[bisect_right(change days, day)]``."""
+        days = sorted({day for field in STEP_FIELDS for day in self._fields[field][0]})
+        cells = [tuple(convert(self._fields[field][2]) for field in STEP_FIELDS)]
+        cells += [tuple(convert(v) for v in self.on(day)) for day in days]
+        return days, cells
+
     def on(self, day):
         """(effort step, scaling step) at the end of ``day``."""
         found = self._memo.get(day)
@@ -377,7 +388,7 @@ def payment_rows(kind="expected", today=None, convert=_identity, stats=None, cel
             continue
         history = case_history(case)
         steps = StepsAsOf(case, history)
-        step_cells = _Memo(lambda day, steps=steps: tuple(convert(v) for v in steps.on(day)))
+        step_cells = steps.by_change(convert)
         case_cells = lookups.case_values(case)
         produced = 0
         for appropriation_id, selected in grants:
@@ -404,16 +415,23 @@ def _appropriation_rows(appropriation, selected, context):
         obj for obj in appropriation.objectValues() if _field(obj, "portal_type") == ACTIVITY_TYPE
     ]
     prefix = "/".join(appropriation.getPhysicalPath()) + "/"
-    inputs = [
-        costs.ActivityCostInput(
-            uid=activity.UID(),
-            status=state_of.get(prefix + activity.getId(), "draft"),
-            payment_type=PaymentType(_field(activity, "payment_type")),
-            modifies=_field(activity, "modifies") or None,
-            payments=stored_payments(activity),
+    inputs = []
+    for activity in activities:
+        status = state_of.get(prefix + activity.getId(), "draft")
+        modifies = _field(activity, "modifies") or None
+        # The payments count only for an activity reported, or one that modifies another (its
+        # payments cut the applicable payments of what it modifies): another's payment store
+        # is not read (most of a report's time is reading payment stores).
+        reported = status in states and activity.getId() in selected
+        inputs.append(
+            costs.ActivityCostInput(
+                uid=activity.UID(),
+                status=status,
+                payment_type=PaymentType(_field(activity, "payment_type")),
+                modifies=modifies,
+                payments=stored_payments(activity) if reported or modifies else [],
+            )
         )
-        for activity in activities
-    ]
     main = next(
         (
             a
@@ -503,10 +521,22 @@ def _activity_rows(activity, data, payments, common, live, context):
     prices = _price_history(activity, lookups)
     price_cells = _Memo(lambda day: convert(prices.amount_on(day))) if prices else None
     no_price = convert(None)
+    plain_decimal = cells.decimal
     plan_id = _field(activity, "payment_id") or ""
     accounts = {}
+    plain_ids = {}
+    change_days, step_pairs = step_cells
     for payment in payments:
         day = payment.date
+        payment_id = payment.payment_id or plan_id
+        plain = plain_ids.get(payment_id)
+        if plain is None:
+            # A payment's id is its plan's id and an ISO date: when the plan's id needs no
+            # conversion, neither does the id (most rows of the report).
+            sample = f"{payment_id}-2000-01-01"
+            plain = plain_ids[payment_id] = convert(sample) == sample
+        text_id = f"{payment_id}-{day.isoformat()}"
+        amount = payment.amount
         key = (payment.saved_account_string, payment.saved_account_alias)
         pair = accounts.get(key)
         if pair is None:
@@ -515,11 +545,11 @@ def _activity_rows(activity, data, payments, common, live, context):
         paid_date = payment.paid_date
         paid_amount = payment.paid_amount
         note = payment.note
-        effort, scaling = step_cells[paid_date or day]
+        effort, scaling = step_pairs[bisect_right(change_days, paid_date or day)]
         yield make(
             (
-                convert(f"{payment.payment_id or plan_id}-{day.isoformat()}"),
-                convert(payment.amount),
+                text_id if plain else convert(text_id),
+                plain_decimal(amount) if amount.__class__ is Decimal else convert(amount),
                 convert(paid_amount) if paid_amount is not None else no_price,
                 dates[day],
                 dates[paid_date],
