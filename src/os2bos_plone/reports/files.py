@@ -21,6 +21,7 @@ from decimal import Decimal
 from itertools import islice
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
 from ZPublisher.Iterators import filestream_iterator
 
 from os2bos_plone.engine.cells import csv_text
@@ -32,6 +33,7 @@ from os2bos_plone.reports.rows import Cells
 from os2bos_plone.reports.rows import Stats
 from os2bos_plone.reports.rows import case_rows
 from os2bos_plone.reports.rows import payment_rows
+from os2bos_plone.reports.xlsx import MARK
 from os2bos_plone.reports.xlsx import SheetWriter
 from os2bos_plone.reports.xlsx import cell as xlsx_cell
 
@@ -156,14 +158,52 @@ def write_csv(name, target, today=None, batch=2000):
     return stats
 
 
+class XlsxCells(Cells):
+    """The reports' rows as the XML of their cells for SheetWriter.append_marked: the fixed
+    cells of an activity's payment rows are written into a pattern once per activity."""
+
+    def __init__(self, columns):
+        super().__init__(xlsx_cell)
+        self.starts = [f'<c r="{get_column_letter(n)}{MARK}"' for n in range(1, columns + 1)]
+
+    def row(self, cells):
+        return "".join(
+            [
+                start + cell
+                for start, cell in zip(self.starts, cells, strict=False)
+                if cell is not None
+            ]
+        )
+
+    def payment_maker(self, template):
+        parts = [
+            "" if cell is None else (start + cell).replace("%", "%%")
+            for start, cell in zip(self.starts, template, strict=True)
+        ]
+        for position in VARIABLE_POSITIONS:
+            parts[position] = "%s"
+        pattern = "".join(parts)
+        starts = [self.starts[position] for position in VARIABLE_POSITIONS]
+
+        def make(values):
+            return pattern % tuple(
+                [
+                    "" if cell is None else start + cell
+                    for start, cell in zip(starts, values, strict=True)
+                ]
+            )
+
+        return make
+
+
 def write_xlsx(name, target, today=None):
     """Write the report ``name`` as an XLSX workbook to the binary file ``target``."""
     header, rows = REPORTS[name]
     stats = Stats()
     sheet = SheetWriter(target, name, len(header))
     sheet.append([xlsx_cell(title) for title in header])
-    for row in rows(Cells(xlsx_cell), stats, today):
-        sheet.append(row)
+    for row in rows(XlsxCells(len(header)), stats, today):
+        sheet.append_marked(row)
     sheet.close()
     return stats
 
