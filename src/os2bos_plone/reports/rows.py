@@ -345,11 +345,17 @@ def _traverse(portal, path):
     return portal.unrestrictedTraverse(path, None)
 
 
+#: Appropriations between two emptyings of the object cache: each emptying also drops what
+#: every appropriation needs again (the case folder's tree, the classification), so not every
+#: few; 200 appropriations' activities and payment stores are a few tens of MB.
+GC_EVERY = 200
+
+
 def _gc(portal, counter):
     # Minimise, not just GC: a cache of 30,000 activities with their payment stores is what
     # made the process grow by ~110 MB over a large report. A report only reads, so every
     # object is unchanged and comes back from the database when it is needed again.
-    release_every(portal, counter, every=50)
+    release_every(portal, counter, every=GC_EVERY)
 
 
 # -- the payments report ------------------------------------------------------------------------
@@ -455,7 +461,10 @@ def _appropriation_rows(appropriation, selected, context):
         if activity.getId() not in selected or data.status not in states:
             continue
         payments = costs.applicable_payments(data, inputs) if kind == "expected" else data.payments
-        chosen = [p for p in payments if p.effective_date >= first_day]
+        # Payment.effective_date, inlined: it is asked of every stored payment.
+        chosen = [
+            p for p in payments if (p.date if p.paid_date is None else p.paid_date) >= first_day
+        ]
         if chosen:
             live = lookups.account(activity, main, section_key)
             yield from _activity_rows(activity, data, chosen, common, live, context)
