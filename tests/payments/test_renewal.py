@@ -85,3 +85,21 @@ def test_renewal_extends_open_ended_granted_plans(manager):
         0,
         0,
     )
+
+
+def test_a_plan_not_extended_is_left_untouched(manager):
+    """The renewal does not rewrite a store it does not extend: a job over every activity
+    could not let go of a store marked changed, and would write them all again."""
+    import transaction
+
+    from os2bos_plone.payments.sync import renew_open_ended
+
+    portal = manager
+    service = portal["regelmotor"]["ydelse-100206"].UID()
+    granted = _activity(_appropriation(portal, 4), service)
+    api.content.transition(obj=granted, transition="grant")
+    transaction.savepoint(optimistic=True)
+    store = granted._bos_payments
+    store._p_changed = False
+    assert renew_open_ended(granted, clock.today()) == 0
+    assert not store._p_changed

@@ -318,3 +318,38 @@ def test_stats_count_rows_and_cases(family):
     rows = list(payment_rows("expected", TODAY, stats=stats))
     assert stats.rows == len(rows) == 30
     assert stats.cases == 1
+
+
+def test_csv_fields_are_what_the_csv_module_writes():
+    """reports.files.CsvCells writes lines itself: each field quoted as csv.writer quotes it."""
+    values = [
+        "plain",
+        "semi;colon",
+        'a "quote"',
+        "line\nbreak",
+        "carriage\rreturn",
+        "=formula;x",
+        "-1",
+        "",
+        None,
+        Decimal("-1234.50"),
+        date(2025, 1, 2),
+        True,
+        7,
+        "100% \t tab",
+    ]
+    stream = io.StringIO()
+    csv.writer(stream, delimiter=";", lineterminator="\r\n").writerow(
+        [files.csv_cell(value) for value in values]
+    )
+    cells = files.CsvCells()
+    assert cells.row([files.csv_field(value) for value in values]) == stream.getvalue()
+    # An activity's pattern: the fixed cells once, the variable ones per payment.
+    from os2bos_plone.reports.rows import VARIABLE_POSITIONS
+
+    template = [files.csv_field(f"fast;{n} 100%") for n in range(len(PAYMENT_COLUMNS))]
+    variable = tuple(files.csv_field(f"v{n};%s") for n in range(len(VARIABLE_POSITIONS)))
+    row = template.copy()
+    for position, value in zip(VARIABLE_POSITIONS, variable, strict=True):
+        row[position] = value
+    assert cells.payment_maker(template)(variable) == cells.row(row)

@@ -52,3 +52,37 @@ def test_text_is_never_a_formula_and_is_kept_exactly():
 def test_characters_xml_cannot_hold_are_dropped():
     sheet = read_back([("a\x01b\x1fc", "ø\tæ")], columns=2)
     assert next(sheet.iter_rows(values_only=True)) == ("abc", "ø\tæ")
+
+
+def test_pattern_rows_equal_the_cell_by_cell_rows():
+    """reports.files.XlsxCells: an activity's rows made from one pattern are the bytes the
+    cell-by-cell writer makes, whichever variable cells are empty."""
+    from os2bos_plone.reports.columns import PAYMENT_COLUMNS
+    from os2bos_plone.reports.files import XlsxCells
+    from os2bos_plone.reports.rows import VARIABLE_POSITIONS
+
+    columns = len(PAYMENT_COLUMNS)
+    template = [cell(f"fast {n} 100% <&>") if n % 3 else None for n in range(columns)]
+    variable_rows = [
+        [cell(value) for value in ("1-2025-01-01", Decimal("5.5"), None, date(2025, 1, 1))]
+        + [cell(None), cell("=x"), cell("%s"), None, cell(2), cell("b"), cell(" note ")],
+        [cell(Decimal("-1"))] * len(VARIABLE_POSITIONS),
+    ]
+    by_cell, by_pattern = io.BytesIO(), io.BytesIO()
+    cell_writer = SheetWriter(by_cell, "rapport", columns)
+    pattern_writer = SheetWriter(by_pattern, "rapport", columns)
+    make = XlsxCells(columns).payment_maker(template)
+    for values in variable_rows:
+        row = template.copy()
+        for position, value in zip(VARIABLE_POSITIONS, values, strict=True):
+            row[position] = value
+        cell_writer.append(row)
+        pattern_writer.append_marked(make(tuple(values)))
+    cell_writer.close()
+    pattern_writer.close()
+    import zipfile
+
+    def sheet(target):
+        return zipfile.ZipFile(io.BytesIO(target.getvalue())).read("xl/worksheets/sheet1.xml")
+
+    assert sheet(by_pattern) == sheet(by_cell)

@@ -21,9 +21,13 @@ payment of an activity are converted once per activity.
 
 from bisect import bisect_right
 from datetime import date
+from decimal import Decimal
 
 from Acquisition import aq_base
+from BTrees.IIBTree import IITreeSet
+from BTrees.IIBTree import intersection
 from plone import api
+from Products.CMFCore.indexing import processQueue
 
 from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
 from os2bos_plone.classification.reader import by_uid
@@ -53,6 +57,23 @@ KINDS = {"expected": ("granted", "expected"), "granted": ("granted",)}
 STEP_FIELDS = ("effort_step", "scaling_step")
 HISTORICAL = ("case_worker", "effort_step", "scaling_step", "acting_municipality")
 
+#: The payments report's columns that differ between the payments of one activity, in column
+#: order (Cells.payment_maker).
+VARIABLE = (
+    "id",
+    "amount",
+    "paid_amount",
+    "date",
+    "paid_date",
+    "account_string",
+    "account_alias",
+    "price_per_unit",
+    "effort_step",
+    "scaling_step",
+    "note",
+)
+VARIABLE_POSITIONS = tuple(PAYMENT_INDEX[name] for name in VARIABLE)
+
 
 def cutoff(today=None):
     """The first day a payments report covers: 1 January of (this year - 2)."""
@@ -76,6 +97,35 @@ class Stats:
     def __init__(self):
         self.rows = 0
         self.cases = 0
+
+
+class Cells:
+    """How a report's rows come out: by default lists of cells, each through ``convert``.
+
+    A payments report makes one row per payment, and most of a row is the same for every
+    payment of an activity: ``payment_maker(template)`` is given the activity's row (converted
+    cells; the :data:`VARIABLE` columns None) and returns a function that makes a row from the
+    converted cells of the :data:`VARIABLE` columns, in that order. A file format can build
+    its text of the fixed cells once per activity (reports.files.CsvCells)."""
+
+    def __init__(self, convert=_identity):
+        self.convert = convert
+        #: converts a Decimal (a format may have a quicker way than ``convert``)
+        self.decimal = convert
+
+    def row(self, cells):
+        return cells
+
+    def payment_maker(self, template):
+        positions = VARIABLE_POSITIONS
+
+        def make(values):
+            row = template.copy()
+            for position, value in zip(positions, values, strict=True):
+                row[position] = value
+            return row
+
+        return make
 
 
 # -- lookups -----------------------------------------------------------------------------------
@@ -234,6 +284,14 @@ class StepsAsOf:
         index = bisect_right(days, day)
         return values[index - 1] if index else first
 
+    def by_change(self, convert):
+        """(change days, cells): the converted (effort step, scaling step) at the end of a
+        day ``day`` is ``cells[bisect_right(change days, day)]``."""
+        days = sorted({day for field in STEP_FIELDS for day in self._fields[field][0]})
+        cells = [tuple(convert(self._fields[field][2]) for field in STEP_FIELDS)]
+        cells += [tuple(convert(v) for v in self.on(day)) for day in days]
+        return days, cells
+
     def on(self, day):
         """(effort step, scaling step) at the end of ``day``."""
         found = self._memo.get(day)
@@ -248,9 +306,7 @@ class StepsAsOf:
 def _grouped_paths(states):
     """([(case path, [(appropriation id, {activity ids})])] of the activities in ``states``,
     in path order; {activity path: review state} of every activity)."""
-    catalog = api.portal.get_tool("portal_catalog")
-    brains = catalog.unrestrictedSearchResults(portal_type=ACTIVITY_TYPE)
-    state_of = {brain.getPath(): brain.review_state for brain in brains}
+    state_of = activity_states()
     cases = {}
     for path in sorted(path for path, state in state_of.items() if state in states):
         appropriation_path, activity_id = path.rsplit("/", 1)
@@ -259,23 +315,72 @@ def _grouped_paths(states):
     return [(case_path, list(grants.items())) for case_path, grants in cases.items()], state_of
 
 
+def _rids(index, value):
+    """The record ids an index holds under ``value`` as a set (a FieldIndex keeps a single
+    record as a bare int)."""
+    found = index._index.get(value)
+    if found is None:
+        return IITreeSet()
+    return IITreeSet((found,)) if isinstance(found, int) else found
+
+
+def activity_states():
+    """{activity path: review state} of every activity, read from the catalog's indexes and
+    paths only. A search's brains would each carry the activity's whole metadata record (its
+    yearly and monthly totals): at 48,000 activities that alone is about 450 MB."""
+    # The catalog's queued reindexing first, as a search does before it reads.
+    processQueue()
+    catalog = api.portal.get_tool("portal_catalog")._catalog
+    activities = _rids(catalog.getIndex("portal_type"), ACTIVITY_TYPE)
+    paths = catalog.paths
+    state_of = {}
+    states = catalog.getIndex("review_state")
+    for state in list(states._index.keys()):
+        for rid in intersection(activities, _rids(states, state)):
+            state_of[paths[rid]] = state
+    return state_of
+
+
 def _traverse(portal, path):
     return portal.unrestrictedTraverse(path, None)
+
+
+#: Appropriations between two emptyings of the object cache: each emptying also drops what
+#: every appropriation needs again (the case folder's tree, the classification), so not every
+#: few; 200 appropriations' activities and payment stores are a few tens of MB.
+GC_EVERY = 200
 
 
 def _gc(portal, counter):
     # Minimise, not just GC: a cache of 30,000 activities with their payment stores is what
     # made the process grow by ~110 MB over a large report. A report only reads, so every
     # object is unchanged and comes back from the database when it is needed again.
-    release_every(portal, counter, every=50)
+    release_every(portal, counter, every=GC_EVERY)
 
 
 # -- the payments report ------------------------------------------------------------------------
 
 
-def payment_rows(kind="expected", today=None, convert=_identity, stats=None):
+class _Memo(dict):
+    """{key: function(key)}, each computed once (a converted date, a day's steps)."""
+
+    def __init__(self, function):
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key):
+        value = self[key] = self.function(key)
+        return value
+
+
+def payment_rows(kind="expected", today=None, convert=_identity, stats=None, cells=None):
     """The rows of the payments report ``kind`` ("expected" or "granted"), in the order of
-    :data:`PAYMENT_COLUMNS`, as a generator."""
+    :data:`PAYMENT_COLUMNS`, as a generator; ``cells`` (a :class:`Cells`) makes them, else
+    lists of cells through ``convert``."""
+    cells = cells if cells is not None else Cells(convert)
+    convert = cells.convert
+    # The same day is converted the same way in every row of the report.
+    dates = _Memo(convert)
     states = KINDS[kind]
     first_day = cutoff(today)
     stats = stats if stats is not None else Stats()
@@ -289,6 +394,7 @@ def payment_rows(kind="expected", today=None, convert=_identity, stats=None):
             continue
         history = case_history(case)
         steps = StepsAsOf(case, history)
+        step_cells = steps.by_change(convert)
         case_cells = lookups.case_values(case)
         produced = 0
         for appropriation_id, selected in grants:
@@ -296,7 +402,8 @@ def payment_rows(kind="expected", today=None, convert=_identity, stats=None):
             if appropriation is None:
                 continue
             counter += 1
-            context = (kind, states, first_day, lookups, case_cells, steps, convert, state_of)
+            context = (kind, states, first_day, lookups, case_cells, step_cells, cells, state_of)
+            context += (dates,)
             for row in _appropriation_rows(appropriation, selected, context):
                 produced += 1
                 yield row
@@ -309,21 +416,28 @@ def payment_rows(kind="expected", today=None, convert=_identity, stats=None):
 
 
 def _appropriation_rows(appropriation, selected, context):
-    kind, states, first_day, lookups, case_cells, steps, convert, state_of = context
+    kind, states, first_day, lookups, case_cells, _steps, _cells, state_of, _dates = context
     activities = [
         obj for obj in appropriation.objectValues() if _field(obj, "portal_type") == ACTIVITY_TYPE
     ]
     prefix = "/".join(appropriation.getPhysicalPath()) + "/"
-    inputs = [
-        costs.ActivityCostInput(
-            uid=activity.UID(),
-            status=state_of.get(prefix + activity.getId(), "draft"),
-            payment_type=PaymentType(_field(activity, "payment_type")),
-            modifies=_field(activity, "modifies") or None,
-            payments=stored_payments(activity),
+    inputs = []
+    for activity in activities:
+        status = state_of.get(prefix + activity.getId(), "draft")
+        modifies = _field(activity, "modifies") or None
+        # The payments count only for an activity reported, or one that modifies another (its
+        # payments cut the applicable payments of what it modifies): another's payment store
+        # is not read (most of a report's time is reading payment stores).
+        reported = status in states and activity.getId() in selected
+        inputs.append(
+            costs.ActivityCostInput(
+                uid=activity.UID(),
+                status=status,
+                payment_type=PaymentType(_field(activity, "payment_type")),
+                modifies=modifies,
+                payments=stored_payments(activity) if reported or modifies else [],
+            )
         )
-        for activity in activities
-    ]
     main = next(
         (
             a
@@ -347,10 +461,13 @@ def _appropriation_rows(appropriation, selected, context):
         if activity.getId() not in selected or data.status not in states:
             continue
         payments = costs.applicable_payments(data, inputs) if kind == "expected" else data.payments
-        chosen = [p for p in payments if p.effective_date >= first_day]
+        # Payment.effective_date, inlined: it is asked of every stored payment.
+        chosen = [
+            p for p in payments if (p.date if p.paid_date is None else p.paid_date) >= first_day
+        ]
         if chosen:
             live = lookups.account(activity, main, section_key)
-            yield from _activity_rows(activity, data, chosen, common, live, lookups, steps, convert)
+            yield from _activity_rows(activity, data, chosen, common, live, context)
     for activity in activities:
         _release(getattr(aq_base(activity), "_bos_payments", None))
         _release(activity)
@@ -366,7 +483,9 @@ def _price_history(activity, lookups):
     return None
 
 
-def _activity_rows(activity, data, payments, common, live, lookups, steps, convert):
+def _activity_rows(activity, data, payments, common, live, context):
+    _kind, _states, _first, lookups, _case, step_cells, cells, _state_of, dates = context
+    convert = cells.convert
     service = lookups.obj(_field(activity, "service"))
     account = None
     category_id = None
@@ -407,42 +526,60 @@ def _activity_rows(activity, data, payments, common, live, lookups, steps, conve
         "appropriation_date": _field(activity, "appropriation_date"),
     }
     template = [convert(values.get(name)) if name in values else None for name in PAYMENT_COLUMNS]
+    make = cells.payment_maker(template)
     prices = _price_history(activity, lookups)
-    index = PAYMENT_INDEX
-    i_id, i_amount, i_paid_amount = index["id"], index["amount"], index["paid_amount"]
-    i_date, i_paid_date = index["date"], index["paid_date"]
-    i_string, i_alias = index["account_string"], index["account_alias"]
-    i_price, i_note = index["price_per_unit"], index["note"]
-    i_effort, i_scaling = index["effort_step"], index["scaling_step"]
+    price_cells = _Memo(lambda day: convert(prices.amount_on(day))) if prices else None
+    no_price = convert(None)
+    plain_decimal = cells.decimal
     plan_id = _field(activity, "payment_id") or ""
     accounts = {}
+    plain_ids = {}
+    change_days, step_pairs = step_cells
     for payment in payments:
-        row = template.copy()
-        day = payment.effective_date
-        row[i_id] = convert(f"{payment.payment_id or plan_id}-{payment.date.isoformat()}")
-        row[i_amount] = convert(payment.amount)
-        row[i_paid_amount] = convert(payment.paid_amount)
-        row[i_date] = convert(payment.date)
-        row[i_paid_date] = convert(payment.paid_date)
+        day = payment.date
+        payment_id = payment.payment_id or plan_id
+        plain = plain_ids.get(payment_id)
+        if plain is None:
+            # A payment's id is its plan's id and an ISO date: when the plan's id needs no
+            # conversion, neither does the id (most rows of the report).
+            sample = f"{payment_id}-2000-01-01"
+            plain = plain_ids[payment_id] = convert(sample) == sample
+        text_id = f"{payment_id}-{day.isoformat()}"
+        amount = payment.amount
         key = (payment.saved_account_string, payment.saved_account_alias)
         pair = accounts.get(key)
         if pair is None:
             string, alias = payment_account(payment, live)
             pair = accounts[key] = (convert(string), convert(alias))
-        row[i_string], row[i_alias] = pair
-        row[i_price] = convert(prices.amount_on(payment.date)) if prices else None
-        row[i_note] = convert(payment.note or None)
-        effort, scaling = steps.on(day)
-        row[i_effort] = convert(effort)
-        row[i_scaling] = convert(scaling)
-        yield row
+        paid_date = payment.paid_date
+        paid_amount = payment.paid_amount
+        note = payment.note
+        effort, scaling = step_pairs[bisect_right(change_days, paid_date or day)]
+        yield make(
+            (
+                text_id if plain else convert(text_id),
+                plain_decimal(amount) if amount.__class__ is Decimal else convert(amount),
+                convert(paid_amount) if paid_amount is not None else no_price,
+                dates[day],
+                dates[paid_date],
+                pair[0],
+                pair[1],
+                price_cells[day] if price_cells is not None else no_price,
+                effort,
+                scaling,
+                convert(note) if note else no_price,
+            )
+        )
 
 
 # -- the cases report ---------------------------------------------------------------------------
 
 
-def case_rows(convert=_identity, stats=None):
-    """The rows of the cases report, in the order of :data:`CASE_COLUMNS`, as a generator."""
+def case_rows(convert=_identity, stats=None, cells=None):
+    """The rows of the cases report, in the order of :data:`CASE_COLUMNS`, as a generator;
+    ``cells`` (a :class:`Cells`) makes them, else lists of cells through ``convert``."""
+    cells = cells if cells is not None else Cells(convert)
+    convert = cells.convert
     stats = stats if stats is not None else Stats()
     lookups = Lookups()
     portal = api.portal.get()
@@ -454,7 +591,7 @@ def case_rows(convert=_identity, stats=None):
         stats.cases += 1
         for row in _history_rows(case, lookups):
             stats.rows += 1
-            yield [convert(value) for value in row]
+            yield cells.row([convert(value) for value in row])
         _release(case)
         _gc(portal, counter)
 

@@ -19,6 +19,9 @@ from openpyxl.utils import get_column_letter
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _EPOCH = date(1899, 12, 30)
+#: Stands for the row number in a row's XML (SheetWriter.append_marked); no cell holds it (a
+#: text loses the characters XML cannot hold).
+MARK = "\x00"
 DATE_STYLE = 1
 DATETIME_STYLE = 2
 
@@ -162,6 +165,17 @@ class SheetWriter:
                 if fragment is not None
             ]
         )
+        self.parts.append(f'<row r="{number}">{row}</row>')
+        self.length += len(row)
+        if self.length > 1 << 16:
+            self._flush()
+
+    def append_marked(self, cells):
+        """Append a row given as its cells' XML with :data:`MARK` where the row number goes
+        (reports.files.XlsxCells builds an activity's rows from one pattern)."""
+        self.number += 1
+        number = str(self.number)
+        row = cells.replace(MARK, number)
         self.parts.append(f'<row r="{number}">{row}</row>')
         self.length += len(row)
         if self.length > 1 << 16:
