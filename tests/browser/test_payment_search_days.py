@@ -1,4 +1,4 @@
-"""The payment office's search by period reads the day indexes (browser.payments.PaymentDays):
+"""The payment office's search by period reads the day indexes (payments.payment_days.PaymentDays):
 its count and every page equal a brute-force read of every granted activity's stored payments,
 for daily, weekly and monthly plans, paid and unpaid; a large search wakes only the activities
 of its page and sums the page."""
