@@ -49,6 +49,8 @@ DATE_SENSITIVE = (
     "tests/browser/test_my_approvals_views.py",
     "tests/services/test_cost_preview_level.py",
     "tests/browser/test_payment_views.py",
+    "tests/browser/test_payment_search_days.py",
+    "tests/payments/test_payment_days.py",
 )
 
 
