@@ -798,3 +798,35 @@ def test_overdue_payments_are_marked_and_the_case_is_the_childs_name(office):
     assert invoice["child_name"] == "Alma Andersen"
     assert "Alma Andersen" in html and office["alma"].sbsys_id in html
     assert 'aria-sort="ascending"' in html
+
+
+def test_a_page_reads_each_service_and_section_once(office, monkeypatch):
+    """The rows' service titles and accounts come from one read of each service and section a
+    page, not one a row: the three activities share their service and section."""
+    from os2bos_plone.payments import accounts
+
+    read = []
+    original = payments.by_uid
+
+    def counted(uid):
+        read.append(uid)
+        return original(uid)
+
+    monkeypatch.setattr(payments, "by_uid", counted)
+    monkeypatch.setattr(accounts, "by_uid", counted)
+    page, html = search(office["portal"], period="this_year")
+    assert len(page.rows()) == 36
+    assert len(read) == len(set(read)) == 2
+    assert html.count("XXX-528211003-700105-XXX") == 36
+
+
+def test_the_rows_escape_what_they_show(office):
+    """The rows are written by the view (payment_rows_html), each value escaped."""
+    office["invoice"].recipient_name = 'Kompas & <b class="x">rosen</b>'
+    page, html = search(office["portal"], period="this_month")
+    assert "<b class" not in html
+    assert ">Kompas &amp; &lt;b class=&quot;x&quot;&gt;rosen&lt;/b&gt;</span>" in html
+    assert 'data-sort-value="Kompas &amp; &lt;b class=&quot;x&quot;&gt;rosen&lt;/b&gt;"' in html
+    row = next(row for row in page.rows() if row["activity_uid"] == IUUID(office["invoice"]))
+    assert f'<label class="visually-hidden" for="{row["key"]}-select"><span>Vælg</span>' in html
+    assert f'<label class="visually-hidden" for="{row["key"]}-amount"><span>Betalt beløb' in html

@@ -14,8 +14,13 @@ from zope.lifecycleevent import modified
 
 from os2bos_plone import settings
 from os2bos_plone.classification.reader import by_key
+from os2bos_plone.classification.reader import by_uid
 from os2bos_plone.classification.reader import regelmotor
 from os2bos_plone.payments import figures
+from os2bos_plone.payments.accounts import LOOK_UP
+from os2bos_plone.payments.accounts import account_from
+from os2bos_plone.payments.accounts import account_of
+from os2bos_plone.payments.accounts import account_source
 from os2bos_plone.payments.accounts import activity_account
 from os2bos_plone.payments.accounts import freeze
 from os2bos_plone.payments.accounts import payment_account
@@ -81,6 +86,46 @@ def test_supplementary_without_main_activity_has_no_account(manager):
     account = activity_account(supplementary)
     assert account.account_number is None
     assert account.account_string == "XXX-UKENDT-XXX"
+
+
+def test_an_account_looked_up_once_serves_its_section_service_and_type(manager):
+    """A page of many activities looks the engine Account up once per section, main service
+    and activity type (account_source) and passes it on: the result is the one looked up."""
+    appropriation = _appropriation(manager)
+    invoice = add_activity(appropriation, state="draft")
+    supplementary = add_activity(
+        appropriation, state="draft", service="100108", activity_type="supplementary"
+    )
+    cash = add_activity(
+        _appropriation(manager),
+        state="draft",
+        provider=None,
+        recipient_type="person",
+        recipient_id="0101181234",
+        recipient_name="Forælder",
+        payment_method="cash",
+    )
+    settings.reader.write(account_department="12345", account_kind="123")
+    assert account_source(cash) == account_source(invoice)
+    assert account_source(supplementary) == (*account_source(invoice)[:2], True)
+    read = []
+
+    def lookup(uid):
+        read.append(uid)
+        return by_uid(uid)
+
+    for activity in (invoice, supplementary, cash):
+        account = account_from(*account_source(activity), lookup=lookup)
+        assert account == account_of(activity)
+        assert activity_account(activity, account=account) == activity_account(activity)
+    # the main activity's service and the section, for each of the three
+    assert len(read) == 6 and len(set(read)) == 2
+    assert activity_account(cash, account=account_of(invoice)).account_string == (
+        f"12345-{MAIN_ACCOUNT}-123"
+    )
+    assert activity_account(invoice, account=LOOK_UP) == activity_account(invoice)
+    # None is an account looked up and not found, not a request to look it up
+    assert activity_account(invoice, account=None).account_string == "XXX-UKENDT-XXX"
 
 
 def test_person_cash_uses_the_settings(manager):

@@ -37,6 +37,7 @@ import re
 from datetime import date
 from datetime import timedelta
 from decimal import Decimal
+from html import escape
 from urllib.parse import parse_qsl
 from urllib.parse import urlencode
 
@@ -50,9 +51,7 @@ from zExceptions import Forbidden
 from os2bos_plone import _
 from os2bos_plone.adapters.lookup import ACTIVITY_TYPE
 from os2bos_plone.adapters.lookup import CASE_TYPE
-from os2bos_plone.adapters.lookup import appropriation_of
 from os2bos_plone.adapters.lookup import case_of
-from os2bos_plone.adapters.lookup import main_activity_of
 from os2bos_plone.adapters.lookup import status_of
 from os2bos_plone.audit.reads import cpr_search
 from os2bos_plone.browser.base import BosView
@@ -68,6 +67,8 @@ from os2bos_plone.engine.money import format_amount
 from os2bos_plone.engine.money import format_money
 from os2bos_plone.engine.money import parse_danish
 from os2bos_plone.engine.prices import parse_date
+from os2bos_plone.payments.accounts import account_from
+from os2bos_plone.payments.accounts import account_source
 from os2bos_plone.payments.accounts import activity_account
 from os2bos_plone.payments.accounts import alias_table
 from os2bos_plone.payments.accounts import payment_account
@@ -127,6 +128,15 @@ PAID_TITLES = {
     "": _("payments_paid_all", default="Paid and unpaid"),
     "unpaid": _("payments_paid_unpaid", default="Unpaid"),
     "paid": _("payments_paid_paid", default="Paid"),
+}
+#: The words of the table's rows (payment_rows_html), translated once a page.
+ROW_WORDS = {
+    "select": _("payments_select", default="Select"),
+    "paid": _("Paid"),
+    "unpaid": PAID_TITLES["unpaid"],
+    "overdue": _("payments_overdue", default="Overdue"),
+    "fictive": _("payments_fictive", default="Fictive"),
+    "paid_amount": _("payments_paid_amount", default="Paid amount"),
 }
 #: The labels of the date fields, which their messages name.
 LABEL_FROM = _("payments_date_from", default="From date")
@@ -190,17 +200,13 @@ def recipient_matches(activity, text):
 
 def account_key(activity):
     """What an activity's live account (payments.accounts.activity_account) is made of: its
-    appropriation's section, its main activity's service, whether it is supplementary, its
-    recipient type and payment method; None without an appropriation."""
-    appropriation = appropriation_of(activity)
-    if appropriation is None:
+    account_source (its appropriation's section, its main activity's service, whether it is
+    supplementary), its recipient type and payment method; None without an appropriation."""
+    source = account_source(activity)
+    if source is None:
         return None
-    supplementary = getattr(activity, "activity_type", None) == "supplementary"
-    main = main_activity_of(appropriation) if supplementary else activity
     return (
-        getattr(appropriation, "section", None),
-        getattr(main, "service", None) if main is not None else None,
-        supplementary,
+        *source,
         getattr(activity, "recipient_type", None),
         getattr(activity, "payment_method", None),
     )
@@ -636,14 +642,25 @@ class PaymentSearchView(PagedView):
         return self._rows
 
     def compute_rows(self):
+        # The services and sections of the page, each read once (by_uid costs some 0.2 ms).
+        objects = {}
+
+        def lookup(uid):
+            if uid not in objects:
+                objects[uid] = by_uid(uid)
+            return objects[uid]
+
         services = {}
         permitted = {}
         accounts = {}
-        # Activities of one service in one section share their account: looked up once a page.
+        # The engine Account of a section, main service and activity type is looked up once a
+        # page; the account of each recipient type and payment method is made from it (by_key).
+        engine_accounts = {}
         by_key = {}
-        # One settings read and one alias table for the page, not one per row.
+        # One settings read, one alias table and the method titles once for the page, not per row.
         current_settings = read_settings()
         aliases = alias_table()
+        methods = {key: self.t(title) for key, title in METHOD_TITLES.items()}
         today_date = self.today()
         today = today_date.isoformat()
         result = []
@@ -651,16 +668,23 @@ class PaymentSearchView(PagedView):
             case = case_of(activity)
             service_uid = activity.service
             if service_uid not in services:
-                service = by_uid(service_uid)
+                service = lookup(service_uid)
                 services[service_uid] = service.title if service is not None else ""
             uid = activity.UID()
             if uid not in permitted:
                 permitted[uid] = may_register_payments(activity)
                 key = account_key(activity)
-                if key is None or key not in by_key:
-                    account = activity_account(activity, current_settings, aliases)
-                    by_key.setdefault(key, account)
-                accounts[uid] = by_key[key] if key is not None else account
+                if key is None:
+                    accounts[uid] = activity_account(activity, current_settings, aliases)
+                else:
+                    if key not in by_key:
+                        source = key[:3]
+                        if source not in engine_accounts:
+                            engine_accounts[source] = account_from(*source, lookup=lookup)
+                        by_key[key] = activity_account(
+                            activity, current_settings, aliases, account=engine_accounts[source]
+                        )
+                    accounts[uid] = by_key[key]
             account_string, account_alias = payment_account(payment, accounts[uid])
             method = activity.payment_method or ""
             result.append(
@@ -673,7 +697,7 @@ class PaymentSearchView(PagedView):
                     "paid_amount": format_money(payment.paid_amount),
                     "paid_date": format_date_short(payment.paid_date),
                     "note": payment.note or "",
-                    "method": self.t(METHOD_TITLES[method]) if method in METHOD_TITLES else method,
+                    "method": methods.get(method, method),
                     "recipient_name": activity.recipient_name or "",
                     "recipient_id": activity.recipient_id or "",
                     "cpr": format_cpr((getattr(case, "cpr_number", "") or "").replace("-", "")),
@@ -701,12 +725,103 @@ class PaymentSearchView(PagedView):
             )
         return result
 
+    def rows_html(self):
+        """The page's <tr>s (payment_rows_html), their words translated once."""
+        words = {name: self.t(msgid) for name, msgid in ROW_WORDS.items()}
+        return payment_rows_html(self.rows(), words)
+
     def authenticator(self):
         return api.content.get_view("authenticator", self.context, self.request).token()
 
     def any_markable(self):
         """Does the page have a payment the user may register (then the register bar shows)?"""
         return any(row["markable"] for row in self.rows())
+
+
+def payment_rows_html(rows, words):
+    """The <tr>s of the search's rows (PaymentSearchView.compute_rows), written here rather than
+    in the template: a page-template expression per cell cost more than the rows' figures (as
+    the activity view's payment_rows_html). ``words``: ROW_WORDS translated. Every value is
+    escaped; ids, names, classes and sort values are what the screen's script, the sorting of
+    the headers and the tests read."""
+    words = {name: escape(text) for name, text in words.items()}
+    out = []
+    for row in rows:
+        if row["paid"]:
+            css, status_order = "bos-paid", "1"
+        elif row["overdue"]:
+            css, status_order = "bos-unpaid bos-overdue", "3"
+        else:
+            css, status_order = "bos-unpaid", "2"
+        key = escape(str(row["key"]))
+        day = escape(str(row["date"]))
+        child = escape(str(row["child_name"]))
+        out.append(
+            f'<tr class="{css}" data-due="{escape(str(row["iso_date"]))}">\n<td class="bos-select">'
+        )
+        if row["markable"]:
+            out.append(
+                '\n<input type="checkbox" name="selected:list" '
+                f'class="form-check-input bos-select-row" id="{key}-select" '
+                f'value="{escape(str(row["select_value"]))}" />'
+                f'\n<label class="visually-hidden" for="{key}-select"><span>{words["select"]}'
+                f"</span> {day}, {escape(str(row['amount']))}, {child}</label>\n"
+            )
+        out.append(
+            f'</td>\n<th scope="row" class="bos-nowrap" '
+            f'data-sort-value="{escape(str(row["iso_date"]))}">{day}</th>'
+            f'\n<td class="bos-money" data-sort-value="{escape(str(row["amount_value"]))}">'
+            f"{escape(str(row['amount']))}</td>"
+            f'\n<td data-sort-value="{status_order}">'
+        )
+        badges = []
+        if row["paid"]:
+            badges.append(f'<span class="bos-badge bos-badge-paid">{words["paid"]}</span>')
+            badges.append(f'<span class="bos-nowrap">{escape(str(row["paid_amount"]))}</span>')
+            badges.append(f'<span class="bos-nowrap">{escape(str(row["paid_date"]))}</span>')
+            if row["note"]:
+                badges.append(f'<span class="bos-note">{escape(str(row["note"]))}</span>')
+        else:
+            badges.append(f'<span class="bos-badge bos-badge-unpaid">{words["unpaid"]}</span>')
+        if row["overdue"]:
+            badges.append(f'<span class="bos-badge bos-badge-overdue">{words["overdue"]}</span>')
+        if row["fictive"]:
+            badges.append(f'<span class="bos-badge">{words["fictive"]}</span>')
+        out.append("\n" + "\n".join(badges) + "\n</td>")
+        out.append(f'\n<td data-sort-value="{child}">\n')
+        if row["case_url"]:
+            out.append(f'<a href="{escape(str(row["case_url"]))}">{child}</a>\n')
+        sbsys_id = escape(str(row["sbsys_id"]))
+        out.append(f'<span class="bos-small bos-nowrap">{sbsys_id}</span>\n</td>')
+        recipient = escape(str(row["recipient_name"]))
+        out.append(f'\n<td data-sort-value="{recipient}">\n<span>{recipient}</span>\n')
+        if row["recipient_id"]:
+            out.append(f'<span class="bos-small">{escape(str(row["recipient_id"]))}</span>\n')
+        service = escape(str(row["service"]))
+        out.append(
+            f'</td>\n<td data-sort-value="{service}">'
+            f'\n<a href="{escape(str(row["activity_url"]))}">{service}</a>'
+            f'\n<span class="bos-small">{escape(str(row["method"]))}</span>\n</td>'
+        )
+        payment_id = escape(str(row["payment_id"]))
+        out.append(
+            f'\n<td data-sort-value="{payment_id}">\n<span>{payment_id}</span>'
+            f'\n<span class="bos-small bos-account">{escape(str(row["account_string"]))}</span>\n'
+        )
+        if row["account_alias"]:
+            out.append(f'<span class="bos-small">{escape(str(row["account_alias"]))}</span>\n')
+        out.append('</td>\n<td class="bos-register-col">')
+        if row["markable"]:
+            out.append(
+                f'\n<label class="visually-hidden" for="{key}-amount"><span>'
+                f"{words['paid_amount']}</span> {day}</label>"
+                '\n<input type="text" class="form-control form-control-sm bos-paid-amount" '
+                f'inputmode="decimal" size="9" id="{key}-amount" '
+                f'value="{escape(str(row["default_amount"]))}" '
+                f'name="{escape(str(row["amount_name"]))}" />\n'
+            )
+        out.append("</td>\n</tr>\n")
+    return "".join(out)
 
 
 class RegisterPaymentView(BosView):

@@ -48,35 +48,55 @@ def section_accounts(service, section_key):
     )
 
 
-def section_key(appropriation):
-    """The key of the appropriation's section (the field holds the section's UID)."""
-    section = by_uid(getattr(appropriation, "section", None))
-    return getattr(section, "key", None)
-
-
-def account_of(activity):
-    """The engine Account of an activity: its own service's row for a main activity, the main
-    activity's for a supplementary one (spec 2.8); None when a piece is missing."""
+def account_source(activity):
+    """What an activity's engine Account is made of: (its appropriation's section UID, the
+    service UID of its main activity (its own for a main activity), whether it is
+    supplementary); None without an appropriation. The service UID is None without a main
+    activity."""
     appropriation = appropriation_of(activity)
     if appropriation is None:
         return None
     supplementary = getattr(activity, "activity_type", None) == "supplementary"
     main = main_activity_of(appropriation) if supplementary else activity
-    if main is None:
+    service_uid = getattr(main, "service", None) if main is not None else None
+    return getattr(appropriation, "section", None), service_uid, supplementary
+
+
+def account_from(section_uid, service_uid, supplementary, lookup=by_uid):
+    """The engine Account of a section, a main activity's service and an activity type (spec
+    2.8); None when a piece is missing. ``lookup``: by_uid, or a caller's memo of it."""
+    service = lookup(service_uid) if service_uid else None
+    if service is None:
         return None
-    row = section_accounts(by_uid(getattr(main, "service", None)), section_key(appropriation))
+    section = lookup(section_uid) if section_uid else None
+    row = section_accounts(service, getattr(section, "key", None))
     return accounts.activity_account(row, supplementary)
+
+
+def account_of(activity):
+    """The engine Account of an activity: its own service's row for a main activity, the main
+    activity's for a supplementary one (spec 2.8); None when a piece is missing."""
+    source = account_source(activity)
+    return account_from(*source) if source is not None else None
 
 
 def alias_table():
     return accounts.alias_table(list_rows("account_aliases"))
 
 
-def activity_account(activity, settings=None, aliases=None):
-    """The activity's live :class:`ActivityAccount`."""
+#: ``activity_account`` without an ``account``: it looks the activity's up (None is an account
+#: looked up and not found).
+LOOK_UP = object()
+
+
+def activity_account(activity, settings=None, aliases=None, account=LOOK_UP):
+    """The activity's live :class:`ActivityAccount`. ``account``: its engine Account (or None)
+    when the caller has it already, :func:`account_of` of this or an activity of the same
+    section, main service and activity type (a page of many activities reads it once)."""
     settings = settings or read_settings()
     aliases = alias_table() if aliases is None else aliases
-    account = account_of(activity)
+    if account is LOOK_UP:
+        account = account_of(activity)
     return ActivityAccount(
         account_number=accounts.account_number(account),
         account_string=accounts.account_string(
