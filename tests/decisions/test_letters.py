@@ -215,6 +215,30 @@ def test_every_family_name_prints_as_written(name):
     assert "?" not in text
 
 
+def test_letters_in_a_row_each_embed_the_letters_they_use():
+    """The faces are parsed once per process and copied per letter: a letter's embedded font
+    holds its own glyphs, not those of the letter before it, and reads back whole."""
+
+    def letter(name):
+        data = {
+            "municipality": "Ballerup Kommune",
+            "date": "2026-12-01",
+            "appropriation": {"sbsys_id": "27.24.00-G01-1-25", "section_key": "BL-32-1.5"},
+            "case": {"child_name": name, "cpr_number": "010118-1234"},
+            "decision": {"approval_level_title": "Teamleder"},
+            "activities": [],
+            "total_this_year": "0.00",
+        }
+        return letters.render_letter(data)
+
+    first, second, again = letter("Łucja Dvořák"), letter("Nguyễn Şahin"), letter("Łucja Dvořák")
+    assert "Łucja Dvořák" in pdf_text(first)
+    assert "Nguyễn Şahin" in pdf_text(second)
+    assert "Łucja" not in pdf_text(second)
+    # the same letter made again is the same PDF: nothing of the letters between leaks in
+    assert len(again) == len(first)
+
+
 def test_grant_through_the_workflow_makes_a_letter_too(manager):
     case = make_case(manager)
     appropriation = make_appropriation(case)

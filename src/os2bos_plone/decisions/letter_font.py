@@ -6,17 +6,26 @@ their layout tables) made that half of a grant decision's time. The faces cut to
 letters (every family name written in a Latin alphabet: Kovačević, Şahin, Łukasz, Ærø, Nguyễn),
 punctuation and currency signs are a fifth of that to parse, so the cut is made once per
 process, into a temporary directory removed at exit, and every letter reads those files.
+
+Reading a face's character widths and glyph ids was still a tenth of a decision, so that too is
+done once per process (:func:`letter_face`): each letter gets a copy of the parsed face with its
+own font file handle and its own record of the glyphs it uses, which is what fpdf2 cuts the
+embedded font down to (and changes in place) when it writes the PDF.
 """
 
 import atexit
+import copy
 import os
 import shutil
 import tempfile
 import threading
+from pathlib import Path
 
 import font_roboto
 from fontTools import subset
 from fontTools import ttLib
+from fpdf.fonts import SubsetMap
+from fpdf.fonts import TTFFont
 
 #: The family name the letter's ``set_font`` calls use.
 FONT = "roboto"
@@ -67,3 +76,37 @@ def font_file(style):
                 _cut(source, target)
                 _files[face] = target
         return _files[style]
+
+
+_faces = {}
+
+
+def _read_face(pdf, path, style):
+    """The face of ``style`` in the file ``path`` parsed by fpdf2 (what ``FPDF.add_font``
+    makes)."""
+    return TTFFont(pdf, Path(path), f"{FONT}{style}", style)
+
+
+def letter_face(pdf, style):
+    """The face of ``style`` ("", "B" or "I") for the PDF ``pdf``, to put in ``pdf.fonts``.
+
+    A copy of the face parsed once per process. It shares what fpdf2 only reads (the widths,
+    the character map, the glyph ids, the descriptor) and has its own of what a PDF changes:
+    its number in the PDF, the font file (the subsetting at output cuts it in place), the
+    glyphs used, the missing ones and the largest size. fpdf2 is pinned (constraints.txt); the
+    letter tests read the text back from the PDF, so a change of these attributes fails there.
+    """
+    path = font_file(style)
+    with _lock:
+        parsed = _faces.get(style)
+        if parsed is None or str(parsed.ttffile) != path:
+            parsed = _faces[style] = _read_face(pdf, path, style)
+    face = copy.copy(parsed)
+    face.i = len(pdf.fonts) + 1
+    face.ttfont = ttLib.TTFont(path, recalcTimestamp=False, lazy=True)
+    face.missing_glyphs = []
+    face.biggest_size_pt = 0
+    face._hbfont = None
+    face.color_font = None
+    face.subset = SubsetMap(face)
+    return face

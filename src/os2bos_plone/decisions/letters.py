@@ -43,7 +43,7 @@ from os2bos_plone.content.letter import LETTER_SHA256
 from os2bos_plone.content.letter import LETTER_TYPE
 from os2bos_plone.content.letter import sha256_of
 from os2bos_plone.decisions.letter_font import FONT
-from os2bos_plone.decisions.letter_font import font_file
+from os2bos_plone.decisions.letter_font import letter_face
 from os2bos_plone.engine import clock
 from os2bos_plone.engine import payments as engine_payments
 from os2bos_plone.engine.formatting import describe_plan
@@ -339,7 +339,7 @@ class LetterPDF(FPDF):
         # (fpdf2 itself passes the style as a TextEmphasis, e.g. on a new page)
         face = TextEmphasis.coerce(style).style
         if family == FONT and f"{FONT}{face}" not in self.fonts:
-            self.add_font(FONT, face, font_file(face))
+            self.fonts[f"{FONT}{face}"] = letter_face(self, face)
         return super().set_font(family, style, size)
 
     def header(self):

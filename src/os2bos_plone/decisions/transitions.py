@@ -21,9 +21,18 @@ CHECKED = "bos_checked_decision"
 
 
 def take_transition(obj, transition, comment=""):
-    """Take ``transition`` on ``obj`` as part of a decision operation."""
+    """Take ``transition`` on ``obj`` as part of a decision operation.
+
+    The workflow is named, so the guard is evaluated once (by the transition itself) instead of
+    also when the tool looks for a workflow offering the transition: a grant guard computes the
+    measure's annual cost."""
+    workflow_id = api.portal.get_tool("portal_workflow").getChainFor(obj)[0]
     api.content.transition(
-        obj=obj, transition=transition, comment=comment or "", **{OPERATION: True}
+        obj=obj,
+        transition=transition,
+        comment=comment or "",
+        wf_id=workflow_id,
+        **{OPERATION: True},
     )
 
 
