@@ -175,3 +175,43 @@ def test_who_may_run_it(http, office, functional_portal):
         assert session.post(url, json={"dry_run": True}).status_code in (401, 403)
         files = session.get(f"{session.base}/@bos-prisme-files")
         assert files.status_code in (401, 403)
+
+
+def test_a_run_in_savepoints_still_pays_all_or_nothing(http, office, tmp_path, monkeypatch):
+    """A real run moves its changes into a savepoint every so many payments (to bound its
+    memory at 10,000 cases); it still commits as one. Here after every payment: a run whose
+    third payment fails pays none, keeps no file and writes none; run again, it pays all three."""
+    from os2bos_plone.payouts import prisme
+
+    admin = http()
+    activities = [
+        granted(admin, **person_cash(admin, day, payment_amount=amount))
+        for day, amount in ((5, "100.00"), (6, "200.00"), (7, "300.00"))
+    ]
+    monkeypatch.setattr(prisme, "SPILL_EVERY", 1)
+    real_mark_paid, calls = prisme.mark_paid, []
+
+    def third_fails(*args, **kwargs):
+        calls.append(args[1])
+        if len(calls) == 3:
+            raise RuntimeError("the disk is full")
+        return real_mark_paid(*args, **kwargs)
+
+    monkeypatch.setattr(prisme, "mark_paid", third_fails)
+    failed = office.post(
+        f"{office.base}/@bos-prisme-export", json={"date": "2027-03-05", "dry_run": False}
+    )
+    assert failed.status_code >= 500
+    assert len(calls) == 3
+    for activity in activities:
+        assert not any(p["paid"] for p in payments(admin, activity["@id"], 2027)["items"])
+    assert office.get(f"{office.base}/@bos-prisme-files").json()["items"] == []
+    assert list(tmp_path.iterdir()) == []
+
+    monkeypatch.setattr(prisme, "mark_paid", real_mark_paid)
+    real = export(office, "2027-03-05", False)
+    assert (real["payments"], real["total"]) == (3, "600.00")
+    for activity, day in zip(activities, ("2027-03-05", "2027-03-06", "2027-03-07"), strict=True):
+        paid = [p["date"] for p in payments(admin, activity["@id"], 2027)["items"] if p["paid"]]
+        assert paid == [day]
+    assert (tmp_path / real["filename"]).read_text(encoding="utf-8") == real["content"]

@@ -44,12 +44,15 @@ from os2bos_plone.payments.accounts import alias_table
 from os2bos_plone.payments.accounts import payment_account
 from os2bos_plone.payments.paid import mark_paid
 from os2bos_plone.payments.store import release_every
+from os2bos_plone.payments.store import spill_every
 from os2bos_plone.payments.store import stored_payments
 from os2bos_plone.payouts import files
 
 logger = logging.getLogger("os2bos_plone.payouts")
 
 ACTIVITY_TYPE = "bos_activity"
+#: A real run moves its changes into a savepoint after every so many payments (spill_every).
+SPILL_EVERY = 200
 #: Field 17 is a number per payment: the plan's payment id and the payment's date.
 DATE_DIGITS = 10**8
 
@@ -217,7 +220,7 @@ def run(first_day=None, dry_run=True, user_id=""):
         return result
     kept = files.keep(result, user_id)
     note = f"PRISME-fil {result.filename}"
-    for item in result.selected:
+    for number, item in enumerate(result.selected, start=1):
         mark_paid(
             item.activity,
             item.payment.date,
@@ -227,6 +230,7 @@ def run(first_day=None, dry_run=True, user_id=""):
             user_id=user_id,
             privileged=True,
         )
+        spill_every(item.activity, number, SPILL_EVERY)
     target = bos_settings.read().payment_files_path
     transaction.get().addAfterCommitHook(files.write_after_commit, args=(kept, str(target)))
     return result
