@@ -88,6 +88,19 @@ def test_supplementary_without_main_activity_has_no_account(manager):
     assert account.account_string == "XXX-UKENDT-XXX"
 
 
+def _person_cash(appropriation):
+    """A draft activity paid in cash to a parent (the settings' department and kind)."""
+    return add_activity(
+        appropriation,
+        state="draft",
+        provider=None,
+        recipient_type="person",
+        recipient_id="0101181234",
+        recipient_name="Forælder",
+        payment_method="cash",
+    )
+
+
 def test_an_account_looked_up_once_serves_its_section_service_and_type(manager):
     """A page of many activities looks the engine Account up once per section, main service
     and activity type (account_source) and passes it on: the result is the one looked up."""
@@ -96,15 +109,7 @@ def test_an_account_looked_up_once_serves_its_section_service_and_type(manager):
     supplementary = add_activity(
         appropriation, state="draft", service="100108", activity_type="supplementary"
     )
-    cash = add_activity(
-        _appropriation(manager),
-        state="draft",
-        provider=None,
-        recipient_type="person",
-        recipient_id="0101181234",
-        recipient_name="Forælder",
-        payment_method="cash",
-    )
+    cash = _person_cash(_appropriation(manager))
     settings.reader.write(account_department="12345", account_kind="123")
     assert account_source(cash) == account_source(invoice)
     assert account_source(supplementary) == (*account_source(invoice)[:2], True)
@@ -130,28 +135,12 @@ def test_an_account_looked_up_once_serves_its_section_service_and_type(manager):
 
 def test_person_cash_uses_the_settings(manager):
     settings.reader.write(account_department="12345", account_kind="123")
-    activity = add_activity(
-        _appropriation(manager),
-        state="draft",
-        provider=None,
-        recipient_type="person",
-        recipient_id="0101181234",
-        recipient_name="Forælder",
-        payment_method="cash",
-    )
+    activity = _person_cash(_appropriation(manager))
     assert activity_account(activity).account_string == f"12345-{MAIN_ACCOUNT}-123"
     # No section on the appropriation: the settings' text for an unknown account.
     appropriation = _appropriation(manager)
     appropriation.section = None
-    unknown = add_activity(
-        appropriation,
-        state="draft",
-        provider=None,
-        recipient_type="person",
-        recipient_id="0101181234",
-        recipient_name="Forælder",
-        payment_method="cash",
-    )
+    unknown = _person_cash(appropriation)
     assert activity_account(unknown).account_number is None
     assert activity_account(unknown).account_string == "12345-UKENDT-123"
     settings.reader.write(account_unknown="UKENDT KONTO")
