@@ -75,6 +75,15 @@ def utc_stamp():
     return time.strftime("%Y-%m-%d-%H-%M-%S", time.gmtime())
 
 
+def wait_for_a_new_second(taken):
+    """Backups are named by the UTC second they are made in (repozo's files, its blob snapshots,
+    the dumps): wait while this second's name is one of ``taken``, so a backup made in the same
+    second as the one before it (a script run twice, a test) gets a name of its own instead of
+    overwriting the dump or skipping the blobs added since."""
+    while utc_stamp() in taken:
+        time.sleep(0.05)
+
+
 # ---------------------------------------------------------------------------------------------
 # Settings
 
@@ -218,6 +227,7 @@ def backup_filestorage(settings, full):
     repository.mkdir(parents=True, exist_ok=True)
     blobs_root.mkdir(parents=True, exist_ok=True)
     before = repozo_files(repository)
+    wait_for_a_new_second({stem for stem, _suffix in before} | set(snapshots(blobs_root)))
     # Data.fs first, then the blobs: every blob the backed-up transactions name is then in the
     # snapshot (blob files are only ever added, until a pack removes unreferenced ones).
     say(f"Sikkerhedskopierer {source} med repozo til {repository} ...")
@@ -404,6 +414,7 @@ def dumps(folder):
 def backup_relstorage(settings):
     folder = settings.backup_dir / "postgresql"
     folder.mkdir(parents=True, exist_ok=True)
+    wait_for_a_new_second({stem for stem, _path in dumps(folder)})
     stem = utc_stamp()
     target = folder / f"bos-{stem}.dump"
     partial = folder / f"bos-{stem}.dump.partial"

@@ -85,7 +85,7 @@ def test_full_then_incremental_backup_restores_data_and_blobs_as_backed_up(tmp_p
     write_letter(var, "first", b"%PDF first" * 500)
     assert run(env, "backup") == 0
     assert "fuld sikkerhedskopi" in capsys.readouterr().out
-    next_second()
+    # at once: the second backup waits for a second of its own (wait_for_a_new_second)
     write_letter(var, "second", b"%PDF second" * 500)
     assert run(env, "backup") == 0
     out = capsys.readouterr().out
@@ -105,6 +105,17 @@ def test_full_then_incremental_backup_restores_data_and_blobs_as_backed_up(tmp_p
     assert letters(target) == backed_up
     assert set(backed_up) == {"first", "second"}
     assert "after" in letters(var)
+
+
+def test_a_backup_never_takes_the_name_of_one_made_in_the_same_second(monkeypatch):
+    """Named by the second: a backup in the second of the one before waits for the next."""
+    seconds = iter(["2026-12-07-19-49-15", "2026-12-07-19-49-15", "2026-12-07-19-49-16"])
+    monkeypatch.setattr(backup, "utc_stamp", lambda: next(seconds))
+    waits = []
+    monkeypatch.setattr(backup.time, "sleep", waits.append)
+    backup.wait_for_a_new_second({"2026-12-07-19-49-14", "2026-12-07-19-49-15"})
+    assert len(waits) == 2
+    assert next(seconds, None) is None
 
 
 def test_a_backup_without_changes_writes_nothing_new(tmp_path, env, capsys):
